@@ -1,0 +1,54 @@
+/**
+ * Admin and health routes served on the SQS port under /health and /_tandem/. Subsystems register
+ * their routes (Kafka registers consumer lag, tests the manual clock) instead of the HTTP server
+ * knowing about them.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export type AdminHandler = (req: IncomingMessage, body: Buffer, url: URL) => unknown | Promise<unknown>;
+
+export class AdminError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class AdminRoutes {
+  private routes = new Map<string, AdminHandler>();
+
+  /** Register `METHOD path`; the handler's return value is sent as JSON with status 200. */
+  add(method: string, path: string, handler: AdminHandler): void {
+    this.routes.set(`${method} ${path}`, handler);
+  }
+
+  matches(path: string): boolean {
+    return path === '/health' || path.startsWith('/_tandem/');
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const handler = this.routes.get(`${req.method} ${url.pathname}`);
+    let status = 200;
+    let payload: unknown;
+    if (!handler) {
+      status = 404;
+      payload = { error: `no admin route ${req.method} ${url.pathname}` };
+    } else {
+      try {
+        payload = await handler(req, body, url);
+      } catch (e) {
+        status = e instanceof AdminError ? e.status : 500;
+        payload = { error: e instanceof Error ? e.message : String(e) };
+      }
+    }
+    const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
+    res.writeHead(status, {
+      'content-type': typeof payload === 'string' ? 'text/plain; charset=utf-8' : 'application/json',
+      'content-length': Buffer.byteLength(text),
+    });
+    res.end(text);
+  }
+}

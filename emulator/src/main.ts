@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/** The process entry point: `npm start -- [flags]`. */
+import { ConfigError, parseConfig } from './core/config.js';
+import { Logger } from './core/logger.js';
+import { startTandem } from './tandem.js';
+
+const started = performance.now();
+let config;
+try {
+  config = parseConfig(process.argv.slice(2));
+} catch (e) {
+  if (e instanceof ConfigError) {
+    process.stderr.write(e.message + '\n');
+    process.exit(2);
+  }
+  throw e;
+}
+const log = new Logger(config.logLevel);
+
+try {
+  const tandem = await startTandem(config, log);
+  const ms = Math.round(performance.now() - started);
+  // The one line printed at default log level; tests and scripts wait for it.
+  process.stdout.write(
+    JSON.stringify({
+      event: 'ready',
+      sqs: `http://${config.host}:${tandem.sqsPort}`,
+      kafka: `${config.host}:${tandem.kafkaPort}`,
+      dataDir: config.dataDir,
+      ms,
+    }) + '\n',
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutdown', { signal });
+    tandem.close().then(
+      () => process.exit(0),
+      (err) => {
+        log.error('shutdown.failed', { err });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+} catch (err) {
+  log.error('startup.failed', { err, dataDir: config.dataDir });
+  process.stderr.write(`tandem: could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
