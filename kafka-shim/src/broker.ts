@@ -1,0 +1,18 @@
+/**
+ * The broker's shared state, handed to every API handler: the core (store, clock, logs, config),
+ * where clients should connect, the partition logs and the group coordinator.
+ */
+import type { Core } from '../../emulator/src/core/core.js';
+
+export interface Broker {
+  readonly core: Core;
+  /** Our one node id; leader of every partition. */
+  readonly nodeId: number;
+  readonly clusterId: string;
+  readonly advertisedHost: string;
+  readonly advertisedPort: number;
+  /** Partition logs and topics (./log). */
+  readonly log: any;
+  /** Group coordinator (./groups). */
+  readonly groups: any;
+}
