@@ -3,6 +3,8 @@
  * where clients should connect, the partition logs and the group coordinator.
  */
 import type { Core } from '../../emulator/src/core/core.js';
+import type { GroupCoordinator } from './groups/index.js';
+import type { LogManager } from './log/index.js';
 
 export interface Broker {
   readonly core: Core;
@@ -12,7 +14,7 @@ export interface Broker {
   readonly advertisedHost: string;
   readonly advertisedPort: number;
   /** Partition logs and topics (./log). */
-  readonly log: any;
+  readonly log: LogManager;
   /** Group coordinator (./groups). */
-  readonly groups: any;
+  readonly groups: GroupCoordinator;
 }
