@@ -1,17 +1,19 @@
-/** SQS: placeholder wiring until the protocol and semantics land. */
+/** SQS: the queue engine (semantics, restored from LevelDB) behind both wire protocols. */
 import type { Core } from '../core/core.js';
 import type { BodyHandler } from '../http/server.js';
+import { createSqsHandler } from './protocol/handler.js';
+import { SqsService } from './semantics/service.js';
 
 export interface SqsModule {
   handle: BodyHandler;
   close(): Promise<void>;
 }
 
-export async function createSqs(_core: Core): Promise<SqsModule> {
+export async function createSqs(core: Core): Promise<SqsModule> {
+  const service = new SqsService(core);
+  await service.load();
   return {
-    handle: (_req, res) => {
-      res.writeHead(501).end();
-    },
-    close: async () => {},
+    handle: createSqsHandler(service, core),
+    close: () => service.close(),
   };
 }

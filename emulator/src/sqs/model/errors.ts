@@ -1,22 +1,29 @@
 /**
- * Every error SQS sends: the JSON protocol's shape name (the `__type` suffix, and `code` below),
- * the HTTP status and the Query protocol's code (also sent as `x-amzn-query-error: <code>;Sender`
- * on JSON responses). From the AWS model's httpError and awsQueryError traits; the two unmodelled
- * ones (InvalidParameterValue, MissingParameter) use coral's namespace on the wire.
+ * Every error SQS sends: the JSON protocol's shape name (the `__type` suffix; the key below unless
+ * `shape` says otherwise), the HTTP status and the Query protocol's code (also sent as
+ * `x-amzn-query-error: <code>;Sender` on JSON responses). From the AWS model's httpError and
+ * awsQueryError traits; the unmodelled ones use coral's namespace and exception names on the wire
+ * (`com.amazon.coral.service#InvalidParameterValueException`, as recorded from AWS).
  */
 export interface ErrorSpec {
   status: number;
   queryCode: string;
   /** Namespace of `__type`. */
   namespace?: string;
+  /** Shape name in `__type` when it differs from the ErrorCode. */
+  shape?: string;
+  /** Who is at fault (Query `<Type>`, second half of `x-amzn-query-error`); Sender unless set. */
+  fault?: 'Sender' | 'Receiver';
+  /** The text AWS sends over the Query protocol, whatever the JSON message says. */
+  queryMessage?: string;
 }
 
 const SQS = (queryCode: string, status = 400): ErrorSpec => ({ status, queryCode });
 const LEGACY = (name: string, status = 400): ErrorSpec => SQS(`AWS.SimpleQueueService.${name}`, status);
-const CORAL = (queryCode: string): ErrorSpec => ({ status: 400, queryCode, namespace: 'com.amazon.coral.service' });
+const CORAL = (queryCode: string, shape?: string): ErrorSpec => ({ status: 400, queryCode, namespace: 'com.amazon.coral.service', shape });
 
 export const ERRORS = {
-  QueueDoesNotExist: LEGACY('NonExistentQueue'),
+  QueueDoesNotExist: { ...LEGACY('NonExistentQueue'), queryMessage: 'The specified queue does not exist for this wsdl version.' },
   QueueNameExists: SQS('QueueAlreadyExists'),
   QueueDeletedRecently: LEGACY('QueueDeletedRecently'),
   PurgeQueueInProgress: LEGACY('PurgeQueueInProgress', 403),
@@ -44,13 +51,14 @@ export const ERRORS = {
   InvalidAttributeValue: SQS('InvalidAttributeValue'),
   InvalidIdFormat: SQS('InvalidIdFormat'),
   InvalidMessageContents: SQS('InvalidMessageContents'),
-  InvalidParameterValue: CORAL('InvalidParameterValue'),
-  MissingParameter: CORAL('MissingParameter'),
-  // Protocol-level errors (not operation shapes).
+  InvalidParameterValue: CORAL('InvalidParameterValue', 'InvalidParameterValueException'),
+  MissingParameter: CORAL('MissingParameter', 'MissingRequiredParameterException'),
+  // Protocol-level errors (not operation shapes). An unknown X-Amz-Target is UnknownOperationException
+  // with the Query code InvalidAction; a body that is not JSON is SerializationException/MalformedInput.
   InvalidAction: CORAL('InvalidAction'),
-  UnknownOperationException: CORAL('UnknownOperationException'),
-  SerializationException: CORAL('SerializationException'),
-  InternalFailure: { status: 500, queryCode: 'InternalFailure', namespace: 'com.amazon.coral.service' },
+  UnknownOperationException: CORAL('InvalidAction', 'UnknownOperationException'),
+  SerializationException: CORAL('MalformedInput', 'SerializationException'),
+  InternalFailure: { status: 500, queryCode: 'InternalFailure', namespace: 'com.amazon.coral.service', fault: 'Receiver' },
 } satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
