@@ -1,12 +1,58 @@
-/** Kafka listener: placeholder until the wire protocol lands. */
+/**
+ * The Kafka endpoint: builds the broker state (partition logs, group coordinator), registers the
+ * API handlers and serves them on the Kafka port.
+ */
 import type { Core } from '../../emulator/src/core/core.js';
 import type { AdminRoutes } from '../../emulator/src/http/admin.js';
+import './apis/index.js';
+import type { Broker } from './broker.js';
+import { GroupCoordinator } from './groups/index.js';
+import { LogManager } from './log/index.js';
+import { KafkaServer } from './server/server.js';
 
 export interface KafkaModule {
   readonly port: number;
   close(): Promise<void>;
 }
 
+/** Our single broker's id, leader of every partition. */
+const NODE_ID = 1;
+/** Fixed so clients that cache the cluster id see the same cluster across restarts
+ * (base64url of "TandemEmulator01", the 22-character form Kafka uses). */
+const CLUSTER_ID = 'VGFuZGVtRW11bGF0b3IwMQ';
+
 export async function startKafka(core: Core, _admin: AdminRoutes): Promise<KafkaModule> {
-  return { port: core.config.kafkaPort, close: async () => {} };
+  const { config } = core;
+  const log = new LogManager(core, { defaultPartitions: config.defaultPartitions });
+  await log.load();
+  const groups = new GroupCoordinator(core, log);
+  await groups.load();
+
+  let broker: Broker | undefined;
+  let server: KafkaServer;
+  try {
+    server = await KafkaServer.listen(config.host, config.kafkaPort, () => broker!, core.log.child({ component: 'kafka' }));
+  } catch (e) {
+    await groups.close();
+    await log.close();
+    throw e;
+  }
+  broker = {
+    core,
+    nodeId: NODE_ID,
+    clusterId: CLUSTER_ID,
+    advertisedHost: config.kafkaAdvertisedHost ?? (config.host === '0.0.0.0' ? '127.0.0.1' : config.host),
+    advertisedPort: config.kafkaAdvertisedPort ?? server.port,
+    log,
+    groups,
+  };
+
+  return {
+    port: server.port,
+    async close() {
+      await server.close();
+      await groups.close();
+      await log.close();
+    },
+  };
 }

@@ -7,6 +7,17 @@
  * names in lowerCamelCase (`TopicData` -> `topicData`, `PartitionIndex` -> `partitionIndex`);
  * the schema-driven codec (../protocol) decodes and encodes them for the negotiated version, so
  * handlers never touch bytes except record batches (`records`, a Buffer or null).
+ *
+ * Codec conventions (../protocol/generated/types.ts has an interface per request and response):
+ * a decoded request holds every schema field, those absent from its version set to their defaults;
+ * a response may omit any field (the encoder writes the schema default) and may carry fields its
+ * version lacks (they are dropped), so one handler body can serve every version. int64 values are
+ * numbers, uuids canonical hex strings, `bytes`/`records` Buffers.
+ *
+ * Dispatch (../server/connection.ts): per connection, `handle` is called in request order as soon
+ * as each request arrives, and responses leave in that same order. A handler that must observe the
+ * effects of the previous request on its connection (e.g. ordered appends from one idempotent
+ * producer) should do that ordering-sensitive work synchronously, before its first await.
  */
 import type { Broker } from '../broker.js';
 
@@ -34,6 +45,10 @@ export interface ApiHandler {
   readonly minVersion: number;
   readonly maxVersion: number;
   handle(request: any, ctx: RequestContext): any | typeof NO_RESPONSE | Promise<any | typeof NO_RESPONSE>;
+  /** Optional: the response that reports `errorCode` for every part of `request`, sent when
+   * `handle` throws. Without it the server answers `{ errorCode }` if the response has a top-level
+   * ErrorCode in this version, and otherwise closes the connection. */
+  errorResponse?(request: any, errorCode: number, ctx: RequestContext): any;
 }
 
 const handlers = new Map<number, ApiHandler>();

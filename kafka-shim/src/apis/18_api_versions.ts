@@ -1,0 +1,35 @@
+/**
+ * ApiVersions: v0-4 (flexible from v3).
+ *
+ * Behaviour: lists every registered handler with the exact range it serves, so we never advertise
+ * a version nobody handles. No features are advertised (SupportedFeatures and FinalizedFeatures
+ * empty, FinalizedFeaturesEpoch -1), as a broker without a feature-versioned metadata log.
+ * v3+ requests carry the client software name and version; like Kafka we reject malformed ones
+ * with INVALID_REQUEST.
+ *
+ * Version notes: the response header is always v0 (KIP-511), handled by the codec. A version above
+ * our maximum never reaches this handler: the connection answers it with a v0 body and
+ * UNSUPPORTED_VERSION so the client can retry lower.
+ */
+import { register, registeredApis } from './registry.js';
+import type { ApiVersionsRequest, ApiVersionsResponse } from '../protocol/generated/types.js';
+
+const INVALID_REQUEST = 42;
+const SOFTWARE = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
+
+register({
+  key: 18,
+  name: 'ApiVersions',
+  minVersion: 0,
+  maxVersion: 4,
+  handle(req: ApiVersionsRequest, ctx): ApiVersionsResponse {
+    if (ctx.apiVersion >= 3 && !(SOFTWARE.test(req.clientSoftwareName) && SOFTWARE.test(req.clientSoftwareVersion))) {
+      return { errorCode: INVALID_REQUEST, apiKeys: [] };
+    }
+    return {
+      errorCode: 0,
+      apiKeys: registeredApis().map((h) => ({ apiKey: h.key, minVersion: h.minVersion, maxVersion: h.maxVersion })),
+      throttleTimeMs: 0,
+    };
+  },
+});

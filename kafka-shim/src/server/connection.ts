@@ -1,0 +1,254 @@
+/**
+ * One client connection: size-prefixed framing, dispatch to the registered handlers, and strictly
+ * ordered responses.
+ *
+ * Handlers are called in arrival order as soon as each frame is decoded, so pipelined requests run
+ * concurrently (a slow Fetch long-poll does not delay the Produce behind it from reaching the store);
+ * the synchronous part of each handler runs before the next request's handler starts. Responses
+ * wait in a per-connection queue and leave strictly in request order; NO_RESPONSE (Produce with
+ * acks=0) takes a place in that order but sends nothing.
+ *
+ * Bad input never reaches past this file: an oversized or undecodable frame, an unknown API key or
+ * an unsupported version closes the connection with one warn line, as Kafka does; the exception
+ * is an unsupported ApiVersions version, answered per KIP-511.
+ */
+import type net from 'node:net';
+import type { Broker } from '../broker.js';
+import { NO_RESPONSE, handlerFor, type ApiHandler, type ConnectionInfo, type RequestContext } from '../apis/registry.js';
+import {
+  API_VERSIONS_KEY,
+  apiSpec,
+  decodeRequestBody,
+  encodeResponse,
+  readHeaderPrefix,
+  readHeaderRest,
+} from '../protocol/messages.js';
+import { Reader } from '../protocol/reader.js';
+import { inRange } from '../protocol/spec.js';
+import type { Logger } from '../../../emulator/src/core/logger.js';
+
+export interface ConnectionOptions {
+  readonly broker: Broker;
+  readonly log: Logger;
+  /** Frames above this size close the connection. */
+  readonly maxFrameBytes: number;
+  /** Stop reading from a client with this many responses outstanding. */
+  readonly maxInFlight: number;
+  readonly onClose: (conn: Connection) => void;
+}
+
+const UNSUPPORTED_VERSION = 35;
+const UNKNOWN_SERVER_ERROR = -1;
+
+interface Slot {
+  /** undefined while the handler runs; [] for NO_RESPONSE; null to close the connection here. */
+  chunks: Buffer[] | null | undefined;
+}
+
+export class Connection {
+  readonly info: ConnectionInfo;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private readonly queue: Slot[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly socket: net.Socket,
+    id: number,
+    private readonly opts: ConnectionOptions,
+  ) {
+    this.info = { id, remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, clientId: null };
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.updateFlow());
+    socket.on('error', (err) => opts.log.debug('kafka.conn.error', { conn: id, err: err.message }));
+    socket.on('close', () => {
+      this.closed = true;
+      opts.onClose(this);
+    });
+  }
+
+  /** Close without waiting for outstanding responses (server shutdown). */
+  destroy(): void {
+    this.closed = true;
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    while (this.pendingBytes >= 4 && !this.closed) {
+      if (this.pending[0].length < 4) this.pending = [Buffer.concat(this.pending, this.pendingBytes)];
+      const size = this.pending[0].readInt32BE(0);
+      if (size <= 0 || size > this.opts.maxFrameBytes) {
+        this.fail(`frame size ${size} outside 1..${this.opts.maxFrameBytes}`);
+        return;
+      }
+      if (this.pendingBytes < 4 + size) return;
+      // One concat per complete frame (not per chunk), so large frames stay linear.
+      const all = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+      const rest = all.subarray(4 + size);
+      this.pending = rest.length > 0 ? [rest] : [];
+      this.pendingBytes = rest.length;
+      this.onFrame(all.subarray(4, 4 + size));
+    }
+  }
+
+  private onFrame(frame: Buffer): void {
+    const r = new Reader(frame);
+    let apiKey: number;
+    let apiVersion: number;
+    let correlationId: number;
+    try {
+      ({ apiKey, apiVersion, correlationId } = readHeaderPrefix(r));
+    } catch (err) {
+      return this.fail('malformed request header', { err: (err as Error).message });
+    }
+    const handler = handlerFor(apiKey);
+    if (!handler || !apiSpec(apiKey)) return this.fail('unknown API key', { apiKey, apiVersion });
+    if (apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
+      if (apiKey === API_VERSIONS_KEY) return this.unsupportedApiVersions(handler, correlationId);
+      return this.fail('unsupported API version', { api: handler.name, apiVersion });
+    }
+    let clientId: string | null;
+    let request: unknown;
+    try {
+      clientId = readHeaderRest(r, apiKey, apiVersion);
+      request = decodeRequestBody(apiKey, apiVersion, r);
+    } catch (err) {
+      return this.fail('undecodable request', { api: handler.name, apiVersion, err: (err as Error).message });
+    }
+    if (clientId !== null) this.info.clientId = clientId;
+    const ctx: RequestContext = { broker: this.opts.broker, conn: this.info, apiVersion, correlationId, clientId };
+    const slot: Slot = { chunks: undefined };
+    this.queue.push(slot);
+    this.updateFlow();
+    let result: unknown;
+    try {
+      result = handler.handle(request, ctx);
+    } catch (err) {
+      return this.handlerFailed(slot, handler, request, ctx, err);
+    }
+    if (result instanceof Promise) {
+      result.then(
+        (res) => this.complete(slot, handler, request, ctx, res),
+        (err) => this.handlerFailed(slot, handler, request, ctx, err),
+      );
+    } else {
+      this.complete(slot, handler, request, ctx, result);
+    }
+  }
+
+  /** KIP-511: a v0 body with UNSUPPORTED_VERSION and our ApiVersions range, so the client can
+   * retry with a version we know. The body is not parsed: its layout may be one we do not know. */
+  private unsupportedApiVersions(handler: ApiHandler, correlationId: number): void {
+    this.opts.log.debug('kafka.apiversions.unsupported', { conn: this.info.id });
+    const body = {
+      errorCode: UNSUPPORTED_VERSION,
+      apiKeys: [{ apiKey: API_VERSIONS_KEY, minVersion: handler.minVersion, maxVersion: handler.maxVersion }],
+    };
+    this.queue.push({ chunks: encodeResponse(API_VERSIONS_KEY, 0, correlationId, body) });
+    this.flush();
+  }
+
+  private complete(slot: Slot, handler: ApiHandler, request: unknown, ctx: RequestContext, res: unknown): void {
+    if (res === NO_RESPONSE) {
+      slot.chunks = [];
+    } else {
+      try {
+        slot.chunks = encodeResponse(handler.key, ctx.apiVersion, ctx.correlationId, res as object);
+      } catch (err) {
+        return this.handlerFailed(slot, handler, request, ctx, err);
+      }
+    }
+    this.flush();
+  }
+
+  /** Log with the API and its topics, then answer with an error response if the API has a way
+   * to say "failed" (the handler's own errorResponse, else a top-level ErrorCode); otherwise the
+   * connection closes at this point of the response order. */
+  private handlerFailed(slot: Slot, handler: ApiHandler, request: unknown, ctx: RequestContext, err: unknown): void {
+    this.opts.log.error('kafka.handler.failed', {
+      conn: this.info.id,
+      api: handler.name,
+      apiVersion: ctx.apiVersion,
+      clientId: ctx.clientId,
+      topics: topicsOf(request),
+      err,
+    });
+    slot.chunks = null;
+    try {
+      const res = handler.errorResponse
+        ? handler.errorResponse(request, UNKNOWN_SERVER_ERROR, ctx)
+        : hasTopLevelErrorCode(handler.key, ctx.apiVersion)
+          ? { errorCode: UNKNOWN_SERVER_ERROR }
+          : undefined;
+      if (res !== undefined) slot.chunks = encodeResponse(handler.key, ctx.apiVersion, ctx.correlationId, res);
+    } catch (e) {
+      this.opts.log.error('kafka.error_response.failed', { conn: this.info.id, api: handler.name, err: e });
+    }
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.closed) return;
+    let corked = false;
+    while (this.queue.length > 0 && this.queue[0].chunks !== undefined) {
+      const chunks = this.queue.shift()!.chunks as Buffer[] | null;
+      if (chunks === null) {
+        this.closed = true;
+        this.socket.end(() => this.socket.destroy());
+        break;
+      }
+      if (chunks.length === 0) continue;
+      if (!corked) {
+        this.socket.cork();
+        corked = true;
+      }
+      for (const c of chunks) this.socket.write(c);
+    }
+    if (corked) this.socket.uncork();
+    this.updateFlow();
+  }
+
+  /** Back-pressure: stop reading while too many responses are outstanding or unsent. */
+  private updateFlow(): void {
+    if (this.closed) return;
+    const busy = this.queue.length >= this.opts.maxInFlight || this.socket.writableNeedDrain;
+    if (busy && !this.socket.isPaused()) this.socket.pause();
+    else if (!busy && this.socket.isPaused()) this.socket.resume();
+  }
+
+  private fail(reason: string, fields: Record<string, unknown> = {}): void {
+    this.opts.log.warn('kafka.conn.closed', {
+      conn: this.info.id,
+      remote: `${this.info.remoteAddress}:${this.info.remotePort}`,
+      clientId: this.info.clientId,
+      reason,
+      ...fields,
+    });
+    this.closed = true;
+    this.pending = [];
+    this.socket.end(() => this.socket.destroy());
+  }
+}
+
+function hasTopLevelErrorCode(apiKey: number, version: number): boolean {
+  const f = apiSpec(apiKey)?.response.fields.find((x) => x.name === 'errorCode');
+  return !!f && inRange(f.versions, version);
+}
+
+/** Topic names a request mentions, for error logs: top-level arrays of `{ name | topic }`. */
+function topicsOf(request: unknown): string[] | undefined {
+  if (!request || typeof request !== 'object') return undefined;
+  const names: string[] = [];
+  for (const v of Object.values(request)) {
+    if (!Array.isArray(v)) continue;
+    for (const e of v) {
+      const n = e && typeof e === 'object' ? ((e as { name?: unknown; topic?: unknown }).name ?? (e as { topic?: unknown }).topic) : undefined;
+      if (typeof n === 'string' && names.length < 10) names.push(n);
+    }
+  }
+  return names.length > 0 ? names : undefined;
+}
