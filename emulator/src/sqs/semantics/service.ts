@@ -1,21 +1,110 @@
-/** SQS semantics entry point: one handler per operation, free of HTTP. */
+/**
+ * SQS semantics entry point: the operation -> handler table, startup (restore from LevelDB, re-arm
+ * timers) and shutdown. Free of HTTP: the protocol layer calls `call` with AWS-JSON-shaped objects.
+ */
 import type { Core } from '../../core/core.js';
-import { OPERATIONS, SqsError, type Input, type OperationName, type Output, type RequestContext, type SqsApi } from './api.js';
+import type { Op } from '../../core/store.js';
+import { loadState } from '../storage/load.js';
+import { delDedup, delMessage, delTombstone, dedupRange, messageRange } from '../storage/records.js';
+import { SqsError, type Input, type OperationName, type Output, type RequestContext, type SqsApi } from './api.js';
+import { MessageOps } from './message-ops.js';
+import { Queue } from './queue.js';
+import { QueueOps } from './queue-ops.js';
+import { MoveTasks } from './redrive.js';
+import { SqsState } from './state.js';
 
 type Handler = (input: Input, ctx: RequestContext) => Promise<Output>;
 
 export class SqsService implements SqsApi {
-  private readonly handlers: Partial<Record<OperationName, Handler>> = {};
+  private readonly state: SqsState;
+  private readonly moveTasks: MoveTasks;
+  private readonly handlers: Record<OperationName, Handler>;
 
-  constructor(private readonly core: Core) {}
+  constructor(core: Core) {
+    this.state = new SqsState(core);
+    this.moveTasks = new MoveTasks(this.state);
+    const q = new QueueOps(this.state);
+    const m = new MessageOps(this.state);
+    const t = this.moveTasks;
+    this.handlers = {
+      AddPermission: (i, c) => q.addPermission(i, c),
+      CancelMessageMoveTask: (i) => t.cancel(i),
+      ChangeMessageVisibility: (i, c) => m.changeVisibility(i, c),
+      ChangeMessageVisibilityBatch: (i, c) => m.changeVisibilityBatch(i, c),
+      CreateQueue: (i, c) => q.create(i, c),
+      DeleteMessage: (i, c) => m.delete(i, c),
+      DeleteMessageBatch: (i, c) => m.deleteBatch(i, c),
+      DeleteQueue: (i, c) => q.delete(i, c),
+      GetQueueAttributes: (i, c) => q.getAttributes(i, c),
+      GetQueueUrl: (i, c) => q.getUrl(i, c),
+      ListDeadLetterSourceQueues: (i, c) => q.listDeadLetterSources(i, c),
+      ListMessageMoveTasks: (i) => t.list(i),
+      ListQueueTags: (i, c) => q.listTags(i, c),
+      ListQueues: (i, c) => q.list(i, c),
+      PurgeQueue: (i, c) => q.purge(i, c),
+      ReceiveMessage: (i, c) => m.receive(i, c),
+      RemovePermission: (i, c) => q.removePermission(i, c),
+      SendMessage: (i, c) => m.send(i, c),
+      SendMessageBatch: (i, c) => m.sendBatch(i, c),
+      SetQueueAttributes: (i, c) => q.setAttributes(i, c),
+      StartMessageMoveTask: (i) => t.start(i),
+      TagQueue: (i, c) => q.tag(i, c),
+      UntagQueue: (i, c) => q.untag(i, c),
+    };
+  }
 
-  async load(): Promise<void> {}
+  /** Restore queues, messages (with their visibility and delay deadlines), dedup windows, tombstones and move tasks. */
+  async load(): Promise<void> {
+    const s = this.state;
+    const now = s.core.clock.now();
+    const loaded = await loadState(s.core.store);
+    const ops: Op[] = [];
+    const sids = new Set<string>();
+    const ids = new Set<string>();
+    for (const record of loaded.queues) {
+      const q = new Queue(s, record);
+      s.registry.add(q);
+      sids.add(record.sid);
+      ids.add(record.id);
+      for (const m of loaded.messages.get(record.sid) ?? []) {
+        s.noteSequenceNumber(m.sequenceNumber);
+        if (m.expiresAt <= now) ops.push(...delMessage(record.sid, m.seq));
+        else q.insert(m);
+      }
+      const entries = (loaded.dedup.get(record.id) ?? []).sort((a, b) => a.record.expiresAt - b.record.expiresAt);
+      for (const { key, record: d } of entries) {
+        s.noteSequenceNumber(d.sequenceNumber);
+        if (d.expiresAt <= now || !q.dedup) ops.push(delDedup(record.id, key));
+        else q.dedup.restore(key, d);
+      }
+    }
+    // Storage left behind by a purge or DeleteQueue that did not finish clearing it.
+    for (const sid of loaded.messages.keys()) if (!sids.has(sid)) s.clearRange(messageRange(sid), 'orphaned messages');
+    for (const id of loaded.dedup.keys()) if (!ids.has(id)) s.clearRange(dedupRange(id), 'orphaned dedup');
+    for (const t of loaded.tombstones) {
+      const until = t.record.deletedAt + 60_000;
+      if (until > now && !s.core.config.relaxedTimers) s.registry.setTombstone(t.region, t.account, t.name, until);
+      else ops.push(delTombstone(t.region, t.account, t.name));
+    }
+    this.moveTasks.restore(loaded.moveTasks);
+    await s.write(ops);
+    s.log.info('sqs.loaded', { queues: loaded.queues.length, messages: [...s.registry.all()].reduce((n, q) => n + q.messages.size, 0) });
+  }
 
-  async close(): Promise<void> {}
+  /** Stop timers and answer waiting receives; pending writes are flushed by the store's own close. */
+  async close(): Promise<void> {
+    this.state.polls.releaseAll();
+    this.moveTasks.shutdown();
+    for (const q of this.state.registry.all()) q.shutdown();
+  }
 
   call(op: OperationName, input: Input, ctx: RequestContext): Promise<Output> {
-    const h = this.handlers[op];
-    if (!h || !OPERATIONS.includes(op)) return Promise.reject(new SqsError('UnsupportedOperation', `${op} is not supported yet.`));
-    return h(input, ctx);
+    const h = Object.prototype.hasOwnProperty.call(this.handlers, op) ? this.handlers[op] : undefined;
+    if (!h) return Promise.reject(new SqsError('UnsupportedOperation', `${String(op)} is not supported.`));
+    try {
+      return h(input ?? {}, ctx);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 }

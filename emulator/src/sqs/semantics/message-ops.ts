@@ -1,0 +1,200 @@
+/** SendMessage, ReceiveMessage, DeleteMessage, ChangeMessageVisibility and their batch forms. */
+import type { Timer } from '../../core/clock.js';
+import type { Op } from '../../core/store.js';
+import { SqsError, type Input, type Output, type RequestContext } from './api.js';
+import { checkBatch, failure, type BatchFailure } from './batch.js';
+import { invalidParameter, optionalInt } from './errors.js';
+import { validateEntry, type Draft, type Message } from './messages.js';
+import type { Queue } from './queue.js';
+import { encodeReceipt } from './receipts.js';
+import { formatMessage, selection } from './receive-format.js';
+import type { SqsState } from './state.js';
+
+const MAX_BATCH_BYTES = 1048576;
+const ATTEMPT_WINDOW_MS = 5 * 60 * 1000;
+
+function limits(q: Queue) {
+  return { fifo: q.fifo, contentBasedDedup: q.record.attrs.ContentBasedDeduplication === 'true', maxMessageSize: q.num('MaximumMessageSize') };
+}
+
+function sendOutput(d: Draft, r: { messageId: string; sequenceNumber?: string }): Output {
+  const out: Output = { MD5OfMessageBody: d.md5Body, MessageId: r.messageId };
+  if (d.md5Attrs) out.MD5OfMessageAttributes = d.md5Attrs;
+  if (d.md5System) out.MD5OfMessageSystemAttributes = d.md5System;
+  if (r.sequenceNumber) out.SequenceNumber = r.sequenceNumber;
+  return out;
+}
+
+/** A FIFO receive that may be retried with the same ReceiveRequestAttemptId. */
+interface Attempt {
+  messages: { m: Message; receiveCount: number }[];
+  output: Output[];
+  timer: Timer;
+}
+
+export class MessageOps {
+  private readonly attempts = new WeakMap<Queue, Map<string, Attempt>>();
+
+  constructor(private readonly s: SqsState) {}
+
+  async send(input: Input, ctx: RequestContext): Promise<Output> {
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const d = validateEntry(input, limits(q), ctx.traceHeader);
+    const ops: Op[] = [];
+    const r = q.send(d, ctx.accountId, ops);
+    await this.s.write(ops);
+    return sendOutput(d, r);
+  }
+
+  async sendBatch(input: Input, ctx: RequestContext): Promise<Output> {
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const entries = checkBatch(input.Entries, 'SendMessageBatchRequestEntry');
+    const drafts: (Draft | BatchFailure)[] = entries.map((e) => {
+      try {
+        return validateEntry(e, limits(q), ctx.traceHeader);
+      } catch (err) {
+        return failure(e.Id, err);
+      }
+    });
+    const total = drafts.reduce((n, d) => n + ('size' in d ? d.size : 0), 0);
+    if (total > MAX_BATCH_BYTES) {
+      throw new SqsError('BatchRequestTooLong', `Batch requests cannot be longer than ${MAX_BATCH_BYTES} bytes. You have sent ${total} bytes.`);
+    }
+    const ops: Op[] = [];
+    const Successful: Output[] = [];
+    const Failed: BatchFailure[] = [];
+    drafts.forEach((d, i) => {
+      if (!('size' in d)) return void Failed.push(d);
+      Successful.push({ Id: entries[i].Id, ...sendOutput(d, q.send(d, ctx.accountId, ops)) });
+    });
+    await this.s.write(ops);
+    return { Successful, Failed };
+  }
+
+  async receive(input: Input, ctx: RequestContext): Promise<Output> {
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const max = optionalInt('MaxNumberOfMessages', input.MaxNumberOfMessages, 1, 10, 'Must be between 1 and 10, if provided.') ?? 1;
+    const visibility =
+      optionalInt('VisibilityTimeout', input.VisibilityTimeout, 0, 43200, 'Must be >= 0 and <= 43200, if provided.') ?? q.num('VisibilityTimeout');
+    const wait =
+      optionalInt('WaitTimeSeconds', input.WaitTimeSeconds, 0, 20, 'Must be >= 0 and <= 20, if provided.') ?? q.num('ReceiveMessageWaitTimeSeconds');
+    const attemptId: unknown = input.ReceiveRequestAttemptId;
+    if (attemptId !== undefined && (typeof attemptId !== 'string' || !/^[!-~]{1,128}$/.test(attemptId))) {
+      throw invalidParameter('ReceiveRequestAttemptId', attemptId, 'ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.');
+    }
+    const sel = selection(input);
+    const key = q.fifo && typeof attemptId === 'string' ? attemptId : undefined;
+    if (key !== undefined) {
+      const again = this.retry(q, key);
+      if (again) return { Messages: again };
+    }
+    const tryReceive = (): { output: Output[]; ops: Op[] } => {
+      const ops: Op[] = [];
+      const taken = q.receive(max, visibility, ops);
+      const output = taken.map((m) => formatMessage(m, encodeReceipt({ sid: q.record.sid, seq: m.seq, receiveCount: m.receiveCount }), sel));
+      if (key !== undefined && taken.length > 0) this.remember(q, key, taken, output);
+      return { output, ops };
+    };
+    const answer = (output: Output[]): Output => (output.length > 0 ? { Messages: output } : {});
+
+    const first = tryReceive();
+    if (first.output.length > 0 || wait === 0) {
+      await this.s.write(first.ops);
+      return answer(first.output);
+    }
+    this.s.background(first.ops, 'dead-letter moves');
+    return new Promise<Output>((resolve, reject) => {
+      this.s.polls.wait(
+        q,
+        this.s.core.clock.now() + wait * 1000,
+        () => {
+          if (q.deleted) return false;
+          const r = tryReceive();
+          if (r.output.length === 0) {
+            this.s.background(r.ops, 'dead-letter moves');
+            return false;
+          }
+          this.s.write(r.ops).then(() => resolve(answer(r.output)), reject);
+          return true;
+        },
+        () => resolve({}),
+      );
+    });
+  }
+
+  private retry(q: Queue, key: string): Output[] | undefined {
+    const a = this.attempts.get(q)?.get(key);
+    if (!a) return undefined;
+    if (a.messages.every(({ m, receiveCount }) => m.state === 'inflight' && m.receiveCount === receiveCount)) return a.output;
+    this.forget(q, key);
+    return undefined;
+  }
+
+  private remember(q: Queue, key: string, taken: Message[], output: Output[]): void {
+    let map = this.attempts.get(q);
+    if (!map) this.attempts.set(q, (map = new Map()));
+    this.forget(q, key);
+    const timer = this.s.core.clock.after(ATTEMPT_WINDOW_MS, () => map.delete(key));
+    map.set(key, { messages: taken.map((m) => ({ m, receiveCount: m.receiveCount })), output, timer });
+  }
+
+  private forget(q: Queue, key: string): void {
+    const map = this.attempts.get(q);
+    const a = map?.get(key);
+    if (!a) return;
+    this.s.core.clock.cancel(a.timer);
+    map!.delete(key);
+  }
+
+  async delete(input: Input, ctx: RequestContext): Promise<Output> {
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const ops: Op[] = [];
+    q.deleteMessage(input.ReceiptHandle, ops);
+    await this.s.write(ops);
+    return {};
+  }
+
+  async deleteBatch(input: Input, ctx: RequestContext): Promise<Output> {
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const entries = checkBatch(input.Entries, 'DeleteMessageBatchRequestEntry');
+    return this.perEntry(entries, (e, ops) => q.deleteMessage(e.ReceiptHandle, ops));
+  }
+
+  async changeVisibility(input: Input, ctx: RequestContext): Promise<Output> {
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const seconds = visibilityTimeout(input.VisibilityTimeout);
+    const ops: Op[] = [];
+    q.changeVisibility(input.ReceiptHandle, seconds, ops);
+    await this.s.write(ops);
+    return {};
+  }
+
+  async changeVisibilityBatch(input: Input, ctx: RequestContext): Promise<Output> {
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const entries = checkBatch(input.Entries, 'ChangeMessageVisibilityBatchRequestEntry');
+    return this.perEntry(entries, (e, ops) => q.changeVisibility(e.ReceiptHandle, visibilityTimeout(e.VisibilityTimeout ?? 0), ops));
+  }
+
+  private async perEntry(entries: Record<string, any>[], apply: (e: Record<string, any>, ops: Op[]) => void): Promise<Output> {
+    const ops: Op[] = [];
+    const Successful: Output[] = [];
+    const Failed: BatchFailure[] = [];
+    for (const e of entries) {
+      try {
+        apply(e, ops);
+        Successful.push({ Id: e.Id });
+      } catch (err) {
+        Failed.push(failure(e.Id, err));
+      }
+    }
+    await this.s.write(ops);
+    return { Successful, Failed };
+  }
+}
+
+function visibilityTimeout(v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 43200) {
+    throw invalidParameter('VisibilityTimeout', v, 'Must be between 0 and 43200.');
+  }
+  return v;
+}

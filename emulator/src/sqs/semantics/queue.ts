@@ -1,0 +1,317 @@
+/**
+ * One queue: its record (attributes, tags), its messages and their lifecycle
+ * (delayed -> ready -> inflight -> ready ... -> gone), each transition timed by the core clock.
+ * Methods change memory synchronously and return the LevelDB ops that make the change durable;
+ * callers write them and answer only once the write resolved.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Core } from '../../core/core.js';
+import type { Timer } from '../../core/clock.js';
+import type { Op } from '../../core/store.js';
+import { delMessage, putMessage, putMessageState, type QueueRecord } from '../storage/records.js';
+import { IndexedHeap } from './collections.js';
+import { DedupWindow } from './dedup.js';
+import { SqsError } from './api.js';
+import { invalidParameter, receiptHandleInvalid } from './errors.js';
+import type { Draft, Message, MessageState } from './messages.js';
+import { decodeReceipt } from './receipts.js';
+import { FifoIndex, StandardIndex, type ReadyIndex, type Verdict } from './ready-index.js';
+import { createHash } from 'node:crypto';
+
+/** What a queue needs from the service around it. */
+export interface QueueEnv {
+  core: Core;
+  /** The live queue with this ARN, if any (dead-letter targets). */
+  byArn(arn: string): Queue | undefined;
+  nextSequenceNumber(): string;
+  /** A queue's ready set grew: long polls may now be answered. */
+  onReady(q: Queue): void;
+  /** Write ops nobody waits for (timer-driven cleanups); failures are logged. */
+  background(ops: Op[], what: string): void;
+}
+
+export interface SendResult {
+  messageId: string;
+  sequenceNumber?: string;
+  message?: Message;
+}
+
+export class Queue {
+  readonly fifo: boolean;
+  readonly messages = new Map<number, Message>();
+  readonly counts: Record<MessageState, number> = { delayed: 0, ready: 0, inflight: 0, gone: 0 };
+  readonly dedup: DedupWindow | undefined;
+  private index: ReadyIndex;
+  private nextSeq = 1;
+  private readonly retention = new IndexedHeap<Message>(
+    (m) => m.expiresAt,
+    (m) => m.heapIndex,
+    (m, i) => (m.heapIndex = i),
+  );
+  private retentionTimer: Timer | undefined;
+  deleted = false;
+
+  constructor(
+    private readonly env: QueueEnv,
+    public record: QueueRecord,
+  ) {
+    this.fifo = record.name.endsWith('.fifo');
+    this.index = this.fifo ? new FifoIndex() : new StandardIndex();
+    this.dedup = this.fifo ? new DedupWindow(env, record.id) : undefined;
+  }
+
+  get name(): string {
+    return this.record.name;
+  }
+
+  get arn(): string {
+    return `arn:aws:sqs:${this.record.region}:${this.record.account}:${this.record.name}`;
+  }
+
+  url(baseUrl: string): string {
+    return `${baseUrl}/${this.record.account}/${this.record.name}`;
+  }
+
+  num(attr: string): number {
+    return Number(this.record.attrs[attr] ?? 0);
+  }
+
+  /** The dead-letter target and threshold, when the RedrivePolicy names a live queue. */
+  redrive(): { dlq: Queue; maxReceiveCount: number } | undefined {
+    const p = this.record.attrs.RedrivePolicy;
+    if (!p) return undefined;
+    const { deadLetterTargetArn, maxReceiveCount } = JSON.parse(p) as { deadLetterTargetArn: string; maxReceiveCount: number };
+    const dlq = this.env.byArn(deadLetterTargetArn);
+    return dlq && dlq !== this ? { dlq, maxReceiveCount } : undefined;
+  }
+
+  private get clock() {
+    return this.env.core.clock;
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------------
+
+  /** Put a message (new, moved in, or loaded) into the queue and settle its state against the clock. */
+  insert(m: Message): void {
+    if (m.seq >= this.nextSeq) this.nextSeq = m.seq + 1;
+    this.messages.set(m.seq, m);
+    this.retention.push(m);
+    this.armRetention();
+    const now = this.clock.now();
+    const state: MessageState = m.visibleAt > now ? (m.receiveCount > 0 ? 'inflight' : 'delayed') : 'ready';
+    m.state = state;
+    this.counts[state]++;
+    this.index.added(m);
+    if (state === 'ready') this.env.onReady(this);
+    else this.armVisibility(m);
+  }
+
+  private setState(m: Message, s: MessageState): void {
+    this.counts[m.state]--;
+    this.counts[s]++;
+    m.state = s;
+  }
+
+  private armVisibility(m: Message): void {
+    this.clock.cancel(m.timer);
+    m.timer = this.clock.at(m.visibleAt, () => {
+      m.timer = undefined;
+      if (m.state === 'gone') return;
+      this.setState(m, 'ready');
+      this.index.becameReady(m);
+      this.env.onReady(this);
+    });
+  }
+
+  /** Take a message out of the queue (memory only; the caller deletes its keys). */
+  private remove(m: Message): void {
+    if (m.state === 'gone') return;
+    this.clock.cancel(m.timer);
+    m.timer = undefined;
+    this.setState(m, 'gone');
+    this.counts.gone = 0;
+    this.messages.delete(m.seq);
+    this.retention.remove(m);
+    this.armRetention();
+    this.index.changed(m);
+  }
+
+  private armRetention(): void {
+    const head = this.retention.peek();
+    if (this.retentionTimer && head && this.retentionTimer.at === head.expiresAt && this.retentionTimer.index >= 0) return;
+    this.clock.cancel(this.retentionTimer);
+    this.retentionTimer = head && this.clock.at(head.expiresAt, () => this.expire());
+  }
+
+  private expire(): void {
+    this.retentionTimer = undefined;
+    const now = this.clock.now();
+    const ops: Op[] = [];
+    for (let m = this.retention.peek(); m && m.expiresAt <= now; m = this.retention.peek()) {
+      this.remove(m);
+      ops.push(...delMessage(this.record.sid, m.seq));
+    }
+    this.armRetention();
+    this.env.background(ops, 'retention');
+  }
+
+  // ---- send ------------------------------------------------------------------------------------
+
+  /** Store a validated message; a FIFO duplicate within the dedup window is acknowledged, not stored. */
+  send(d: Draft, senderId: string, ops: Op[]): SendResult {
+    const now = this.clock.now();
+    let dedupId: string | undefined;
+    let dedupKey: string | undefined;
+    if (this.dedup) {
+      dedupId = d.dedup ?? createHash('sha256').update(d.body, 'utf8').digest('hex');
+      dedupKey = this.record.attrs.DeduplicationScope === 'messageGroup' ? `${d.group}\t${dedupId}` : dedupId;
+      const seen = this.dedup.get(dedupKey);
+      if (seen) return { messageId: seen.messageId, sequenceNumber: seen.sequenceNumber };
+    }
+    const delay = d.delaySeconds ?? this.num('DelaySeconds');
+    const m: Message = {
+      seq: this.nextSeq,
+      id: randomUUID(),
+      body: d.body,
+      attrs: d.attrs,
+      md5Body: d.md5Body,
+      md5Attrs: d.md5Attrs,
+      sentAt: now,
+      senderId,
+      trace: d.trace,
+      group: d.group,
+      dedup: dedupId,
+      sequenceNumber: this.fifo ? this.env.nextSequenceNumber() : undefined,
+      expiresAt: now + this.num('MessageRetentionPeriod') * 1000,
+      state: 'ready',
+      visibleAt: now + delay * 1000,
+      receiveCount: 0,
+      firstReceiveAt: 0,
+      heapIndex: -1,
+    };
+    this.insert(m);
+    ops.push(putMessage(this.record.sid, m));
+    if (this.dedup && dedupKey !== undefined) ops.push(this.dedup.add(dedupKey, m.id, m.sequenceNumber!, now));
+    return { messageId: m.id, sequenceNumber: m.sequenceNumber, message: m };
+  }
+
+  /** Move a message in from another queue (dead-lettering or a move task), keeping its identity. */
+  adopt(src: Message, sourceArn: string | undefined, ops: Op[]): void {
+    const now = this.clock.now();
+    const m: Message = {
+      ...src,
+      seq: this.nextSeq,
+      sourceArn,
+      // Standard queues keep the original enqueue time for retention; FIFO ones restart it.
+      expiresAt: (this.fifo ? now : src.sentAt) + this.num('MessageRetentionPeriod') * 1000,
+      state: 'ready',
+      visibleAt: now,
+      receiveCount: src.receiveCount,
+      timer: undefined,
+      heapIndex: -1,
+    };
+    if (m.expiresAt <= now) return;
+    this.insert(m);
+    ops.push(putMessage(this.record.sid, m), putMessageState(this.record.sid, m));
+  }
+
+  // ---- receive ---------------------------------------------------------------------------------
+
+  /**
+   * Take up to `max` visible messages and make them invisible for `visibilitySeconds`. Messages
+   * received `maxReceiveCount` times already go to the dead-letter queue instead.
+   */
+  receive(max: number, visibilitySeconds: number, ops: Op[]): Message[] {
+    const now = this.clock.now();
+    const out: Message[] = [];
+    const redrive = this.redrive();
+    this.index.take(max, (m) => {
+      if (redrive && m.receiveCount >= redrive.maxReceiveCount) {
+        this.moveOut(m, redrive.dlq, this.arn, ops);
+        this.env.core.log.info('sqs.dlq_move', { queue: this.name, dlq: redrive.dlq.name, messageId: m.id });
+        return 'skip';
+      }
+      m.receiveCount++;
+      if (m.firstReceiveAt === 0) m.firstReceiveAt = now;
+      m.visibleAt = now + visibilitySeconds * 1000;
+      this.setState(m, 'inflight');
+      this.index.changed(m);
+      this.armVisibility(m);
+      ops.push(putMessageState(this.record.sid, m));
+      out.push(m);
+      return 'take';
+    });
+    return out;
+  }
+
+  /** Offer visible messages to a move task: `decide` moves them out (via `moveOut`) or stops. */
+  drain(max: number, decide: (m: Message) => Verdict): void {
+    this.index.take(max, decide);
+  }
+
+  moveOut(m: Message, to: Queue, sourceArn: string | undefined, ops: Op[]): void {
+    this.remove(m);
+    ops.push(...delMessage(this.record.sid, m.seq));
+    to.adopt(m, sourceArn, ops);
+  }
+
+  // ---- receipt-handle operations ---------------------------------------------------------------
+
+  private lookup(handle: string): { m: Message | undefined; current: boolean } {
+    const r = decodeReceipt(handle);
+    if (!r) throw receiptHandleInvalid(handle);
+    const m = r.sid === this.record.sid ? this.messages.get(r.seq) : undefined;
+    return { m, current: !!m && m.receiveCount === r.receiveCount && m.state === 'inflight' };
+  }
+
+  deleteMessage(handle: string, ops: Op[]): void {
+    const { m, current } = this.lookup(handle);
+    if (!m) return;
+    if (this.fifo && !current) throw invalidParameter('ReceiptHandle', handle, 'The receipt handle has expired.');
+    this.remove(m);
+    ops.push(...delMessage(this.record.sid, m.seq));
+  }
+
+  changeVisibility(handle: string, seconds: number, ops: Op[]): void {
+    const { m } = this.lookup(handle);
+    const r = decodeReceipt(handle)!;
+    if (!m || m.receiveCount !== r.receiveCount) {
+      throw invalidParameter('ReceiptHandle', handle, 'Message does not exist or is not available for visibility timeout change.');
+    }
+    if (m.state !== 'inflight') throw new SqsError('MessageNotInflight', 'Message does not exist or is not available for visibility timeout change.');
+    m.visibleAt = this.clock.now() + seconds * 1000;
+    ops.push(putMessageState(this.record.sid, m));
+    if (seconds === 0) {
+      this.clock.cancel(m.timer);
+      m.timer = undefined;
+      this.setState(m, 'ready');
+      this.index.becameReady(m);
+      this.env.onReady(this);
+    } else {
+      this.armVisibility(m);
+    }
+  }
+
+  // ---- whole-queue -----------------------------------------------------------------------------
+
+  /** Forget every message; the caller gives the queue a new storage id and clears the old range. */
+  dropAll(): void {
+    for (const m of this.messages.values()) {
+      this.clock.cancel(m.timer);
+      m.timer = undefined;
+      m.state = 'gone';
+    }
+    this.messages.clear();
+    this.retention.clear();
+    this.clock.cancel(this.retentionTimer);
+    this.retentionTimer = undefined;
+    this.index.clear();
+    this.counts.delayed = this.counts.ready = this.counts.inflight = 0;
+  }
+
+  /** Stop every timer (queue deleted, or service closing). */
+  shutdown(): void {
+    this.dropAll();
+    this.dedup?.shutdown();
+  }
+}

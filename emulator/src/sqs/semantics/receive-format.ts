@@ -1,0 +1,85 @@
+/** How a received message is shown: system attributes asked for, message attributes filtered, MD5s over what is returned. */
+import type { Output } from './api.js';
+import { md5OfAttributes, type AttributeMap } from './md5.js';
+import type { Message } from './messages.js';
+
+const SYSTEM_ATTRIBUTES = [
+  'SenderId',
+  'SentTimestamp',
+  'ApproximateReceiveCount',
+  'ApproximateFirstReceiveTimestamp',
+  'SequenceNumber',
+  'MessageDeduplicationId',
+  'MessageGroupId',
+  'AWSTraceHeader',
+  'DeadLetterQueueSourceArn',
+] as const;
+
+export interface Selection {
+  system: Set<string>;
+  /** Exact names, `All`/`.*`, or `prefix.*`. */
+  attributes: string[];
+}
+
+export function selection(input: Record<string, any>): Selection {
+  const system = new Set<string>();
+  for (const n of [...(input.AttributeNames ?? []), ...(input.MessageSystemAttributeNames ?? [])]) {
+    if (n === 'All') SYSTEM_ATTRIBUTES.forEach((a) => system.add(a));
+    else if ((SYSTEM_ATTRIBUTES as readonly string[]).includes(n)) system.add(n);
+  }
+  return { system, attributes: input.MessageAttributeNames ?? [] };
+}
+
+function systemValue(m: Message, name: string): string | undefined {
+  switch (name) {
+    case 'SenderId':
+      return m.senderId;
+    case 'SentTimestamp':
+      return String(m.sentAt);
+    case 'ApproximateReceiveCount':
+      return String(m.receiveCount);
+    case 'ApproximateFirstReceiveTimestamp':
+      return String(m.firstReceiveAt);
+    case 'SequenceNumber':
+      return m.sequenceNumber;
+    case 'MessageDeduplicationId':
+      return m.dedup;
+    case 'MessageGroupId':
+      return m.group;
+    case 'AWSTraceHeader':
+      return m.trace;
+    case 'DeadLetterQueueSourceArn':
+      return m.sourceArn;
+    default:
+      return undefined;
+  }
+}
+
+function filterAttributes(attrs: AttributeMap | undefined, wanted: string[]): AttributeMap | undefined {
+  if (!attrs || wanted.length === 0) return undefined;
+  const all = wanted.some((w) => w === 'All' || w === '.*');
+  const out: AttributeMap = {};
+  for (const [name, v] of Object.entries(attrs)) {
+    const hit = all || wanted.some((w) => (w.endsWith('.*') ? name.startsWith(w.slice(0, -1)) : w === name));
+    if (hit) out[name] = v;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+export function formatMessage(m: Message, receiptHandle: string, sel: Selection): Output {
+  const out: Output = { MessageId: m.id, ReceiptHandle: receiptHandle, MD5OfBody: m.md5Body, Body: m.body };
+  if (sel.system.size > 0) {
+    const attrs: Record<string, string> = {};
+    for (const name of sel.system) {
+      const v = systemValue(m, name);
+      if (v !== undefined) attrs[name] = v;
+    }
+    if (Object.keys(attrs).length > 0) out.Attributes = attrs;
+  }
+  const attrs = filterAttributes(m.attrs, sel.attributes);
+  if (attrs) {
+    out.MD5OfMessageAttributes = md5OfAttributes(attrs);
+    out.MessageAttributes = attrs;
+  }
+  return out;
+}

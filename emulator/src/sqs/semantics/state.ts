@@ -1,0 +1,58 @@
+/** What every handler shares: the core, the queue registry, long polls, and the glue queues need. */
+import { randomBytes } from 'node:crypto';
+import type { Core } from '../../core/core.js';
+import type { Op } from '../../core/store.js';
+import { LongPolls } from './long-poll.js';
+import type { Queue, QueueEnv } from './queue.js';
+import { Registry } from './registry.js';
+
+export class SqsState implements QueueEnv {
+  readonly registry = new Registry();
+  readonly polls: LongPolls;
+  readonly log;
+  private lastSequence = 0n;
+
+  constructor(readonly core: Core) {
+    this.polls = new LongPolls(core.clock);
+    this.log = core.log.child({ component: 'sqs' });
+  }
+
+  byArn(arn: string): Queue | undefined {
+    return this.registry.byArn(arn);
+  }
+
+  /** FIFO sequence numbers: ~20 decimal digits, increasing across the process and its restarts. */
+  nextSequenceNumber(): string {
+    const fromClock = BigInt(this.core.clock.now()) << 23n;
+    this.lastSequence = fromClock > this.lastSequence ? fromClock : this.lastSequence + 1n;
+    return this.lastSequence.toString().padStart(20, '0');
+  }
+
+  /** Raise the sequence floor to a number seen at load. */
+  noteSequenceNumber(s: string | undefined): void {
+    if (s !== undefined && BigInt(s) > this.lastSequence) this.lastSequence = BigInt(s);
+  }
+
+  onReady(q: Queue): void {
+    this.polls.wake(q);
+  }
+
+  write(ops: Op[]): Promise<void> {
+    return ops.length === 0 ? Promise.resolve() : this.core.store.write(ops);
+  }
+
+  background(ops: Op[], what: string): void {
+    if (ops.length === 0) return;
+    this.core.store.write(ops).catch((err) => this.log.error('sqs.write_failed', { what, err }));
+  }
+
+  /** Delete a whole key range once nothing refers to it (purged or deleted queue storage). */
+  clearRange(prefix: Buffer, what: string): void {
+    const end = Buffer.concat([prefix.subarray(0, prefix.length - 1), Buffer.from([1])]);
+    this.core.store.db.clear({ gte: prefix, lt: end }).catch((err) => this.log.error('sqs.clear_failed', { what, err }));
+  }
+
+  newId(): string {
+    return randomBytes(8).toString('hex');
+  }
+}

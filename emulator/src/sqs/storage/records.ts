@@ -1,0 +1,186 @@
+/**
+ * How SQS state is laid out in LevelDB (see core/keys.ts): the only place that encodes and decodes
+ * SQS records. A message is two keys so that receive/visibility changes rewrite 20 bytes, not the body:
+ *   m/<queueId>\0<u64 seq>       -> the immutable message (JSON)
+ *   m/<queueId>\0<u64 seq>\x01   -> its mutable state (visibleAt, receiveCount, firstReceiveAt)
+ */
+import { key, PREFIX, u64 } from '../../core/keys.js';
+import type { Op } from '../../core/store.js';
+import type { AttributeMap } from '../semantics/md5.js';
+import type { Message } from '../semantics/messages.js';
+
+export interface QueueRecord {
+  /** Permanent id of this incarnation of the queue: prefixes its dedup keys. */
+  id: string;
+  /** Storage id: prefixes the queue's message and dedup keys; a purge gives the queue a new one. */
+  sid: string;
+  region: string;
+  account: string;
+  name: string;
+  attrs: Record<string, string>;
+  tags: Record<string, string>;
+  createdAt: number;
+  modifiedAt: number;
+  /** PurgeQueue refuses until then (ms). */
+  purgeUntil?: number;
+}
+
+export interface DedupRecord {
+  messageId: string;
+  sequenceNumber: string;
+  expiresAt: number;
+}
+
+export interface MoveTaskRecord {
+  taskId: string;
+  sourceArn: string;
+  destinationArn?: string;
+  maxPerSecond?: number;
+  status: 'RUNNING' | 'COMPLETED' | 'CANCELLING' | 'CANCELLED' | 'FAILED';
+  moved: number;
+  toMove: number;
+  startedAt: number;
+  failureReason?: string;
+}
+
+export interface TombstoneRecord {
+  deletedAt: number;
+}
+
+const STATE_SUFFIX = Buffer.from([1]);
+
+const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
+const parse = <T>(b: Buffer): T => JSON.parse(b.toString('utf8')) as T;
+
+export const queueKey = (region: string, account: string, name: string): Buffer => key(PREFIX.sqsQueue, region, account, name);
+export const messageRange = (sid: string): Buffer => key(PREFIX.sqsMessage, sid);
+export const messageKey = (sid: string, seq: number): Buffer => key(PREFIX.sqsMessage, sid, u64(seq));
+export const messageStateKey = (sid: string, seq: number): Buffer => Buffer.concat([messageKey(sid, seq), STATE_SUFFIX]);
+export const dedupRange = (sid: string): Buffer => key(PREFIX.sqsDedup, sid);
+export const dedupKey = (sid: string, dedupKey: string): Buffer => key(PREFIX.sqsDedup, sid, dedupKey);
+export const moveTaskKey = (taskId: string): Buffer => key(PREFIX.sqsMoveTask, taskId);
+
+export const putQueue = (r: QueueRecord): Op => ({ type: 'put', key: queueKey(r.region, r.account, r.name), value: json(r) });
+export const delQueue = (r: QueueRecord): Op => ({ type: 'del', key: queueKey(r.region, r.account, r.name) });
+export const decodeQueue = (v: Buffer): QueueRecord => parse<QueueRecord>(v);
+
+export const putTombstone = (region: string, account: string, name: string, t: TombstoneRecord): Op => ({
+  type: 'put',
+  key: key(PREFIX.sqsTombstone, region, account, name),
+  value: json(t),
+});
+export const delTombstone = (region: string, account: string, name: string): Op => ({ type: 'del', key: key(PREFIX.sqsTombstone, region, account, name) });
+export const decodeTombstone = (v: Buffer): TombstoneRecord => parse<TombstoneRecord>(v);
+
+interface StoredAttr {
+  t: string;
+  s?: string;
+  b?: string;
+}
+
+interface StoredMessage {
+  id: string;
+  body: string;
+  attrs?: Record<string, StoredAttr>;
+  md5Body: string;
+  md5Attrs?: string;
+  sentAt: number;
+  sender: string;
+  trace?: string;
+  group?: string;
+  dedup?: string;
+  sn?: string;
+  src?: string;
+  expiresAt: number;
+  visibleAt: number;
+}
+
+function encodeAttrs(a: AttributeMap | undefined): Record<string, StoredAttr> | undefined {
+  if (!a) return undefined;
+  const out: Record<string, StoredAttr> = {};
+  for (const [n, v] of Object.entries(a)) out[n] = v.BinaryValue ? { t: v.DataType, b: v.BinaryValue.toString('base64') } : { t: v.DataType, s: v.StringValue };
+  return out;
+}
+
+function decodeAttrs(a: Record<string, StoredAttr> | undefined): AttributeMap | undefined {
+  if (!a) return undefined;
+  const out: AttributeMap = {};
+  for (const [n, v] of Object.entries(a)) out[n] = v.b !== undefined ? { DataType: v.t, BinaryValue: Buffer.from(v.b, 'base64') } : { DataType: v.t, StringValue: v.s };
+  return out;
+}
+
+/** The message as first stored; its state key is written only once it changes. */
+export function putMessage(sid: string, m: Message): Op {
+  const r: StoredMessage = {
+    id: m.id,
+    body: m.body,
+    attrs: encodeAttrs(m.attrs),
+    md5Body: m.md5Body,
+    md5Attrs: m.md5Attrs,
+    sentAt: m.sentAt,
+    sender: m.senderId,
+    trace: m.trace,
+    group: m.group,
+    dedup: m.dedup,
+    sn: m.sequenceNumber,
+    src: m.sourceArn,
+    expiresAt: m.expiresAt,
+    visibleAt: m.visibleAt,
+  };
+  return { type: 'put', key: messageKey(sid, m.seq), value: json(r) };
+}
+
+export function putMessageState(sid: string, m: Message): Op {
+  const v = Buffer.allocUnsafe(20);
+  v.writeDoubleBE(m.visibleAt, 0);
+  v.writeUInt32BE(m.receiveCount, 8);
+  v.writeDoubleBE(m.firstReceiveAt, 12);
+  return { type: 'put', key: messageStateKey(sid, m.seq), value: v };
+}
+
+export function delMessage(sid: string, seq: number): Op[] {
+  return [
+    { type: 'del', key: messageKey(sid, seq) },
+    { type: 'del', key: messageStateKey(sid, seq) },
+  ];
+}
+
+/** A message read back at load; `state` is settled by the queue against the clock. */
+export function decodeMessage(seq: number, v: Buffer): Message {
+  const r = parse<StoredMessage>(v);
+  return {
+    seq,
+    id: r.id,
+    body: r.body,
+    attrs: decodeAttrs(r.attrs),
+    md5Body: r.md5Body,
+    md5Attrs: r.md5Attrs,
+    sentAt: r.sentAt,
+    senderId: r.sender,
+    trace: r.trace,
+    group: r.group,
+    dedup: r.dedup,
+    sequenceNumber: r.sn,
+    sourceArn: r.src,
+    expiresAt: r.expiresAt,
+    state: 'ready',
+    visibleAt: r.visibleAt,
+    receiveCount: 0,
+    firstReceiveAt: 0,
+    heapIndex: -1,
+  };
+}
+
+export function applyMessageState(m: Message, v: Buffer): void {
+  m.visibleAt = v.readDoubleBE(0);
+  m.receiveCount = v.readUInt32BE(8);
+  m.firstReceiveAt = v.readDoubleBE(12);
+}
+
+export const putDedup = (sid: string, k: string, r: DedupRecord): Op => ({ type: 'put', key: dedupKey(sid, k), value: json(r) });
+export const delDedup = (sid: string, k: string): Op => ({ type: 'del', key: dedupKey(sid, k) });
+export const decodeDedup = (v: Buffer): DedupRecord => parse<DedupRecord>(v);
+
+export const putMoveTask = (t: MoveTaskRecord): Op => ({ type: 'put', key: moveTaskKey(t.taskId), value: json(t) });
+export const delMoveTask = (taskId: string): Op => ({ type: 'del', key: moveTaskKey(taskId) });
+export const decodeMoveTask = (v: Buffer): MoveTaskRecord => parse<MoveTaskRecord>(v);
