@@ -1,18 +1,266 @@
-/** Topics and partition logs. (Stub: replaced by the log implementation.) */
+/**
+ * Topics and partition logs: the state behind Produce, Fetch, ListOffsets, Metadata and the topic
+ * admin APIs. Handlers call in with names and get Kafka error codes back as `KafkaError`s.
+ *
+ * Persistence (keys.ts): K/t/<topic> topic record, K/p/<topic>\0<u32> log start offset,
+ * K/b/<topic>\0<u32><u64 baseOffset> batch bytes. Everything else is rebuilt by `load()`.
+ */
+import { randomBytes } from 'node:crypto';
 import type { Core } from '../../../emulator/src/core/core.js';
+import { key, PREFIX, splitKey } from '../../../emulator/src/core/keys.js';
+import type { Op } from '../../../emulator/src/core/store.js';
+import { batchInfo, validateBatch, type BatchInfo } from './batch.js';
+import { BatchCache } from './cache.js';
+import { effective, validateConfigs, type EffectiveConfig } from './configs.js';
+import { ErrorCode, KafkaError } from './errors.js';
+import { Partition, type AppendResult, type PartitionHost } from './partition.js';
+
+export { ErrorCode, KafkaError } from './errors.js';
+export { Partition } from './partition.js';
 
 export interface LogOptions {
   /** Partitions of auto-created topics. */
   defaultPartitions: number;
+  /** Memory for recently appended batches (tail fetches skip LevelDB). */
+  cacheBytes?: number;
+}
+
+/** Kafka's limit on topic names. */
+const MAX_TOPIC_NAME = 249;
+/** A sanity bound so a single request cannot exhaust memory. */
+export const MAX_PARTITIONS = 10_000;
+
+export class Topic {
+  partitions: Partition[] = [];
+  config: EffectiveConfig;
+
+  constructor(
+    readonly name: string,
+    /** 16-byte topic id. */
+    readonly id: Buffer,
+    public overrides: Map<string, string>,
+    /** Resolves once the topic record is in LevelDB. */
+    public ready: Promise<void>,
+  ) {
+    this.config = effective(overrides);
+  }
+
+  record(): Buffer {
+    return Buffer.from(
+      JSON.stringify({ id: this.id.toString('hex'), partitions: this.partitions.length, configs: Object.fromEntries(this.overrides) }),
+    );
+  }
 }
 
 export class LogManager {
+  private readonly byName = new Map<string, Topic>();
+  private readonly host: PartitionHost;
+
   constructor(
     readonly core: Core,
     readonly options: LogOptions,
-  ) {}
+  ) {
+    this.host = {
+      core,
+      cache: new BatchCache(options.cacheBytes ?? 64 * 1024 * 1024),
+      config: (topic) => this.byName.get(topic)?.config ?? effective(new Map()),
+    };
+  }
 
-  async load(): Promise<void> {}
+  private get log() {
+    return this.core.log;
+  }
 
-  async close(): Promise<void> {}
+  async load(): Promise<void> {
+    const store = this.core.store;
+    const tPrefix = Buffer.from(PREFIX.kafkaTopic, 'latin1');
+    for await (const [k, v] of store.scan(tPrefix)) {
+      const name = splitKey(k, tPrefix.length, 1).parts[0];
+      const rec = JSON.parse(v.toString()) as { id: string; partitions: number; configs: Record<string, string> };
+      const topic = new Topic(name, Buffer.from(rec.id, 'hex'), new Map(Object.entries(rec.configs)), Promise.resolve());
+      topic.partitions = Array.from({ length: rec.partitions }, (_, i) => new Partition(this.host, name, i));
+      this.byName.set(name, topic);
+    }
+    const starts = new Map<string, number>();
+    const pPrefix = Buffer.from(PREFIX.kafkaPartition, 'latin1');
+    for await (const [k, v] of store.scan(pPrefix)) {
+      const { parts, rest } = splitKey(k, pPrefix.length, 1);
+      starts.set(`${parts[0]}\0${rest.readUInt32BE(0)}`, (JSON.parse(v.toString()) as { logStartOffset: number }).logStartOffset);
+    }
+    const batches = new Map<string, BatchInfo[]>();
+    const bPrefix = Buffer.from(PREFIX.kafkaBatch, 'latin1');
+    for await (const [k, v] of store.scan(bPrefix)) {
+      const { parts, rest } = splitKey(k, bPrefix.length, 1);
+      const id = `${parts[0]}\0${rest.readUInt32BE(0)}`;
+      let list = batches.get(id);
+      if (!list) batches.set(id, (list = []));
+      list.push(batchInfo(v));
+    }
+    for (const topic of this.byName.values()) {
+      for (const p of topic.partitions) {
+        const id = `${topic.name}\0${p.index}`;
+        p.restore(starts.get(id) ?? 0, batches.get(id) ?? []);
+      }
+    }
+    this.log.info('kafka.log.loaded', { topics: this.byName.size });
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.byName.values()) for (const p of t.partitions) p.close();
+  }
+
+  topic(name: string): Topic | undefined {
+    return this.byName.get(name);
+  }
+
+  topicById(id: Buffer): Topic | undefined {
+    for (const t of this.byName.values()) if (t.id.equals(id)) return t;
+    return undefined;
+  }
+
+  topics(): Topic[] {
+    return [...this.byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** The partition, or UNKNOWN_TOPIC_OR_PARTITION. */
+  partition(topic: string, partition: number): Partition {
+    const p = this.byName.get(topic)?.partitions[partition];
+    if (!p) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic or partition ${topic}-${partition}`);
+    return p;
+  }
+
+  /** INVALID_TOPIC_EXCEPTION unless `name` is a legal Kafka topic name. */
+  validateName(name: string | null | undefined): asserts name is string {
+    if (!name || name === '.' || name === '..' || name.length > MAX_TOPIC_NAME || !/^[a-zA-Z0-9._-]+$/.test(name)) {
+      throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, `invalid topic name "${name ?? ''}": 1-${MAX_TOPIC_NAME} characters of [a-zA-Z0-9._-], not "." or ".."`);
+    }
+  }
+
+  /**
+   * Validate (and unless `validateOnly`, create) a topic. `configs` are raw overrides; partitions
+   * -1 means the broker default.
+   */
+  async createTopic(
+    name: string,
+    numPartitions: number,
+    configs: Iterable<[string, string | null]> = [],
+    validateOnly = false,
+  ): Promise<Topic> {
+    this.validateName(name);
+    const existing = this.byName.get(name);
+    if (existing) throw new KafkaError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${name}' already exists.`);
+    const collides = [...this.byName.keys()].find((t) => t.replace(/\./g, '_') === name.replace(/\./g, '_'));
+    if (collides) throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${name}' collides with existing topic: ${collides}`);
+    const count = numPartitions === -1 ? this.options.defaultPartitions : numPartitions;
+    if (count < 1 || count > MAX_PARTITIONS) {
+      throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `Number of partitions must be between 1 and ${MAX_PARTITIONS}, got ${numPartitions}.`);
+    }
+    const overrides = validateConfigs(configs);
+    const topic = new Topic(name, newTopicId(), overrides, Promise.resolve());
+    topic.partitions = Array.from({ length: count }, (_, i) => new Partition(this.host, name, i));
+    if (validateOnly) return topic;
+    this.byName.set(name, topic);
+    topic.ready = this.core.store.write([{ type: 'put', key: topicKey(name), value: topic.record() }]);
+    try {
+      await topic.ready;
+    } catch (err) {
+      if (this.byName.get(name) === topic) this.byName.delete(name);
+      this.log.error('kafka.topic.create_failed', { topic: name, err });
+      throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `could not store topic ${name}`);
+    }
+    this.log.info('kafka.topic.created', { topic: name, partitions: count, configs: Object.fromEntries(overrides) });
+    return topic;
+  }
+
+  /** The topic, auto-created with the default partition count if missing (Metadata). */
+  async ensureTopic(name: string): Promise<Topic> {
+    const existing = this.byName.get(name);
+    if (existing) {
+      await existing.ready;
+      return existing;
+    }
+    return this.createTopic(name, -1);
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    const topic = this.byName.get(name);
+    if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic ${name}`);
+    await topic.ready;
+    if (this.byName.get(name) !== topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic ${name}`);
+    this.byName.delete(name);
+    // Queued synchronously, after any in-flight append of this topic and before any re-creation.
+    const ops: Op[] = [{ type: 'del', key: topicKey(name) }];
+    for (const p of topic.partitions) ops.push(...p.deleteOps());
+    await this.core.store.write(ops);
+    this.log.info('kafka.topic.deleted', { topic: name });
+  }
+
+  async createPartitions(name: string, count: number, validateOnly: boolean): Promise<void> {
+    const topic = this.byName.get(name);
+    if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${name}' does not exist.`);
+    const current = topic.partitions.length;
+    if (count <= current) {
+      throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `Topic currently has ${current} partitions, which is higher than the requested ${count}.`);
+    }
+    if (count > MAX_PARTITIONS) throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `Number of partitions must be at most ${MAX_PARTITIONS}.`);
+    if (validateOnly) return;
+    for (let i = current; i < count; i++) topic.partitions.push(new Partition(this.host, name, i));
+    await this.persist(topic);
+    this.log.info('kafka.topic.partitions_added', { topic: name, from: current, to: count });
+  }
+
+  /** Replace a topic's overrides (already validated). */
+  async setConfigs(name: string, overrides: Map<string, string>): Promise<void> {
+    const topic = this.byName.get(name);
+    if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic ${name}`);
+    topic.overrides = overrides;
+    topic.config = effective(overrides);
+    await this.persist(topic);
+    for (const p of topic.partitions) p.enforceRetention();
+    this.log.info('kafka.topic.configs_altered', { topic: name, configs: Object.fromEntries(overrides) });
+  }
+
+  private async persist(topic: Topic): Promise<void> {
+    await this.core.store.write([{ type: 'put', key: topicKey(topic.name), value: topic.record() }]);
+  }
+
+  /** Validate and append one Produce partition's records. */
+  async append(topic: string, partition: number, records: Buffer | null): Promise<AppendResult> {
+    const p = this.partition(topic, partition);
+    const batch = validateBatch(records, this.byName.get(topic)!.config.maxMessageBytes);
+    try {
+      return await p.append(batch);
+    } catch (err) {
+      if (err instanceof KafkaError) throw err;
+      this.log.error('kafka.produce.write_failed', { topic, partition, err });
+      throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `could not write to ${topic}-${partition}`);
+    }
+  }
+
+  /**
+   * Wait until one of `partitions` gets new data, one is deleted, or the clock reaches `deadline`
+   * (Fetch long polling: woken by appends, never by polling).
+   */
+  waitForData(partitions: Partition[], deadline: number): Promise<void> {
+    return new Promise((resolve) => {
+      const offs: (() => void)[] = [];
+      const done = () => {
+        this.core.clock.cancel(timer);
+        for (const off of offs) off();
+        resolve();
+      };
+      for (const p of partitions) offs.push(p.onData(done));
+      const timer = this.core.clock.at(deadline, done);
+    });
+  }
 }
+
+function newTopicId(): Buffer {
+  // Kafka reserves the all-zero id (and treats id 1 as a sentinel); random 16 bytes never hit them in practice.
+  return randomBytes(16);
+}
+
+export function topicKey(name: string): Buffer {
+  return key(PREFIX.kafkaTopic, name);
+}
+

@@ -1,0 +1,304 @@
+/**
+ * One partition log: committed batches in offset order with a side index (offsets, max timestamp,
+ * size) kept in memory, bytes in LevelDB under K/b/, log start offset under K/p/.
+ *
+ * Offsets are assigned synchronously when a batch is accepted, so concurrent appends never
+ * collide; a batch becomes visible (high watermark, fetch) only once its LevelDB write resolved.
+ * Group-commit writes resolve in the order they were queued, so the high watermark only grows.
+ */
+import type { Timer } from '../../../emulator/src/core/clock.js';
+import type { Core } from '../../../emulator/src/core/core.js';
+import type { Op } from '../../../emulator/src/core/store.js';
+import { key, PREFIX, u32, u64 } from '../../../emulator/src/core/keys.js';
+import { assignOffset, batchInfo, recordTimestamps, stampLogAppendTime, type BatchInfo, type ValidatedBatch } from './batch.js';
+import type { BatchCache } from './cache.js';
+import type { EffectiveConfig } from './configs.js';
+import { ErrorCode, KafkaError } from './errors.js';
+
+/** The leader epoch we write into batches: one broker that never loses leadership. */
+export const LEADER_EPOCH = 0;
+
+export interface IndexEntry extends BatchInfo {
+  data?: Buffer;
+}
+
+export interface AppendResult {
+  baseOffset: number;
+  /** The stamped time on LogAppendTime topics, else -1. */
+  logAppendTime: number;
+  logStartOffset: number;
+}
+
+export interface OffsetAndTimestamp {
+  offset: number;
+  timestamp: number;
+}
+
+/** What a partition needs from its topic and broker. */
+export interface PartitionHost {
+  readonly core: Core;
+  readonly cache: BatchCache;
+  config(topic: string): EffectiveConfig;
+}
+
+export class Partition {
+  /** Committed batches, ascending offsets. */
+  private entries: IndexEntry[] = [];
+  private totalBytes = 0;
+  logStartOffset = 0;
+  highWatermark = 0;
+  /** Next offset to assign; ahead of the high watermark while appends are being written. */
+  private nextOffset = 0;
+  private readonly inflight = new Set<number>();
+  private readonly waiters = new Set<() => void>();
+  private retentionTimer: Timer | undefined;
+  private deleted = false;
+
+  constructor(
+    private readonly host: PartitionHost,
+    readonly topic: string,
+    readonly index: number,
+  ) {}
+
+  /** Rebuild from LevelDB (startup). `batches` are in key (= offset) order. */
+  restore(logStartOffset: number, batches: BatchInfo[]): void {
+    this.logStartOffset = logStartOffset;
+    for (const b of batches) {
+      this.entries.push(b);
+      this.totalBytes += b.size;
+    }
+    const last = this.entries.at(-1);
+    this.highWatermark = Math.max(logStartOffset, last ? last.lastOffset + 1 : 0);
+    this.nextOffset = this.highWatermark;
+    this.enforceRetention();
+  }
+
+  get size(): number {
+    return this.totalBytes;
+  }
+
+  get batchCount(): number {
+    return this.entries.length;
+  }
+
+  async append(batch: ValidatedBatch): Promise<AppendResult> {
+    if (this.deleted) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${this.topic} was deleted`);
+    const config = this.host.config(this.topic);
+    const baseOffset = this.nextOffset;
+    this.nextOffset += batch.recordsCount;
+    const bytes = assignOffset(batch, baseOffset, LEADER_EPOCH);
+    const now = this.host.core.clock.now();
+    if (config.logAppendTime) stampLogAppendTime(bytes, now);
+    this.inflight.add(baseOffset);
+    try {
+      await this.host.core.store.write([{ type: 'put', key: batchKey(this.topic, this.index, baseOffset), value: bytes }]);
+    } finally {
+      this.inflight.delete(baseOffset);
+    }
+    if (!this.deleted) {
+      const entry: IndexEntry = batchInfo(bytes);
+      this.entries.push(entry);
+      this.totalBytes += entry.size;
+      this.highWatermark = entry.lastOffset + 1;
+      this.host.cache.add(entry, bytes);
+      this.enforceRetention();
+      this.wake();
+    }
+    return { baseOffset, logAppendTime: config.logAppendTime ? now : -1, logStartOffset: this.logStartOffset };
+  }
+
+  /** Index of the first batch holding an offset >= `offset`. */
+  private find(offset: number): number {
+    let lo = 0;
+    let hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.entries[mid].lastOffset < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** OFFSET_OUT_OF_RANGE unless `offset` can be fetched now. */
+  checkFetchOffset(offset: number): void {
+    if (offset < this.logStartOffset || offset > this.highWatermark) {
+      throw new KafkaError(
+        ErrorCode.OFFSET_OUT_OF_RANGE,
+        `offset ${offset} is outside [${this.logStartOffset}, ${this.highWatermark}] of ${this.topic}-${this.index}`,
+      );
+    }
+  }
+
+  /** Bytes a fetch from `offset` would return, counted up to `enough` (for minBytes). */
+  bytesFrom(offset: number, enough: number): number {
+    let sum = 0;
+    for (let i = this.find(offset); i < this.entries.length && sum < enough; i++) sum += this.entries[i].size;
+    return sum;
+  }
+
+  /**
+   * Whole batches from the one holding `offset`, up to `maxBytes`; with `minOne` the first batch is
+   * returned even if larger (KIP-74). Stored bytes are returned as they are: no decompression.
+   */
+  async read(offset: number, maxBytes: number, minOne: boolean): Promise<Buffer[]> {
+    this.checkFetchOffset(offset);
+    const picked: IndexEntry[] = [];
+    let sum = 0;
+    for (let i = this.find(offset); i < this.entries.length; i++) {
+      const e = this.entries[i];
+      if (sum + e.size > maxBytes && !(minOne && picked.length === 0)) break;
+      picked.push(e);
+      sum += e.size;
+    }
+    const out: Buffer[] = [];
+    const missing = picked.findIndex((e) => !e.data);
+    for (const e of missing < 0 ? picked : picked.slice(0, missing)) out.push(e.data!);
+    if (missing < 0) return out;
+    // Older batches come from LevelDB in one range scan; retention may have removed some meanwhile,
+    // so only a contiguous run of the expected batches is returned.
+    const rest = picked.slice(missing);
+    const it = this.host.core.store.scan(batchPrefix(this.topic, this.index), {
+      gte: batchKey(this.topic, this.index, rest[0].baseOffset),
+      limit: rest.length,
+    });
+    let next = 0;
+    for await (const [, value] of it) {
+      if (next >= rest.length || Number(value.readBigInt64BE(0)) !== rest[next].baseOffset) break;
+      out.push(value);
+      next++;
+    }
+    return out;
+  }
+
+  /** Earliest record with timestamp >= `ts` (Kafka's ListOffsets by time), or undefined. */
+  async offsetForTimestamp(ts: number): Promise<OffsetAndTimestamp | undefined> {
+    const i = this.entries.findIndex((e) => e.maxTimestamp >= ts);
+    if (i < 0) return undefined;
+    const e = this.entries[i];
+    const records = await this.recordsOf(e);
+    const hit = records?.find((r) => r.timestamp >= ts && r.offset >= this.logStartOffset);
+    return hit ?? { offset: Math.max(e.baseOffset, this.logStartOffset), timestamp: e.maxTimestamp };
+  }
+
+  /** The record with the largest timestamp (ListOffsets -3), or undefined when empty. */
+  async maxTimestampOffset(): Promise<OffsetAndTimestamp | undefined> {
+    let best: IndexEntry | undefined;
+    for (const e of this.entries) if (!best || e.maxTimestamp > best.maxTimestamp) best = e;
+    if (!best) return undefined;
+    const records = await this.recordsOf(best);
+    const hit = records?.find((r) => r.timestamp === best.maxTimestamp && r.offset >= this.logStartOffset);
+    return hit ?? { offset: best.lastOffset, timestamp: best.maxTimestamp };
+  }
+
+  private async recordsOf(e: IndexEntry): Promise<OffsetAndTimestamp[] | undefined> {
+    const bytes = e.data ?? (await this.host.core.store.get(batchKey(this.topic, this.index, e.baseOffset)));
+    return bytes ? recordTimestamps(bytes) : undefined;
+  }
+
+  /** DeleteRecords: move the log start offset to `offset` (-1 = high watermark). */
+  async deleteRecords(offset: number): Promise<number> {
+    const target = offset === -1 ? this.highWatermark : offset;
+    if (target < 0 || target > this.highWatermark) {
+      throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, `offset ${offset} is beyond the high watermark ${this.highWatermark} of ${this.topic}-${this.index}`);
+    }
+    if (target <= this.logStartOffset) return this.logStartOffset;
+    this.logStartOffset = target;
+    await this.trim(this.find(target), 'delete-records');
+    return this.logStartOffset;
+  }
+
+  /** Re-apply retention, e.g. after a config change. */
+  enforceRetention(): void {
+    if (this.deleted) return;
+    const { retentionMs, retentionBytes } = this.host.config(this.topic);
+    let drop = 0;
+    if (retentionBytes >= 0) {
+      let size = this.totalBytes;
+      while (drop < this.entries.length && size - this.entries[drop].size >= retentionBytes) size -= this.entries[drop++].size;
+      if (drop > 0) void this.trim(drop, 'retention.bytes');
+    }
+    this.host.core.clock.cancel(this.retentionTimer);
+    this.retentionTimer = undefined;
+    const head = this.entries[0];
+    if (retentionMs < 0 || !head) return;
+    // Kafka deletes a segment once now - largestTimestamp > retention.ms: arm for that exact ms.
+    this.retentionTimer = this.host.core.clock.at(head.maxTimestamp + retentionMs + 1, () => {
+      this.retentionTimer = undefined;
+      const now = this.host.core.clock.now();
+      const cfg = this.host.config(this.topic);
+      let n = 0;
+      while (n < this.entries.length && now - this.entries[n].maxTimestamp > cfg.retentionMs) n++;
+      if (n > 0) void this.trim(n, 'retention.ms');
+      this.enforceRetention();
+    });
+  }
+
+  /** Drop the first `count` batches and persist the new log start offset. */
+  private trim(count: number, reason: string): Promise<void> {
+    const removed = this.entries.splice(0, count);
+    const ops: Op[] = [];
+    let bytes = 0;
+    for (const e of removed) {
+      bytes += e.size;
+      this.host.cache.drop(e);
+      ops.push({ type: 'del', key: batchKey(this.topic, this.index, e.baseOffset) });
+    }
+    this.totalBytes -= bytes;
+    this.logStartOffset = Math.max(this.logStartOffset, this.entries[0]?.baseOffset ?? this.highWatermark);
+    ops.push({ type: 'put', key: partitionKey(this.topic, this.index), value: Buffer.from(JSON.stringify({ logStartOffset: this.logStartOffset })) });
+    if (removed.length > 0) {
+      this.host.core.log.info('kafka.log.trimmed', { topic: this.topic, partition: this.index, reason, batches: removed.length, bytes, logStartOffset: this.logStartOffset });
+    }
+    const written = this.host.core.store.write(ops);
+    // Retention trims are fire-and-forget; a failure is logged here and surfaces to DeleteRecords.
+    written.catch((err: unknown) => this.host.core.log.error('kafka.log.trim_failed', { topic: this.topic, partition: this.index, err }));
+    return written;
+  }
+
+  /** Resolve when this partition gets new data (or is deleted). */
+  onData(fn: () => void): () => void {
+    this.waiters.add(fn);
+    return () => this.waiters.delete(fn);
+  }
+
+  private wake(): void {
+    const fns = [...this.waiters];
+    this.waiters.clear();
+    for (const fn of fns) fn();
+  }
+
+  /** Ops removing every key of this partition, including batches still being written. */
+  deleteOps(): Op[] {
+    this.deleted = true;
+    this.host.core.clock.cancel(this.retentionTimer);
+    this.retentionTimer = undefined;
+    const ops: Op[] = [{ type: 'del', key: partitionKey(this.topic, this.index) }];
+    for (const e of this.entries) {
+      this.host.cache.drop(e);
+      ops.push({ type: 'del', key: batchKey(this.topic, this.index, e.baseOffset) });
+    }
+    for (const base of this.inflight) ops.push({ type: 'del', key: batchKey(this.topic, this.index, base) });
+    this.entries = [];
+    this.totalBytes = 0;
+    this.wake();
+    return ops;
+  }
+
+  close(): void {
+    this.host.core.clock.cancel(this.retentionTimer);
+    this.retentionTimer = undefined;
+    this.wake();
+  }
+}
+
+export function partitionKey(topic: string, partition: number): Buffer {
+  return key(PREFIX.kafkaPartition, topic, u32(partition));
+}
+
+export function batchPrefix(topic: string, partition: number): Buffer {
+  return key(PREFIX.kafkaBatch, topic, u32(partition));
+}
+
+export function batchKey(topic: string, partition: number, baseOffset: number): Buffer {
+  return key(PREFIX.kafkaBatch, topic, u32(partition), u64(baseOffset));
+}

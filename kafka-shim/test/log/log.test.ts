@@ -1,0 +1,212 @@
+import { crc32c } from '../../src/log/crc32c.js';
+import { ErrorCode, KafkaError } from '../../src/log/index.js';
+import { makeBatch, TestLog, values } from './fixtures.js';
+
+async function code(p: Promise<unknown>): Promise<number> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof KafkaError) return e.code;
+    throw e;
+  }
+  return ErrorCode.NONE;
+}
+
+describe('CRC-32C', () => {
+  it('matches the Castagnoli check value and agrees across the 8-byte fast path', () => {
+    expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283);
+    const data = Buffer.from(Array.from({ length: 1000 }, (_, i) => (i * 31) & 0xff));
+    let slow = 0xffffffff;
+    for (const b of data) {
+      slow ^= b;
+      for (let k = 0; k < 8; k++) slow = slow & 1 ? (slow >>> 1) ^ 0x82f63b78 : slow >>> 1;
+    }
+    expect(crc32c(data)).toBe((slow ^ 0xffffffff) >>> 0);
+    expect(crc32c(data, 3, 997)).toBe(crc32c(data.subarray(3, 997)));
+  });
+});
+
+describe('partition log', () => {
+  let t: TestLog;
+  beforeEach(async () => {
+    t = await TestLog.open();
+  });
+  afterEach(async () => {
+    await t.destroy();
+  });
+
+  it('assigns consecutive offsets, rewrites only baseOffset and leader epoch, and reads back', async () => {
+    await t.log.createTopic('orders', 2);
+    const b1 = makeBatch([{ value: 'a' }, { value: 'b' }]);
+    const b2 = makeBatch([{ value: 'c' }]);
+    const r1 = await t.log.append('orders', 0, b1);
+    const r2 = await t.log.append('orders', 0, b2);
+    expect([r1.baseOffset, r2.baseOffset]).toEqual([0, 2]);
+    expect(r1.logAppendTime).toBe(-1);
+    const p = t.log.partition('orders', 0);
+    expect(p.highWatermark).toBe(3);
+    const read = await p.read(0, 1 << 20, true);
+    expect(values(read)).toEqual(['a', 'b', 'c']);
+    expect(read[1].readBigInt64BE(0)).toBe(2n);
+    expect(read[1].readInt32BE(12)).toBe(0);
+    // Everything from the magic byte on is the producer's bytes, CRC untouched.
+    expect(read[1].subarray(16).equals(b2.subarray(16))).toBe(true);
+    // An offset inside a batch returns the whole batch.
+    expect(values(await p.read(1, 1 << 20, true))).toEqual(['a', 'b', 'c']);
+    expect(await p.read(3, 1 << 20, true)).toEqual([]);
+    expect(await code(p.read(4, 1 << 20, true))).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
+    expect(t.log.partition('orders', 1).highWatermark).toBe(0);
+    expect(await code(t.log.append('orders', 2, b1))).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  });
+
+  it('honours maxBytes with at least one whole batch (KIP-74)', async () => {
+    await t.log.createTopic('big', 1);
+    const big = makeBatch([{ value: 'x'.repeat(500) }]);
+    await t.log.append('big', 0, big);
+    await t.log.append('big', 0, makeBatch([{ value: 'y' }]));
+    const p = t.log.partition('big', 0);
+    expect((await p.read(0, 10, true)).length).toBe(1);
+    expect((await p.read(0, 10, false)).length).toBe(0);
+    expect((await p.read(0, big.length + 100, false)).length).toBe(2);
+  });
+
+  it('rejects bad batches with the Kafka error codes', async () => {
+    await t.log.createTopic('v', 1, [['max.message.bytes', '200']]);
+    const good = makeBatch([{ value: 'ok' }]);
+    const badCrc = Buffer.from(good);
+    badCrc[badCrc.length - 1] ^= 0xff;
+    expect(await code(t.log.append('v', 0, badCrc))).toBe(ErrorCode.CORRUPT_MESSAGE);
+    expect(await code(t.log.append('v', 0, makeBatch([{ value: 'm' }], { magic: 1 })))).toBe(ErrorCode.UNSUPPORTED_VERSION);
+    expect(await code(t.log.append('v', 0, Buffer.concat([good, good])))).toBe(ErrorCode.INVALID_RECORD);
+    expect(await code(t.log.append('v', 0, makeBatch([{ value: 'c' }], { attributes: 0x20 })))).toBe(ErrorCode.INVALID_RECORD);
+    expect(await code(t.log.append('v', 0, makeBatch([{ value: 'z'.repeat(300) }])))).toBe(ErrorCode.MESSAGE_TOO_LARGE);
+    expect(await code(t.log.append('v', 0, makeBatch([{ value: 'c' }], { attributes: 5 })))).toBe(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
+    expect(await code(t.log.append('v', 0, good.subarray(0, 40)))).toBe(ErrorCode.CORRUPT_MESSAGE);
+    expect(await code(t.log.append('v', 0, null))).toBe(ErrorCode.INVALID_RECORD);
+    expect(t.log.partition('v', 0).highWatermark).toBe(0);
+    expect((await t.log.append('v', 0, good)).baseOffset).toBe(0);
+  });
+
+  it('stamps LogAppendTime batches and recomputes their CRC', async () => {
+    await t.log.createTopic('lat', 1, [['message.timestamp.type', 'LogAppendTime']]);
+    const r = await t.log.append('lat', 0, makeBatch([{ value: 'a', timestamp: 5 }]));
+    const now = t.clock.now();
+    expect(r.logAppendTime).toBe(now);
+    const [stored] = await t.log.partition('lat', 0).read(0, 1 << 20, true);
+    expect(stored.readInt16BE(21) & 0x08).toBe(0x08);
+    expect(Number(stored.readBigInt64BE(35))).toBe(now);
+    expect(stored.readUInt32BE(17)).toBe(crc32c(stored, 21));
+    expect(await t.log.partition('lat', 0).offsetForTimestamp(now)).toEqual({ offset: 0, timestamp: now });
+  });
+
+  it('finds offsets by timestamp inside plain and gzip batches, and the max timestamp', async () => {
+    await t.log.createTopic('ts', 1, [['retention.ms', '-1']]);
+    await t.log.append('ts', 0, makeBatch([{ value: 'a', timestamp: 100 }, { value: 'b', timestamp: 200 }]));
+    await t.log.append('ts', 0, makeBatch([{ value: 'c', timestamp: 300 }, { value: 'd', timestamp: 900 }, { value: 'e', timestamp: 400 }], { gzip: true }));
+    const p = t.log.partition('ts', 0);
+    expect(await p.offsetForTimestamp(150)).toEqual({ offset: 1, timestamp: 200 });
+    expect(await p.offsetForTimestamp(350)).toEqual({ offset: 3, timestamp: 900 });
+    expect(await p.offsetForTimestamp(901)).toBeUndefined();
+    expect(await p.maxTimestampOffset()).toEqual({ offset: 3, timestamp: 900 });
+  });
+
+  it('trims by retention.ms exactly on the clock, and by retention.bytes in whole batches', async () => {
+    const now = t.clock.now();
+    await t.log.createTopic('rt', 1, [['retention.ms', '1000']]);
+    await t.log.append('rt', 0, makeBatch([{ value: 'old', timestamp: now }]));
+    await t.log.append('rt', 0, makeBatch([{ value: 'new', timestamp: now + 500 }]));
+    const p = t.log.partition('rt', 0);
+    t.clock.advance(1000);
+    expect(p.logStartOffset).toBe(0);
+    t.clock.advance(1);
+    expect(p.logStartOffset).toBe(1);
+    expect(values(await p.read(1, 1 << 20, true))).toEqual(['new']);
+    expect(await code(p.read(0, 1 << 20, true))).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
+    t.clock.advance(500);
+    expect(p.logStartOffset).toBe(2);
+    expect(p.highWatermark).toBe(2);
+    await t.store.write([]);
+
+    const b = makeBatch([{ value: 'x'.repeat(100), timestamp: now + 10_000 }]);
+    await t.log.createTopic('rb', 1, [['retention.bytes', String(b.length * 2)]]);
+    for (let i = 0; i < 4; i++) await t.log.append('rb', 0, b);
+    const q = t.log.partition('rb', 0);
+    expect(q.batchCount).toBe(2);
+    expect(q.logStartOffset).toBe(2);
+    await t.log.setConfigs('rb', new Map([['retention.bytes', String(b.length)]]));
+    expect(q.logStartOffset).toBe(3);
+    await t.store.write([]);
+    const again = await t.reopen();
+    t = again;
+    expect(t.log.partition('rb', 0).logStartOffset).toBe(3);
+    expect(t.log.partition('rb', 0).highWatermark).toBe(4);
+    expect(t.log.partition('rt', 0).logStartOffset).toBe(2);
+    expect((await t.log.append('rt', 0, makeBatch([{ value: 'n', timestamp: t.clock.now() }]))).baseOffset).toBe(2);
+  });
+
+  it('DeleteRecords advances the log start offset and survives a reload', async () => {
+    await t.log.createTopic('dr', 1);
+    for (const v of ['a', 'b', 'c']) await t.log.append('dr', 0, makeBatch([{ value: v }, { value: v + '2' }]));
+    const p = t.log.partition('dr', 0);
+    expect(await p.deleteRecords(3)).toBe(3);
+    expect(p.batchCount).toBe(2);
+    expect(values(await p.read(3, 1 << 20, true))).toEqual(['b', 'b2', 'c', 'c2']);
+    expect(await p.deleteRecords(1)).toBe(3);
+    expect(await code(p.deleteRecords(7))).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
+    expect(await p.deleteRecords(-1)).toBe(6);
+    t = await t.reopen();
+    const q = t.log.partition('dr', 0);
+    expect([q.logStartOffset, q.highWatermark]).toEqual([6, 6]);
+    expect((await t.log.append('dr', 0, makeBatch([{ value: 'd' }]))).baseOffset).toBe(6);
+  });
+
+  it('continues offsets after a reload and serves old batches from LevelDB', async () => {
+    await t.log.createTopic('r', 1);
+    const appends = Array.from({ length: 20 }, (_, i) => t.log.append('r', 0, makeBatch([{ value: `v${i}` }])));
+    expect((await Promise.all(appends)).map((a) => a.baseOffset)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    t = await t.reopen();
+    const p = t.log.partition('r', 0);
+    expect(p.highWatermark).toBe(20);
+    expect(values(await p.read(5, 1 << 20, true))).toEqual(Array.from({ length: 15 }, (_, i) => `v${i + 5}`));
+    expect((await t.log.append('r', 0, makeBatch([{ value: 'next' }]))).baseOffset).toBe(20);
+  });
+
+  it('creates, validates, deletes and re-creates topics', async () => {
+    expect(await code(t.log.createTopic('bad name', 1))).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
+    expect(await code(t.log.createTopic('..', 1))).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
+    expect(await code(t.log.createTopic('t', 0))).toBe(ErrorCode.INVALID_PARTITIONS);
+    expect(await code(t.log.createTopic('t', 1, [['retention.ms', 'soon']]))).toBe(ErrorCode.INVALID_CONFIG);
+    expect(await code(t.log.createTopic('t', 1, [['no.such.config', '1']]))).toBe(ErrorCode.INVALID_CONFIG);
+    expect((await t.log.createTopic('t', -1)).partitions.length).toBe(3);
+    expect(await code(t.log.createTopic('t', 1))).toBe(ErrorCode.TOPIC_ALREADY_EXISTS);
+    expect(await code(t.log.createTopic('a.b', 1).then(() => t.log.createTopic('a_b', 1)))).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
+    await t.log.append('t', 1, makeBatch([{ value: 'gone' }]));
+    await t.log.deleteTopic('t');
+    expect(await code(t.log.deleteTopic('t'))).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    await t.log.createTopic('t', 2);
+    expect(t.log.partition('t', 1).highWatermark).toBe(0);
+    await t.log.createPartitions('t', 4, false);
+    expect(await code(t.log.createPartitions('t', 4, false))).toBe(ErrorCode.INVALID_PARTITIONS);
+    t = await t.reopen();
+    expect(t.log.topic('t')!.partitions.length).toBe(4);
+    expect(t.log.partition('t', 1).highWatermark).toBe(0);
+  });
+
+  it('wakes a waiting fetch on append and otherwise at its deadline', async () => {
+    await t.log.createTopic('w', 1, [['retention.ms', '-1']]);
+    const p = t.log.partition('w', 0);
+    let woke = false;
+    const waiting = t.log.waitForData([p], t.clock.now() + 500).then(() => (woke = true));
+    await t.log.append('w', 0, makeBatch([{ value: 'x' }]));
+    await waiting;
+    expect(woke).toBe(true);
+    let timedOut = false;
+    const waiting2 = t.log.waitForData([p], t.clock.now() + 500).then(() => (timedOut = true));
+    t.clock.advance(499);
+    await Promise.resolve();
+    expect(timedOut).toBe(false);
+    t.clock.advance(1);
+    await waiting2;
+    expect(t.clock.pending).toBe(0);
+  });
+});
