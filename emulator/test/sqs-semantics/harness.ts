@@ -1,0 +1,81 @@
+/** In-process SqsService over a real Store in a temp dir and a ManualClock; reopenable to test persistence. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ManualClock } from '../../src/core/clock.js';
+import { DEFAULTS } from '../../src/core/config.js';
+import type { Core } from '../../src/core/core.js';
+import { Logger } from '../../src/core/logger.js';
+import { Store } from '../../src/core/store.js';
+import { SqsError, type OperationName, type Output, type RequestContext } from '../../src/sqs/semantics/api.js';
+import { SqsService } from '../../src/sqs/semantics/service.js';
+
+export const ctx: RequestContext = { region: 'us-east-1', accountId: '123456789012', baseUrl: 'http://localhost:9324', requestId: 'r' };
+
+export class Harness {
+  clock = new ManualClock();
+  store!: Store;
+  sqs!: SqsService;
+  readonly dir = mkdtempSync(path.join(tmpdir(), 'tandem-sqs-'));
+
+  constructor(private readonly relaxedTimers = false) {}
+
+  async open(): Promise<this> {
+    this.store = await Store.open(this.dir);
+    const core: Core = { config: { ...DEFAULTS, relaxedTimers: this.relaxedTimers }, clock: this.clock, store: this.store, log: new Logger('silent') };
+    this.sqs = new SqsService(core);
+    await this.sqs.load();
+    return this;
+  }
+
+  /** Close service and store, then reopen on the same directory with the same clock. */
+  async reopen(): Promise<void> {
+    await this.sqs.close();
+    await this.store.close();
+    await this.open();
+  }
+
+  async dispose(): Promise<void> {
+    await this.sqs.close();
+    await this.store.close();
+    this.clock.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  call(op: OperationName, input: Record<string, any>): Promise<Output> {
+    return this.sqs.call(op, input, ctx);
+  }
+
+  /** The error an operation fails with (fails the test if it succeeds). */
+  async error(op: OperationName, input: Record<string, any>): Promise<SqsError> {
+    try {
+      await this.call(op, input);
+    } catch (e) {
+      if (e instanceof SqsError) return e;
+      throw e;
+    }
+    throw new Error(`${op} unexpectedly succeeded`);
+  }
+
+  async createQueue(name: string, attrs: Record<string, string> = {}): Promise<string> {
+    return (await this.call('CreateQueue', { QueueName: name, Attributes: attrs })).QueueUrl;
+  }
+
+  async send(url: string, body: string, extra: Record<string, any> = {}): Promise<Output> {
+    return this.call('SendMessage', { QueueUrl: url, MessageBody: body, ...extra });
+  }
+
+  async receive(url: string, extra: Record<string, any> = {}): Promise<any[]> {
+    return (await this.call('ReceiveMessage', { QueueUrl: url, MaxNumberOfMessages: 10, ...extra })).Messages ?? [];
+  }
+
+  async counts(url: string): Promise<[number, number, number]> {
+    const a = (await this.call('GetQueueAttributes', { QueueUrl: url, AttributeNames: ['All'] })).Attributes;
+    return [Number(a.ApproximateNumberOfMessages), Number(a.ApproximateNumberOfMessagesNotVisible), Number(a.ApproximateNumberOfMessagesDelayed)];
+  }
+
+  /** Let timers due now (setImmediate) and microtasks run. */
+  async settle(): Promise<void> {
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  }
+}
