@@ -1,0 +1,122 @@
+import { SqsError } from '../../src/sqs/semantics/api.js';
+import { decodeJsonInput, encodeJsonOutput } from '../../src/sqs/protocol/json.js';
+import { OPERATION_MODELS } from '../../src/sqs/protocol/model.js';
+
+const op = (name: string) => OPERATION_MODELS.get(name)!;
+
+function decodeError(name: string, body: unknown): SqsError {
+  try {
+    decodeJsonInput(op(name).input, body);
+  } catch (e) {
+    if (e instanceof SqsError) return e;
+    throw e;
+  }
+  throw new Error('expected an SqsError');
+}
+
+describe('JSON input decoding', () => {
+  it('turns base64 blobs into Buffers at any depth and keeps everything else', () => {
+    const input = decodeJsonInput(op('SendMessageBatch').input, {
+      QueueUrl: 'u',
+      Entries: [
+        {
+          Id: 'a',
+          MessageBody: 'x',
+          DelaySeconds: 0,
+          MessageAttributes: {
+            b: { DataType: 'Binary', BinaryValue: Buffer.from('hello').toString('base64') },
+            bl: { DataType: 'Binary', BinaryListValues: ['AQI='] },
+          },
+        },
+      ],
+    });
+    expect(input).toEqual({
+      QueueUrl: 'u',
+      Entries: [
+        {
+          Id: 'a',
+          MessageBody: 'x',
+          DelaySeconds: 0,
+          MessageAttributes: {
+            b: { DataType: 'Binary', BinaryValue: Buffer.from('hello') },
+            bl: { DataType: 'Binary', BinaryListValues: [Buffer.from([1, 2])] },
+          },
+        },
+      ],
+    });
+  });
+
+  it('reads the lowercase tags member of CreateQueue', () => {
+    expect(decodeJsonInput(op('CreateQueue').input, { QueueName: 'q', tags: { a: 'b' }, Attributes: { DelaySeconds: '1' } })).toEqual({
+      QueueName: 'q',
+      tags: { a: 'b' },
+      Attributes: { DelaySeconds: '1' },
+    });
+  });
+
+  it('treats null as absent and drops members the model does not know', () => {
+    expect(decodeJsonInput(op('ReceiveMessage').input, { QueueUrl: 'u', WaitTimeSeconds: null, Extra: 1, __proto__x: 2 })).toEqual({ QueueUrl: 'u' });
+  });
+
+  it('answers a wrong JSON type with SerializationException', () => {
+    const cases: [string, unknown, string][] = [
+      ['ReceiveMessage', { QueueUrl: 'u', MaxNumberOfMessages: '10' }, 'STRING_VALUE can not be converted to an Integer'],
+      ['ReceiveMessage', { QueueUrl: 'u', MaxNumberOfMessages: 1.5 }, 'NUMBER_VALUE can not be converted to an Integer'],
+      ['ReceiveMessage', { QueueUrl: 'u', AttributeNames: 'All' }, 'STRING_VALUE can not be converted to a List'],
+      ['SendMessage', { QueueUrl: 'u', MessageBody: 5 }, 'NUMBER_VALUE can not be converted to a String'],
+      ['SendMessage', { QueueUrl: 'u', MessageBody: 'x', MessageAttributes: [] }, 'START_ARRAY can not be converted to a Map'],
+      ['SendMessage', { QueueUrl: ['u'], MessageBody: 'x' }, 'START_ARRAY can not be converted to a String'],
+    ];
+    for (const [name, body, message] of cases) {
+      const e = decodeError(name, body);
+      expect([e.code, e.message]).toEqual(['SerializationException', message]);
+    }
+    expect(decodeError('DeleteQueue', [1]).code).toBe('SerializationException');
+  });
+
+  it('answers a missing required member as AWS does', () => {
+    const e = decodeError('DeleteMessage', { QueueUrl: 'u' });
+    expect([e.code, e.message]).toEqual(['MissingParameter', 'The request must contain the parameter ReceiptHandle.']);
+    expect(decodeError('DeleteMessage', { ReceiptHandle: 'r' }).code).toBe('QueueDoesNotExist');
+    expect(decodeError('GetQueueUrl', {}).code).toBe('InvalidParameterValue');
+    expect(decodeJsonInput(op('SendMessageBatch').input, { QueueUrl: 'u' })).toEqual({ QueueUrl: 'u', Entries: [] });
+  });
+});
+
+describe('JSON output encoding', () => {
+  it('writes members in model order, blobs as base64, and skips absent members', () => {
+    const text = encodeJsonOutput(op('ReceiveMessage').output, {
+      Messages: [
+        {
+          Body: 'say "hi"\n',
+          MessageId: 'm',
+          ReceiptHandle: undefined,
+          Attributes: { SentTimestamp: '1' },
+          MessageAttributes: { b: { DataType: 'Binary', BinaryValue: Buffer.from([255]) }, n: { DataType: 'Number', StringValue: '1' } },
+          Internal: 'not in the model',
+        },
+      ],
+    });
+    expect(text).toBe(
+      '{"Messages":[{"MessageId":"m","Body":"say \\"hi\\"\\n","Attributes":{"SentTimestamp":"1"},' +
+        '"MessageAttributes":{"b":{"BinaryValue":"/w==","DataType":"Binary"},"n":{"StringValue":"1","DataType":"Number"}}}]}',
+    );
+    expect(JSON.parse(text).Messages[0].Body).toBe('say "hi"\n');
+  });
+
+  it('writes integers, longs and booleans as JSON numbers and booleans', () => {
+    expect(encodeJsonOutput(op('CancelMessageMoveTask').output, { ApproximateNumberOfMessagesMoved: 12 })).toBe('{"ApproximateNumberOfMessagesMoved":12}');
+    expect(encodeJsonOutput(op('DeleteMessageBatch').output, { Successful: [], Failed: [{ Id: 'a', SenderFault: true, Code: 'X' }] })).toBe(
+      '{"Successful":[],"Failed":[{"Id":"a","SenderFault":true,"Code":"X"}]}',
+    );
+  });
+
+  it('writes {} for operations without output and for empty results', () => {
+    expect(encodeJsonOutput(op('DeleteQueue').output, {})).toBe('{}');
+    expect(encodeJsonOutput(op('ReceiveMessage').output, {})).toBe('{}');
+  });
+
+  it('refuses to send an integer member that is not an integer', () => {
+    expect(() => encodeJsonOutput(op('CancelMessageMoveTask').output, { ApproximateNumberOfMessagesMoved: 'many' })).toThrow(TypeError);
+  });
+});
