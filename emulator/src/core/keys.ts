@@ -7,11 +7,16 @@
  * SQS queue names are [A-Za-z0-9_-.], Kafka topic names [A-Za-z0-9._-], group ids are checked).
  *
  * SQS (emulator/src/sqs/storage)
- *   q/ <region>\0<account>\0<name>                 -> queue record (JSON: id, attributes, tags, policy, timestamps)
- *   m/ <queueId>\0<u64 seq>                        -> message record (JSON: body, attributes, state: visibleAt,
- *                                                     receiveCount, receipt, group, dedup, sequence number)
- *   d/ <queueId>\0<dedupId>                        -> FIFO dedup entry (JSON: messageId, sequenceNumber, expiresAt)
- *   x/ <taskHandle>                                -> message move task (JSON)
+ *   q/ <region>\0<account>\0<name>                 -> queue record (JSON: id, storage id, attributes incl. Policy, tags,
+ *                                                     timestamps, purge cooldown)
+ *   m/ <storageId>\0<u64 seq>                      -> message (JSON, written once: body, attributes, ids, sentAt, group,
+ *                                                     dedup, sequence number, initial visibleAt); a purge gives the queue
+ *                                                     a new storage id and clears the old range
+ *   m/ <storageId>\0<u64 seq>\x01                  -> message state (20 bytes: f64 visibleAt, u32 receiveCount,
+ *                                                     f64 firstReceiveAt), so a receive never rewrites the body
+ *   d/ <queueId>\0<dedupKey>                       -> FIFO dedup entry (JSON: messageId, sequenceNumber, expiresAt);
+ *                                                     dedupKey is the dedup id, or <group>\t<dedup id> per message group
+ *   x/ <taskId>                                    -> message move task (JSON: source, destination, progress, status)
  *   z/ <region>\0<account>\0<name>                 -> tombstone of a deleted queue (deletedAt, for QueueDeletedRecently)
  *
  * Kafka (kafka-shim/src/log, kafka-shim/src/groups)
