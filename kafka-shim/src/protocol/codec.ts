@@ -32,14 +32,27 @@ interface TaggedPlan extends FieldPlan {
 const EMPTY = Buffer.alloc(0);
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
+/** Handler values are checked, not coerced: Buffer writes would silently turn null or '5' into
+ * numbers and put a wrong value on the wire. */
+function num(v: unknown): number {
+  if (typeof v !== 'number') throw new TypeError(`expected a number, got ${v === null ? 'null' : typeof v}`);
+  return v;
+}
+
 const NUMERIC: Record<string, Codec> = {
-  int8: { read: (r) => r.int8(), write: (w, v) => w.int8(v) },
-  int16: { read: (r) => r.int16(), write: (w, v) => w.int16(v) },
-  uint16: { read: (r) => r.uint16(), write: (w, v) => w.uint16(v) },
-  int32: { read: (r) => r.int32(), write: (w, v) => w.int32(v) },
-  int64: { read: (r) => r.int64(), write: (w, v) => w.int64(v) },
-  float64: { read: (r) => r.float64(), write: (w, v) => w.float64(v) },
-  bool: { read: (r) => r.bool(), write: (w, v) => w.bool(v) },
+  int8: { read: (r) => r.int8(), write: (w, v) => w.int8(num(v)) },
+  int16: { read: (r) => r.int16(), write: (w, v) => w.int16(num(v)) },
+  uint16: { read: (r) => r.uint16(), write: (w, v) => w.uint16(num(v)) },
+  int32: { read: (r) => r.int32(), write: (w, v) => w.int32(num(v)) },
+  int64: { read: (r) => r.int64(), write: (w, v) => w.int64(typeof v === 'bigint' ? v : num(v)) },
+  float64: { read: (r) => r.float64(), write: (w, v) => w.float64(num(v)) },
+  bool: {
+    read: (r) => r.bool(),
+    write(w, v) {
+      if (typeof v !== 'boolean') throw new TypeError(`expected a boolean, got ${v === null ? 'null' : typeof v}`);
+      w.bool(v);
+    },
+  },
   uuid: { read: (r) => r.uuid(), write: (w, v) => w.uuid(v) },
 };
 
@@ -84,6 +97,7 @@ function bytesCodec(field: string, nullable: boolean, flexible: boolean): Codec 
     },
     write(w, v: Buffer | null) {
       if (v === null) return nullable ? len.write(w, -1) : nonNull(field);
+      if (!Buffer.isBuffer(v)) throw new TypeError(`${field}: expected a Buffer`);
       len.write(w, v.length);
       w.raw(v);
     },
@@ -104,6 +118,7 @@ function arrayCodec(field: string, elem: Codec, nullable: boolean, flexible: boo
     },
     write(w, v: unknown[] | null) {
       if (v === null) return nullable ? len.write(w, -1) : nonNull(field);
+      if (!Array.isArray(v)) throw new TypeError(`${field}: expected an array`);
       len.write(w, v.length);
       for (let i = 0; i < v.length; i++) elem.write(w, v[i]);
     },

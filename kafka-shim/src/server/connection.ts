@@ -51,6 +51,7 @@ export class Connection {
   private pendingBytes = 0;
   private readonly queue: Slot[] = [];
   private closed = false;
+  private processing = false;
 
   constructor(
     private readonly socket: net.Socket,
@@ -78,20 +79,31 @@ export class Connection {
     if (this.closed) return;
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
-    while (this.pendingBytes >= 4 && !this.closed) {
-      if (this.pending[0].length < 4) this.pending = [Buffer.concat(this.pending, this.pendingBytes)];
-      const size = this.pending[0].readInt32BE(0);
-      if (size <= 0 || size > this.opts.maxFrameBytes) {
-        this.fail(`frame size ${size} outside 1..${this.opts.maxFrameBytes}`);
-        return;
+    this.processFrames();
+  }
+
+  /** Dispatch every complete buffered frame while there is room in the response queue. */
+  private processFrames(): void {
+    if (this.processing) return; // a handler completing synchronously re-enters via flush()
+    this.processing = true;
+    try {
+      while (this.pendingBytes >= 4 && !this.closed && this.queue.length < this.opts.maxInFlight) {
+        if (this.pending[0].length < 4) this.pending = [Buffer.concat(this.pending, this.pendingBytes)];
+        const size = this.pending[0].readInt32BE(0);
+        if (size <= 0 || size > this.opts.maxFrameBytes) {
+          this.fail(`frame size ${size} outside 1..${this.opts.maxFrameBytes}`);
+          return;
+        }
+        if (this.pendingBytes < 4 + size) return;
+        // One concat per complete frame (not per chunk), so large frames stay linear.
+        const all = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+        const rest = all.subarray(4 + size);
+        this.pending = rest.length > 0 ? [rest] : [];
+        this.pendingBytes = rest.length;
+        this.onFrame(all.subarray(4, 4 + size));
       }
-      if (this.pendingBytes < 4 + size) return;
-      // One concat per complete frame (not per chunk), so large frames stay linear.
-      const all = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
-      const rest = all.subarray(4 + size);
-      this.pending = rest.length > 0 ? [rest] : [];
-      this.pendingBytes = rest.length;
-      this.onFrame(all.subarray(4, 4 + size));
+    } finally {
+      this.processing = false;
     }
   }
 
@@ -210,9 +222,11 @@ export class Connection {
     }
     if (corked) this.socket.uncork();
     this.updateFlow();
+    this.processFrames();
   }
 
-  /** Back-pressure: stop reading while too many responses are outstanding or unsent. */
+  /** Back-pressure: stop reading while too many responses are outstanding or unsent; frames
+   * already read wait in `pending` until the queue has room. */
   private updateFlow(): void {
     if (this.closed) return;
     const busy = this.queue.length >= this.opts.maxInFlight || this.socket.writableNeedDrain;
