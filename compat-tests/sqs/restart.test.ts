@@ -1,0 +1,170 @@
+/**
+ * Durability: everything the emulator acknowledged survives `kill -9` and a restart on the same
+ * data dir — queues with their attributes and tags, messages with their attributes, in-flight
+ * messages (still invisible until their deadline, receive counts kept), delayed messages (still
+ * delayed), FIFO group locks and deduplication ids; acknowledged deletes stay deleted.
+ */
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ListQueueTagsCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import * as Q from 'sqs-query-sdk';
+import { Emulator } from '../harness/emulator.js';
+import { boto, md5OfAttributes, uniq, v3, v3q, VECTORS } from './helpers.js';
+
+let emu: Emulator;
+
+afterAll(async () => {
+  await emu?.stop();
+});
+
+async function counts(c: SQSClient, QueueUrl: string): Promise<[number, number, number]> {
+  const r = await c.send(
+    new GetQueueAttributesCommand({
+      QueueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+    }),
+  );
+  const a = r.Attributes ?? {};
+  return [Number(a.ApproximateNumberOfMessages), Number(a.ApproximateNumberOfMessagesNotVisible), Number(a.ApproximateNumberOfMessagesDelayed)];
+}
+
+it('acknowledged state survives kill -9 and restart', async () => {
+  emu = await Emulator.start();
+  let js = v3(emu);
+  const names = { acked: uniq('acked'), inflight: uniq('inflight'), delayed: uniq('delayed'), fifo: uniq('fifo', true) };
+
+  // --- before the crash --------------------------------------------------------------------
+  const acked = (await js.send(new CreateQueueCommand({ QueueName: names.acked, Attributes: { VisibilityTimeout: '45' }, tags: { keep: 'me' } }))).QueueUrl!;
+  const inflight = (await js.send(new CreateQueueCommand({ QueueName: names.inflight }))).QueueUrl!;
+  const delayed = (await js.send(new CreateQueueCommand({ QueueName: names.delayed }))).QueueUrl!;
+  const fifo = (await js.send(new CreateQueueCommand({ QueueName: names.fifo, Attributes: { FifoQueue: 'true' } }))).QueueUrl!;
+
+  // 25 acknowledged messages (batches and singles), one with attributes.
+  const ackedBodies: string[] = [];
+  for (let b = 0; b < 2; b++) {
+    const entries = Array.from({ length: 10 }, (_, i) => ({ Id: `e${i}`, MessageBody: `batch-${b}-${i}` }));
+    const r = await js.send(new SendMessageBatchCommand({ QueueUrl: acked, Entries: entries }));
+    expect(r.Successful).toHaveLength(10);
+    ackedBodies.push(...entries.map((e) => e.MessageBody));
+  }
+  for (let i = 0; i < 4; i++) {
+    await js.send(new SendMessageCommand({ QueueUrl: acked, MessageBody: `single-${i}` }));
+    ackedBodies.push(`single-${i}`);
+  }
+  await js.send(new SendMessageCommand({ QueueUrl: acked, MessageBody: 'with-attrs', MessageAttributes: VECTORS.numberAttr.attrs }));
+  ackedBodies.push('with-attrs');
+
+  // In flight with receive count 2, plus one message deleted before the crash.
+  for (const b of ['f1', 'f2', 'f3', 'deleted']) await js.send(new SendMessageCommand({ QueueUrl: inflight, MessageBody: b }));
+  const first = await js.send(new ReceiveMessageCommand({ QueueUrl: inflight, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }));
+  expect(first.Messages).toHaveLength(4);
+  const second = await js.send(
+    new ReceiveMessageCommand({ QueueUrl: inflight, MaxNumberOfMessages: 10, VisibilityTimeout: 100, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+  );
+  expect(second.Messages).toHaveLength(4);
+  for (const m of second.Messages!) expect(m.Attributes?.ApproximateReceiveCount).toBe('2');
+  const del = second.Messages!.find((m) => m.Body === 'deleted')!;
+  await js.send(new DeleteMessageCommand({ QueueUrl: inflight, ReceiptHandle: del.ReceiptHandle }));
+
+  // Delayed.
+  await js.send(new SendMessageCommand({ QueueUrl: delayed, MessageBody: 'd1', DelaySeconds: 300 }));
+  await js.send(new SendMessageCommand({ QueueUrl: delayed, MessageBody: 'd2', DelaySeconds: 300 }));
+
+  // FIFO: group g locked by an in-flight message; deduplication ids recorded.
+  for (let i = 0; i < 4; i++) {
+    await js.send(new SendMessageCommand({ QueueUrl: fifo, MessageBody: `g${i}`, MessageGroupId: 'g', MessageDeduplicationId: `g${i}` }));
+  }
+  const locked = await js.send(new ReceiveMessageCommand({ QueueUrl: fifo, MaxNumberOfMessages: 1, VisibilityTimeout: 100 }));
+  expect(locked.Messages?.[0].Body).toBe('g0');
+  js.destroy();
+
+  // --- crash and restart -------------------------------------------------------------------
+  await emu.kill9();
+  emu = await emu.restart();
+  js = v3(emu);
+  const qs = v3q(emu);
+  const url = (n: string) => `${emu.sqsEndpoint}/000000000000/${n}`;
+  try {
+    // Queues, attributes and tags.
+    expect((await qs.send(new Q.GetQueueUrlCommand({ QueueName: names.acked }))).QueueUrl).toBe(url(names.acked));
+    expect((await js.send(new GetQueueUrlCommand({ QueueName: names.fifo }))).QueueUrl).toBe(url(names.fifo));
+    const attrs = await js.send(new GetQueueAttributesCommand({ QueueUrl: url(names.acked), AttributeNames: ['VisibilityTimeout'] }));
+    expect(attrs.Attributes).toEqual({ VisibilityTimeout: '45' });
+    expect((await js.send(new ListQueueTagsCommand({ QueueUrl: url(names.acked) }))).Tags).toEqual({ keep: 'me' });
+    const fifoAttrs = await js.send(new GetQueueAttributesCommand({ QueueUrl: url(names.fifo), AttributeNames: ['FifoQueue'] }));
+    expect(fifoAttrs.Attributes).toEqual({ FifoQueue: 'true' });
+
+    // Every acknowledged message is there, intact.
+    expect(await counts(js, url(names.acked))).toEqual([25, 0, 0]);
+    const got: string[] = [];
+    for (let i = 0; i < 10 && got.length < 25; i++) {
+      const r = await qs.send(new Q.ReceiveMessageCommand({ QueueUrl: url(names.acked), MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }));
+      for (const m of r.Messages ?? []) {
+        got.push(m.Body!);
+        if (m.Body === 'with-attrs') {
+          expect(m.MD5OfMessageAttributes).toBe(VECTORS.numberAttr.md5);
+          expect(md5OfAttributes(m.MessageAttributes as any)).toBe(VECTORS.numberAttr.md5);
+        }
+      }
+    }
+    expect(got.sort()).toEqual([...ackedBodies].sort());
+
+    // In-flight messages stay invisible until their deadline and keep their receive counts; the deleted one stays deleted.
+    expect(await counts(js, url(names.inflight))).toEqual([0, 3, 0]);
+    expect((await js.send(new ReceiveMessageCommand({ QueueUrl: url(names.inflight), MaxNumberOfMessages: 10 }))).Messages).toBeUndefined();
+    // Delayed messages are still delayed.
+    expect(await counts(js, url(names.delayed))).toEqual([0, 0, 2]);
+    // FIFO: group still locked; a duplicate deduplication id is still recognised.
+    expect((await js.send(new ReceiveMessageCommand({ QueueUrl: url(names.fifo), MaxNumberOfMessages: 10 }))).Messages).toBeUndefined();
+    await js.send(new SendMessageCommand({ QueueUrl: url(names.fifo), MessageBody: 'dup', MessageGroupId: 'g', MessageDeduplicationId: 'g1' }));
+    expect(await counts(js, url(names.fifo))).toEqual([3, 1, 0]);
+
+    await emu.advance(105_000);
+    const back = await js.send(
+      new ReceiveMessageCommand({ QueueUrl: url(names.inflight), MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+    );
+    expect((back.Messages ?? []).map((m) => m.Body).sort()).toEqual(['f1', 'f2', 'f3']);
+    for (const m of back.Messages!) expect(m.Attributes?.ApproximateReceiveCount).toBe('3');
+    const fifoBack = await js.send(
+      new ReceiveMessageCommand({ QueueUrl: url(names.fifo), MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+    );
+    expect(fifoBack.Messages?.map((m) => m.Body)).toEqual(['g0', 'g1', 'g2', 'g3']);
+    expect(fifoBack.Messages?.[0].Attributes?.ApproximateReceiveCount).toBe('2');
+    expect(await counts(js, url(names.delayed))).toEqual([0, 0, 2]);
+
+    const [p1, , p2] = await boto(emu.sqsEndpoint, [
+      { op: 'receive_message', params: { QueueUrl: url(names.delayed), MaxNumberOfMessages: 10 } },
+      { op: '_advance', ms: 200_000 },
+      { op: 'receive_message', params: { QueueUrl: url(names.delayed), MaxNumberOfMessages: 10 } },
+    ]);
+    expect(p1.ok.Messages).toBeUndefined();
+    expect(p2.ok.Messages.map((m: any) => m.Body).sort()).toEqual(['d1', 'd2']);
+  } finally {
+    js.destroy();
+    qs.destroy();
+  }
+});
+
+it('a clean SIGTERM restart keeps the same state', async () => {
+  let js = v3(emu);
+  const name = uniq('clean');
+  const { QueueUrl } = await js.send(new CreateQueueCommand({ QueueName: name }));
+  await js.send(new SendMessageCommand({ QueueUrl, MessageBody: 'kept' }));
+  js.destroy();
+  emu = await emu.restart();
+  js = v3(emu);
+  try {
+    const r = await js.send(new ReceiveMessageCommand({ QueueUrl: `${emu.sqsEndpoint}/000000000000/${name}` }));
+    expect(r.Messages?.map((m) => m.Body)).toEqual(['kept']);
+  } finally {
+    js.destroy();
+  }
+});
