@@ -1,0 +1,75 @@
+/** Runs the HTTP load generator (load-worker.ts) in a worker thread and waits for its result. */
+import { Worker } from 'node:worker_threads';
+import type { LatencySummary } from '../lib/stats.js';
+
+export interface ReqTemplate {
+  path: string;
+  headers: Record<string, string>;
+  /** `{i}` becomes a sequence number, `{r}` a random integer below `randomRange`. */
+  body: string;
+  randomRange?: number;
+  /** Messages one request carries (10 for a full SendMessageBatch). */
+  messages?: number;
+}
+
+export type Scenario =
+  | { kind: 'requests'; requests: ReqTemplate[] }
+  /** SendMessageBatch → ReceiveMessage → DeleteMessageBatch; counts deleted messages. */
+  | { kind: 'sqs-cycle'; queueUrl: string; batch: number; body: string }
+  /** SendMessage through @aws-sdk/client-sqs. */
+  | { kind: 'sdk-send'; queueUrl: string; body: string };
+
+export interface LoadSpec {
+  url: string;
+  connections: number;
+  durationMs: number;
+  maxOps: number;
+  scenario: Scenario;
+  latency?: boolean;
+}
+
+export interface LoadResult {
+  ops: number;
+  errors: number;
+  ms: number;
+  opsPerSec: number;
+  messages: number;
+  messagesPerSec: number;
+  latency?: LatencySummary;
+  firstError?: string;
+}
+
+export function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(new URL('./load-worker.js', import.meta.url), { workerData: spec });
+    w.once('message', (m: LoadResult & { fatal?: string }) => {
+      void w.terminate();
+      if (m.fatal) reject(new Error(m.fatal));
+      else if (m.errors > 0 && m.ops === 0) reject(new Error(`all requests failed: ${m.firstError}`));
+      else resolve(m);
+    });
+    w.once('error', reject);
+  });
+}
+
+/** A load run that must succeed entirely (used to fill queues). */
+export async function runLoadStrict(spec: LoadSpec): Promise<LoadResult> {
+  const r = await runLoad(spec);
+  if (r.errors) throw new Error(`${r.errors} failed requests: ${r.firstError}`);
+  return r;
+}
+
+export const sqsJson = (action: string): Record<string, string> => ({
+  'content-type': 'application/x-amz-json-1.0',
+  'x-amz-target': `AmazonSQS.${action}`,
+});
+
+export const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+/** One JSON-protocol call from the bench process itself (setup, not measured). */
+export async function sqsCall(endpoint: string, action: string, payload: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(endpoint, { method: 'POST', headers: sqsJson(action), body: JSON.stringify(payload) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${action} -> ${res.status} ${text.slice(0, 300)}`);
+  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+}
