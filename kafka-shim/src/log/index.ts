@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { Core } from '../../../emulator/src/core/core.js';
 import { key, PREFIX, splitKey } from '../../../emulator/src/core/keys.js';
 import type { Op } from '../../../emulator/src/core/store.js';
-import { batchInfo, validateBatch, type BatchInfo } from './batch.js';
+import { batchInfo, CODEC_ZSTD, validateBatch, type BatchInfo } from './batch.js';
 import { BatchCache } from './cache.js';
 import { effective, validateConfigs, type EffectiveConfig } from './configs.js';
 import { ErrorCode, KafkaError } from './errors.js';
@@ -36,8 +36,8 @@ export class Topic {
 
   constructor(
     readonly name: string,
-    /** 16-byte topic id. */
-    readonly id: Buffer,
+    /** Topic id, canonical 8-4-4-4-12 hex (the codec's uuid form). */
+    readonly id: string,
     public overrides: Map<string, string>,
     /** Resolves once the topic record is in LevelDB. */
     public ready: Promise<void>,
@@ -47,7 +47,7 @@ export class Topic {
 
   record(): Buffer {
     return Buffer.from(
-      JSON.stringify({ id: this.id.toString('hex'), partitions: this.partitions.length, configs: Object.fromEntries(this.overrides) }),
+      JSON.stringify({ id: this.id, partitions: this.partitions.length, configs: Object.fromEntries(this.overrides) }),
     );
   }
 }
@@ -77,7 +77,7 @@ export class LogManager {
     for await (const [k, v] of store.scan(tPrefix)) {
       const name = splitKey(k, tPrefix.length, 1).parts[0];
       const rec = JSON.parse(v.toString()) as { id: string; partitions: number; configs: Record<string, string> };
-      const topic = new Topic(name, Buffer.from(rec.id, 'hex'), new Map(Object.entries(rec.configs)), Promise.resolve());
+      const topic = new Topic(name, rec.id, new Map(Object.entries(rec.configs)), Promise.resolve());
       topic.partitions = Array.from({ length: rec.partitions }, (_, i) => new Partition(this.host, name, i));
       this.byName.set(name, topic);
     }
@@ -113,9 +113,19 @@ export class LogManager {
     return this.byName.get(name);
   }
 
-  topicById(id: Buffer): Topic | undefined {
-    for (const t of this.byName.values()) if (t.id.equals(id)) return t;
+  topicById(id: string): Topic | undefined {
+    for (const t of this.byName.values()) if (t.id === id) return t;
     return undefined;
+  }
+
+  /** Number of partitions, or undefined for an unknown topic (group coordinator). */
+  partitionCount(topic: string): number | undefined {
+    return this.byName.get(topic)?.partitions.length;
+  }
+
+  /** High watermark, or undefined for an unknown partition (group coordinator). */
+  highWatermark(topic: string, partition: number): number | undefined {
+    return this.byName.get(topic)?.partitions[partition]?.highWatermark;
   }
 
   topics(): Topic[] {
@@ -130,9 +140,9 @@ export class LogManager {
   }
 
   /** INVALID_TOPIC_EXCEPTION unless `name` is a legal Kafka topic name. */
-  validateName(name: string | null | undefined): asserts name is string {
+  validateName(name: string): void {
     if (!name || name === '.' || name === '..' || name.length > MAX_TOPIC_NAME || !/^[a-zA-Z0-9._-]+$/.test(name)) {
-      throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, `invalid topic name "${name ?? ''}": 1-${MAX_TOPIC_NAME} characters of [a-zA-Z0-9._-], not "." or ".."`);
+      throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, `invalid topic name "${name}": 1-${MAX_TOPIC_NAME} characters of [a-zA-Z0-9._-], not "." or ".."`);
     }
   }
 
@@ -225,9 +235,12 @@ export class LogManager {
   }
 
   /** Validate and append one Produce partition's records. */
-  async append(topic: string, partition: number, records: Buffer | null): Promise<AppendResult> {
+  async append(topic: string, partition: number, records: Buffer | null, allowZstd = true): Promise<AppendResult> {
     const p = this.partition(topic, partition);
     const batch = validateBatch(records, this.byName.get(topic)!.config.maxMessageBytes);
+    if (batch.codec === CODEC_ZSTD && !allowZstd) {
+      throw new KafkaError(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, 'zstd needs Produce v7 or later');
+    }
     try {
       return await p.append(batch);
     } catch (err) {
@@ -255,9 +268,13 @@ export class LogManager {
   }
 }
 
-function newTopicId(): Buffer {
-  // Kafka reserves the all-zero id (and treats id 1 as a sentinel); random 16 bytes never hit them in practice.
-  return randomBytes(16);
+function newTopicId(): string {
+  // Random (v4-style) ids never hit Kafka's reserved all-zero and sentinel ids.
+  const b = randomBytes(16);
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 export function topicKey(name: string): Buffer {

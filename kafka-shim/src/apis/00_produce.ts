@@ -1,0 +1,65 @@
+/**
+ * Produce: v3-9 (flexible from v9).
+ *
+ * Behaviour: each partition must carry exactly one magic-2 record batch; it is validated (length,
+ * magic, CRC-32C, codec, no control batch, max.message.bytes) and stored as sent with only its
+ * base offset and leader epoch set (LogAppendTime topics are stamped and re-checksummed).
+ * acks=1/-1 are answered once the batch is in LevelDB; acks=0 gets no response at all.
+ * Unknown topics are UNKNOWN_TOPIC_OR_PARTITION (creation happens through Metadata).
+ *
+ * Version notes: v3 is the first with record batches (v0-2 message sets are not served); zstd
+ * needs v7+ (UNSUPPORTED_COMPRESSION_TYPE below); v8 adds recordErrors/errorMessage. Idempotent
+ * and transactional fields are stored but not checked (no sequence window).
+ */
+import type { ProduceRequest, ProduceResponse } from '../protocol/generated/types.js';
+import { ErrorCode, KafkaError } from '../log/index.js';
+import { NO_RESPONSE, register } from './registry.js';
+
+type PartitionResponse = NonNullable<NonNullable<ProduceResponse['responses']>[number]['partitionResponses']>[number];
+
+register({
+  key: 0,
+  name: 'Produce',
+  minVersion: 3,
+  maxVersion: 9,
+  async handle(req: ProduceRequest, ctx): Promise<ProduceResponse | typeof NO_RESPONSE> {
+    const { log } = ctx.broker;
+    const validAcks = req.acks === 0 || req.acks === 1 || req.acks === -1;
+    const failed = (index: number, errorCode: number, errorMessage: string | null): PartitionResponse => ({
+      index,
+      errorCode,
+      baseOffset: -1,
+      logAppendTimeMs: -1,
+      logStartOffset: -1,
+      recordErrors: [],
+      errorMessage,
+    });
+    const topics = req.topicData.map((t) => ({
+      name: t.name,
+      partitions: t.partitionData.map(async (p): Promise<PartitionResponse> => {
+        if (!validAcks) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, `acks must be 0, 1 or -1, got ${req.acks}`);
+        try {
+          const r = await log.append(t.name, p.index, p.records, ctx.apiVersion >= 7);
+          return { index: p.index, errorCode: 0, baseOffset: r.baseOffset, logAppendTimeMs: r.logAppendTime, logStartOffset: r.logStartOffset, recordErrors: [], errorMessage: null };
+        } catch (err) {
+          if (err instanceof KafkaError) return failed(p.index, err.code, err.message);
+          throw err;
+        }
+      }),
+    }));
+    if (req.acks === 0 && validAcks) {
+      // Nobody hears about failures with acks=0; keep them in the log.
+      for (const t of topics) {
+        for (const p of t.partitions) {
+          p.then(
+            (r) => r.errorCode !== 0 && ctx.broker.core.log.warn('kafka.produce.rejected', { topic: t.name, partition: r.index, errorCode: r.errorCode, reason: r.errorMessage }),
+            (err: unknown) => ctx.broker.core.log.error('kafka.produce.failed', { topic: t.name, err }),
+          );
+        }
+      }
+      return NO_RESPONSE;
+    }
+    const responses = await Promise.all(topics.map(async (t) => ({ name: t.name, partitionResponses: await Promise.all(t.partitions) })));
+    return { responses, throttleTimeMs: 0 };
+  },
+});

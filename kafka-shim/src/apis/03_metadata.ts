@@ -1,0 +1,96 @@
+/**
+ * Metadata: v0-12 (flexible from v9).
+ *
+ * Behaviour: one broker, leader (and the only replica and ISR member) of every partition.
+ * Requested topics that do not exist are created with the default partition count when the
+ * request allows it (always before v4), so they are usable in this very response; otherwise
+ * UNKNOWN_TOPIC_OR_PARTITION, and INVALID_TOPIC_EXCEPTION for illegal names.
+ *
+ * Version notes: v0 empty topic list = all topics; v1+ null = all, empty = none. v10+ carries
+ * topic ids; v12 may ask by id (UNKNOWN_TOPIC_ID when unknown). Leader epochs are -1 (unknown).
+ * Authorized operations are reported as "everything" when asked for (no ACLs).
+ */
+import type { MetadataRequest, MetadataResponse } from '../protocol/generated/types.js';
+import { ErrorCode, KafkaError, type Topic } from '../log/index.js';
+import { register } from './registry.js';
+
+type TopicMetadata = NonNullable<MetadataResponse['topics']>[number];
+
+const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
+const NO_OPERATIONS = -(2 ** 31);
+/** READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS. */
+const ALL_TOPIC_OPERATIONS = [3, 4, 5, 6, 7, 8, 10, 11].reduce((a, op) => a | (1 << op), 0);
+/** CREATE, CLUSTER_ACTION, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE. */
+export const ALL_CLUSTER_OPERATIONS = [5, 7, 8, 9, 10, 11, 12].reduce((a, op) => a | (1 << op), 0);
+
+register({
+  key: 3,
+  name: 'Metadata',
+  minVersion: 0,
+  maxVersion: 12,
+  async handle(req: MetadataRequest, ctx): Promise<MetadataResponse> {
+    const { log, nodeId } = ctx.broker;
+    const v = ctx.apiVersion;
+    const ops = req.includeTopicAuthorizedOperations ? ALL_TOPIC_OPERATIONS : NO_OPERATIONS;
+    const describe = (t: Topic): TopicMetadata => ({
+      errorCode: 0,
+      name: t.name,
+      topicId: t.id,
+      isInternal: false,
+      partitions: t.partitions.map((p) => ({
+        errorCode: 0,
+        partitionIndex: p.index,
+        leaderId: nodeId,
+        leaderEpoch: -1,
+        replicaNodes: [nodeId],
+        isrNodes: [nodeId],
+        offlineReplicas: [],
+      })),
+      topicAuthorizedOperations: ops,
+    });
+    const failed = (name: string | null, topicId: string, errorCode: number): TopicMetadata => ({
+      errorCode,
+      name: v < 12 ? (name ?? '') : name,
+      topicId,
+      isInternal: false,
+      partitions: [],
+      topicAuthorizedOperations: NO_OPERATIONS,
+    });
+
+    const all = req.topics === null || (v === 0 && req.topics.length === 0);
+    const autoCreate = v < 4 || req.allowAutoTopicCreation;
+    const topics: TopicMetadata[] = all
+      ? log.topics().map(describe)
+      : await Promise.all(
+          req.topics!.map(async ({ name, topicId }) => {
+            if (name === null) {
+              const t = topicId !== ZERO_UUID ? log.topicById(topicId) : undefined;
+              return t ? describe(t) : failed(null, topicId, ErrorCode.UNKNOWN_TOPIC_ID);
+            }
+            try {
+              const existing = log.topic(name);
+              if (existing) {
+                await existing.ready;
+                return describe(existing);
+              }
+              log.validateName(name);
+              if (!autoCreate) return failed(name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+              return describe(await log.ensureTopic(name));
+            } catch (err) {
+              if (!(err instanceof KafkaError)) throw err;
+              // A concurrent request may have just created it.
+              const raced = err.code === ErrorCode.TOPIC_ALREADY_EXISTS ? log.topic(name) : undefined;
+              return raced ? describe(raced) : failed(name, ZERO_UUID, err.code);
+            }
+          }),
+        );
+    return {
+      throttleTimeMs: 0,
+      brokers: [{ nodeId, host: ctx.broker.advertisedHost, port: ctx.broker.advertisedPort, rack: null }],
+      clusterId: ctx.broker.clusterId,
+      controllerId: nodeId,
+      topics,
+      clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? ALL_CLUSTER_OPERATIONS : NO_OPERATIONS,
+    };
+  },
+});
