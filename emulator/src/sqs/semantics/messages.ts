@@ -25,7 +25,8 @@ export interface Message {
   sequenceNumber?: string;
   /** ARN of the queue this message was dead-lettered from (move tasks without a destination return it there). */
   sourceArn?: string;
-  expiresAt: number;
+  /** When its retention period started: sent, or moved into a FIFO queue. */
+  retainFrom: number;
   state: MessageState;
   visibleAt: number;
   receiveCount: number;

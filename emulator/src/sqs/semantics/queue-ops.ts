@@ -4,10 +4,10 @@ import { delTombstone, delQueue, dedupRange, messageRange, putQueue, putTombston
 import { SqsError, type Input, type Output, type RequestContext } from './api.js';
 import { initialAttributes, normalizeQueueAttributes, selectAttributeNames } from './attributes.js';
 import { invalidParameter, queueDoesNotExist } from './errors.js';
+import { paginate } from './paging.js';
 import { Queue } from './queue.js';
 import { checkRedriveTarget } from './redrive.js';
 import type { SqsState } from './state.js';
-import { paginate } from './paging.js';
 
 const COOLDOWN_MS = 60_000;
 const PERMISSION_ACTIONS = new Set([
@@ -158,6 +158,7 @@ export class QueueOps {
       else next.KmsDataKeyReusePeriodSeconds ??= '300';
     }
     await this.save(q, { ...q.record, attrs: next, modifiedAt: this.now });
+    if (attrs.MessageRetentionPeriod !== undefined) q.armRetention();
     return {};
   }
 

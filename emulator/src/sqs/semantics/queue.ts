@@ -4,19 +4,18 @@
  * Methods change memory synchronously and return the LevelDB ops that make the change durable;
  * callers write them and answer only once the write resolved.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Core } from '../../core/core.js';
 import type { Timer } from '../../core/clock.js';
 import type { Op } from '../../core/store.js';
 import { delMessage, putMessage, putMessageState, type QueueRecord } from '../storage/records.js';
+import { SqsError } from './api.js';
 import { IndexedHeap } from './collections.js';
 import { DedupWindow } from './dedup.js';
-import { SqsError } from './api.js';
 import { invalidParameter, receiptHandleInvalid } from './errors.js';
 import type { Draft, Message, MessageState } from './messages.js';
-import { decodeReceipt } from './receipts.js';
+import { decodeReceipt, type Receipt } from './receipts.js';
 import { FifoIndex, StandardIndex, type ReadyIndex, type Verdict } from './ready-index.js';
-import { createHash } from 'node:crypto';
 
 /** What a queue needs from the service around it. */
 export interface QueueEnv {
@@ -39,16 +38,18 @@ export interface SendResult {
 export class Queue {
   readonly fifo: boolean;
   readonly messages = new Map<number, Message>();
-  readonly counts: Record<MessageState, number> = { delayed: 0, ready: 0, inflight: 0, gone: 0 };
+  readonly counts: Record<Exclude<MessageState, 'gone'>, number> = { delayed: 0, ready: 0, inflight: 0 };
   readonly dedup: DedupWindow | undefined;
   private index: ReadyIndex;
   private nextSeq = 1;
+  /** Messages by the time their retention period counts from; one timer for the oldest. */
   private readonly retention = new IndexedHeap<Message>(
-    (m) => m.expiresAt,
+    (m) => m.retainFrom,
     (m) => m.heapIndex,
     (m, i) => (m.heapIndex = i),
   );
   private retentionTimer: Timer | undefined;
+  private redriveCache: { policy: string; arn: string; maxReceiveCount: number } | undefined;
   deleted = false;
 
   constructor(
@@ -78,11 +79,18 @@ export class Queue {
 
   /** The dead-letter target and threshold, when the RedrivePolicy names a live queue. */
   redrive(): { dlq: Queue; maxReceiveCount: number } | undefined {
-    const p = this.record.attrs.RedrivePolicy;
-    if (!p) return undefined;
-    const { deadLetterTargetArn, maxReceiveCount } = JSON.parse(p) as { deadLetterTargetArn: string; maxReceiveCount: number };
-    const dlq = this.env.byArn(deadLetterTargetArn);
-    return dlq && dlq !== this ? { dlq, maxReceiveCount } : undefined;
+    const policy = this.record.attrs.RedrivePolicy;
+    if (!policy) return undefined;
+    if (this.redriveCache?.policy !== policy) {
+      const p = JSON.parse(policy) as { deadLetterTargetArn: string; maxReceiveCount: number };
+      this.redriveCache = { policy, arn: p.deadLetterTargetArn, maxReceiveCount: p.maxReceiveCount };
+    }
+    const dlq = this.env.byArn(this.redriveCache.arn);
+    return dlq && dlq !== this ? { dlq, maxReceiveCount: this.redriveCache.maxReceiveCount } : undefined;
+  }
+
+  private get retentionMs(): number {
+    return this.num('MessageRetentionPeriod') * 1000;
   }
 
   private get clock() {
@@ -107,8 +115,8 @@ export class Queue {
   }
 
   private setState(m: Message, s: MessageState): void {
-    this.counts[m.state]--;
-    this.counts[s]++;
+    if (m.state !== 'gone') this.counts[m.state]--;
+    if (s !== 'gone') this.counts[s]++;
     m.state = s;
   }
 
@@ -129,25 +137,31 @@ export class Queue {
     this.clock.cancel(m.timer);
     m.timer = undefined;
     this.setState(m, 'gone');
-    this.counts.gone = 0;
     this.messages.delete(m.seq);
     this.retention.remove(m);
     this.armRetention();
     this.index.changed(m);
   }
 
-  private armRetention(): void {
+  /** Re-arm the retention timer for the oldest message; also called when MessageRetentionPeriod changes. */
+  armRetention(): void {
     const head = this.retention.peek();
-    if (this.retentionTimer && head && this.retentionTimer.at === head.expiresAt && this.retentionTimer.index >= 0) return;
+    const at = head && head.retainFrom + this.retentionMs;
+    if (this.retentionTimer && this.retentionTimer.index >= 0 && this.retentionTimer.at === at) return;
     this.clock.cancel(this.retentionTimer);
-    this.retentionTimer = head && this.clock.at(head.expiresAt, () => this.expire());
+    this.retentionTimer = at === undefined ? undefined : this.clock.at(at, () => this.expire());
+  }
+
+  /** True when a message's retention period is over (at load: drop it instead of inserting it). */
+  expired(m: Message, now: number): boolean {
+    return m.retainFrom + this.retentionMs <= now;
   }
 
   private expire(): void {
     this.retentionTimer = undefined;
     const now = this.clock.now();
     const ops: Op[] = [];
-    for (let m = this.retention.peek(); m && m.expiresAt <= now; m = this.retention.peek()) {
+    for (let m = this.retention.peek(); m && this.expired(m, now); m = this.retention.peek()) {
       this.remove(m);
       ops.push(...delMessage(this.record.sid, m.seq));
     }
@@ -182,7 +196,7 @@ export class Queue {
       group: d.group,
       dedup: dedupId,
       sequenceNumber: this.fifo ? this.env.nextSequenceNumber() : undefined,
-      expiresAt: now + this.num('MessageRetentionPeriod') * 1000,
+      retainFrom: now,
       state: 'ready',
       visibleAt: now + delay * 1000,
       receiveCount: 0,
@@ -195,24 +209,28 @@ export class Queue {
     return { messageId: m.id, sequenceNumber: m.sequenceNumber, message: m };
   }
 
-  /** Move a message in from another queue (dead-lettering or a move task), keeping its identity. */
+  /**
+   * Move a message in from another queue (dead-lettering or a move task): same id, body and
+   * attributes, counted as never received here.
+   */
   adopt(src: Message, sourceArn: string | undefined, ops: Op[]): void {
     const now = this.clock.now();
     const m: Message = {
       ...src,
       seq: this.nextSeq,
       sourceArn,
-      // Standard queues keep the original enqueue time for retention; FIFO ones restart it.
-      expiresAt: (this.fifo ? now : src.sentAt) + this.num('MessageRetentionPeriod') * 1000,
+      // Standard queues keep counting retention from the original enqueue; FIFO queues restart it.
+      retainFrom: this.fifo ? now : src.sentAt,
       state: 'ready',
       visibleAt: now,
-      receiveCount: src.receiveCount,
+      receiveCount: 0,
+      firstReceiveAt: 0,
       timer: undefined,
       heapIndex: -1,
     };
-    if (m.expiresAt <= now) return;
+    if (this.expired(m, now)) return;
     this.insert(m);
-    ops.push(putMessage(this.record.sid, m), putMessageState(this.record.sid, m));
+    ops.push(putMessage(this.record.sid, m));
   }
 
   // ---- receive ---------------------------------------------------------------------------------
@@ -257,24 +275,26 @@ export class Queue {
 
   // ---- receipt-handle operations ---------------------------------------------------------------
 
-  private lookup(handle: string): { m: Message | undefined; current: boolean } {
+  /** The message a handle names, if it is still in this queue (a handle from before a purge names nothing). */
+  private lookup(handle: string): { m: Message | undefined; r: Receipt } {
     const r = decodeReceipt(handle);
     if (!r) throw receiptHandleInvalid(handle);
-    const m = r.sid === this.record.sid ? this.messages.get(r.seq) : undefined;
-    return { m, current: !!m && m.receiveCount === r.receiveCount && m.state === 'inflight' };
+    return { m: r.sid === this.record.sid ? this.messages.get(r.seq) : undefined, r };
   }
 
+  /** Standard queues delete even with an outdated handle; FIFO queues require the current, unexpired one. */
   deleteMessage(handle: string, ops: Op[]): void {
-    const { m, current } = this.lookup(handle);
+    const { m, r } = this.lookup(handle);
     if (!m) return;
-    if (this.fifo && !current) throw invalidParameter('ReceiptHandle', handle, 'The receipt handle has expired.');
+    if (this.fifo && (m.receiveCount !== r.receiveCount || m.state !== 'inflight')) {
+      throw invalidParameter('ReceiptHandle', handle, 'The receipt handle has expired.');
+    }
     this.remove(m);
     ops.push(...delMessage(this.record.sid, m.seq));
   }
 
   changeVisibility(handle: string, seconds: number, ops: Op[]): void {
-    const { m } = this.lookup(handle);
-    const r = decodeReceipt(handle)!;
+    const { m, r } = this.lookup(handle);
     if (!m || m.receiveCount !== r.receiveCount) {
       throw invalidParameter('ReceiptHandle', handle, 'Message does not exist or is not available for visibility timeout change.');
     }

@@ -68,7 +68,7 @@ export class SqsService implements SqsApi {
       ids.add(record.id);
       for (const m of loaded.messages.get(record.sid) ?? []) {
         s.noteSequenceNumber(m.sequenceNumber);
-        if (m.expiresAt <= now) ops.push(...delMessage(record.sid, m.seq));
+        if (q.expired(m, now)) ops.push(...delMessage(record.sid, m.seq));
         else q.insert(m);
       }
       const entries = (loaded.dedup.get(record.id) ?? []).sort((a, b) => a.record.expiresAt - b.record.expiresAt);
@@ -96,6 +96,7 @@ export class SqsService implements SqsApi {
     this.state.polls.releaseAll();
     this.moveTasks.shutdown();
     for (const q of this.state.registry.all()) q.shutdown();
+    await this.state.settle();
   }
 
   call(op: OperationName, input: Input, ctx: RequestContext): Promise<Output> {

@@ -11,6 +11,8 @@ export class SqsState implements QueueEnv {
   readonly polls: LongPolls;
   readonly log;
   private lastSequence = 0n;
+  /** Range deletions still running; close() waits for them so the store can close cleanly. */
+  private readonly clearing = new Set<Promise<void>>();
 
   constructor(readonly core: Core) {
     this.polls = new LongPolls(core.clock);
@@ -49,7 +51,13 @@ export class SqsState implements QueueEnv {
   /** Delete a whole key range once nothing refers to it (purged or deleted queue storage). */
   clearRange(prefix: Buffer, what: string): void {
     const end = Buffer.concat([prefix.subarray(0, prefix.length - 1), Buffer.from([1])]);
-    this.core.store.db.clear({ gte: prefix, lt: end }).catch((err) => this.log.error('sqs.clear_failed', { what, err }));
+    const p = this.core.store.db.clear({ gte: prefix, lt: end }).catch((err) => this.log.error('sqs.clear_failed', { what, err }));
+    this.clearing.add(p);
+    void p.finally(() => this.clearing.delete(p));
+  }
+
+  async settle(): Promise<void> {
+    await Promise.all([...this.clearing]);
   }
 
   newId(): string {

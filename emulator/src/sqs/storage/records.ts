@@ -91,7 +91,7 @@ interface StoredMessage {
   dedup?: string;
   sn?: string;
   src?: string;
-  expiresAt: number;
+  retainFrom: number;
   visibleAt: number;
 }
 
@@ -124,7 +124,7 @@ export function putMessage(sid: string, m: Message): Op {
     dedup: m.dedup,
     sn: m.sequenceNumber,
     src: m.sourceArn,
-    expiresAt: m.expiresAt,
+    retainFrom: m.retainFrom,
     visibleAt: m.visibleAt,
   };
   return { type: 'put', key: messageKey(sid, m.seq), value: json(r) };
@@ -162,7 +162,7 @@ export function decodeMessage(seq: number, v: Buffer): Message {
     dedup: r.dedup,
     sequenceNumber: r.sn,
     sourceArn: r.src,
-    expiresAt: r.expiresAt,
+    retainFrom: r.retainFrom,
     state: 'ready',
     visibleAt: r.visibleAt,
     receiveCount: 0,
