@@ -1,14 +1,210 @@
-/** The classic group coordinator and committed offsets. (Stub: replaced by the implementation.) */
+/**
+ * The classic group coordinator and committed offsets: the one object API handlers talk to.
+ * Membership (./membership.ts) runs the rebalance protocol, Offsets (./offsets.ts) the commits,
+ * GroupStorage (./storage.ts) the LevelDB records; this file adds the group-level admin views
+ * (describe, list, delete) and consumer lag.
+ */
 import type { Core } from '../../../emulator/src/core/core.js';
+import type { Logger } from '../../../emulator/src/core/logger.js';
 import type { LogManager } from '../log/index.js';
+import { assignedPartitions } from './consumer-protocol.js';
+import { ErrorCode } from './errors.js';
+import { EMPTY, Group, type GroupState, type JoinResult, type SyncResult } from './group.js';
+import { Membership, validGroupId, type GroupOptions, type JoinRequest, type LeavingMember, type SyncRequest } from './membership.js';
+import { Offsets, type CommitRequest, type FetchedTopic, type TopicErrors } from './offsets.js';
+import { GroupStorage } from './storage.js';
+import { topicLookup, type TopicLookup } from './topics.js';
+
+export { registerLagRoutes } from './lag.js';
+export type { GroupOptions } from './membership.js';
+
+export interface DescribedGroup {
+  errorCode: number;
+  groupId: string;
+  groupState: GroupState;
+  protocolType: string;
+  protocolData: string;
+  members: {
+    memberId: string;
+    groupInstanceId: string | null;
+    clientId: string;
+    clientHost: string;
+    memberMetadata: Buffer;
+    memberAssignment: Buffer;
+  }[];
+}
+
+export interface LagRow {
+  group: string;
+  topic: string;
+  partition: number;
+  currentOffset: number | null;
+  logEndOffset: number | null;
+  lag: number | null;
+  consumerId: string | null;
+  host: string | null;
+  clientId: string | null;
+}
+
+/** Kafka's defaults, except the initial delay: a manual clock must never need a nudge to finish a
+ * first join, and a local emulator is better served by a short wait than by Kafka's 3 s. */
+function defaults(core: Core): GroupOptions {
+  return {
+    initialRebalanceDelayMs: core.config.manualClock ? 0 : 100,
+    minSessionTimeoutMs: 6000,
+    maxSessionTimeoutMs: 30 * 60 * 1000,
+  };
+}
 
 export class GroupCoordinator {
+  private readonly groups = new Map<string, Group>();
+  private readonly storage: GroupStorage;
+  private readonly membership: Membership;
+  private readonly offsets: Offsets;
+  private readonly topics: TopicLookup;
+  private readonly logger: Logger;
+  private readonly options: GroupOptions;
+
   constructor(
     readonly core: Core,
     readonly log: LogManager,
-  ) {}
+    options: Partial<GroupOptions> = {},
+  ) {
+    this.storage = new GroupStorage(core.store);
+    this.topics = topicLookup(log);
+    this.logger = core.log.child({ component: 'kafka.groups' });
+    this.options = { ...defaults(core), ...options };
+    this.membership = new Membership(this.groups, core.clock, this.storage, this.logger, this.options);
+    this.offsets = new Offsets(this.groups, this.membership, this.storage, this.topics, core.clock);
+  }
 
-  async load(): Promise<void> {}
+  async load(): Promise<void> {
+    await this.storage.load(this.groups);
+    this.logger.info('groups.loaded', { groups: this.groups.size });
+  }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    for (const g of this.groups.values()) this.membership.dispose(g);
+  }
+
+  join(req: JoinRequest): Promise<JoinResult> {
+    return this.membership.join(req);
+  }
+
+  sync(req: SyncRequest): Promise<SyncResult> {
+    return this.membership.sync(req);
+  }
+
+  heartbeat(groupId: string, memberId: string, groupInstanceId: string | null, generationId: number): number {
+    return this.membership.heartbeat(groupId, memberId, groupInstanceId, generationId);
+  }
+
+  leave(groupId: string, members: LeavingMember[]): { errorCode: number; members: number[] } {
+    return this.membership.leave(groupId, members);
+  }
+
+  commitOffsets(req: CommitRequest): Promise<TopicErrors[]> {
+    return this.offsets.commit(req);
+  }
+
+  fetchOffsets(groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null): { errorCode: number; topics: FetchedTopic[] } {
+    return this.offsets.fetch(groupId, topics);
+  }
+
+  deleteOffsets(groupId: string, topics: { name: string; partitions: { partitionIndex: number }[] }[]): Promise<{ errorCode: number; topics: TopicErrors[] }> {
+    return this.offsets.delete(groupId, topics);
+  }
+
+  describe(groupId: string): DescribedGroup {
+    const dead: DescribedGroup = { errorCode: ErrorCode.NONE, groupId, groupState: 'Dead', protocolType: '', protocolData: '', members: [] };
+    if (!validGroupId(groupId, true)) return { ...dead, errorCode: ErrorCode.INVALID_GROUP_ID };
+    const group = this.groups.get(groupId);
+    if (!group) return dead;
+    // Metadata and assignments only mean something once a protocol is chosen and handed out.
+    const stable = group.is('Stable');
+    return {
+      errorCode: ErrorCode.NONE,
+      groupId,
+      groupState: group.state,
+      protocolType: group.protocolType ?? '',
+      protocolData: stable ? (group.protocolName ?? '') : '',
+      members: [...group.members.values()].map((m) => ({
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        memberMetadata: stable ? (m.protocols.find((p) => p.name === group.protocolName)?.metadata ?? EMPTY) : EMPTY,
+        memberAssignment: stable ? m.assignment : EMPTY,
+      })),
+    };
+  }
+
+  /** ListGroups, optionally filtered by state names (case-insensitive, as Kafka). */
+  list(statesFilter: string[] = []): { groupId: string; protocolType: string; groupState: GroupState }[] {
+    const states = new Set(statesFilter.map((s) => s.toLowerCase()));
+    return [...this.groups.values()]
+      .filter((g) => !g.is('Dead') && (states.size === 0 || states.has(g.state.toLowerCase())))
+      .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '', groupState: g.state }));
+  }
+
+  /** DeleteGroups: only Empty groups go, together with their committed offsets. */
+  async deleteGroup(groupId: string): Promise<number> {
+    if (!validGroupId(groupId, true)) return ErrorCode.INVALID_GROUP_ID;
+    const group = this.groups.get(groupId);
+    if (!group || group.is('Dead')) return ErrorCode.GROUP_ID_NOT_FOUND;
+    if (!group.is('Empty')) return ErrorCode.NON_EMPTY_GROUP;
+    group.state = 'Dead';
+    this.membership.dispose(group);
+    this.groups.delete(groupId);
+    try {
+      await this.storage.write(this.storage.deleteGroupOps(group));
+    } catch {
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    }
+    this.logger.info('group.deleted', { group: groupId });
+    return ErrorCode.NONE;
+  }
+
+  groupIds(): string[] {
+    return [...this.groups.keys()].sort();
+  }
+
+  /**
+   * Consumer lag of a group, one row per partition that is committed or assigned, like
+   * `kafka-consumer-groups --describe`. Undefined when the group does not exist.
+   */
+  lag(groupId: string): LagRow[] | undefined {
+    const group = this.groups.get(groupId);
+    if (!group) return undefined;
+    const owners = new Map<string, { consumerId: string; host: string; clientId: string }>();
+    if (group.is('Stable') && group.protocolType === 'consumer') {
+      for (const m of group.members.values()) {
+        for (const [topic, parts] of assignedPartitions(m.assignment) ?? []) {
+          for (const p of parts) owners.set(`${topic}\0${p}`, { consumerId: m.memberId, host: m.clientHost, clientId: m.clientId });
+        }
+      }
+    }
+    const keys = new Set(owners.keys());
+    for (const [topic, parts] of group.offsets) for (const p of parts.keys()) keys.add(`${topic}\0${p}`);
+    const rows = [...keys].map((k): LagRow => {
+      const [topic, ps] = k.split('\0');
+      const partition = Number(ps);
+      const committed = group.offsets.get(topic)?.get(partition)?.offset;
+      const currentOffset = committed !== undefined && committed >= 0 ? committed : null;
+      const logEndOffset = this.topics.highWatermark(topic, partition) ?? null;
+      const owner = owners.get(k);
+      return {
+        group: groupId,
+        topic,
+        partition,
+        currentOffset,
+        logEndOffset,
+        lag: currentOffset !== null && logEndOffset !== null ? Math.max(0, logEndOffset - currentOffset) : null,
+        consumerId: owner?.consumerId ?? null,
+        host: owner?.host ?? null,
+        clientId: owner?.clientId ?? null,
+      };
+    });
+    return rows.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+  }
 }

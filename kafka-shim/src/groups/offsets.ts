@@ -1,0 +1,166 @@
+/**
+ * Committed offsets: OffsetCommit (member commits and the "simple" commits admin tools use to
+ * reset an Empty group), OffsetFetch and OffsetDelete, with Kafka's generation and member checks.
+ * An offset becomes visible to OffsetFetch only once it is in LevelDB.
+ */
+import type { Clock } from '../../../emulator/src/core/clock.js';
+import type { Op } from '../../../emulator/src/core/store.js';
+import { ErrorCode } from './errors.js';
+import { Group, type CommittedOffset } from './group.js';
+import { validGroupId, type Membership } from './membership.js';
+import type { GroupStorage } from './storage.js';
+import type { TopicLookup } from './topics.js';
+
+/** offset.metadata.max.bytes */
+const MAX_METADATA_BYTES = 4096;
+
+export interface CommitRequest {
+  groupId: string;
+  /** -1 with an empty member id: a commit from outside group management. */
+  generationId: number;
+  memberId: string;
+  groupInstanceId: string | null;
+  topics: {
+    name: string;
+    partitions: { partitionIndex: number; committedOffset: number; committedLeaderEpoch: number; committedMetadata: string | null }[];
+  }[];
+}
+
+export interface TopicErrors {
+  name: string;
+  partitions: { partitionIndex: number; errorCode: number }[];
+}
+
+export interface FetchedTopic {
+  name: string;
+  partitions: { partitionIndex: number; committedOffset: number; committedLeaderEpoch: number; metadata: string | null; errorCode: number }[];
+}
+
+export class Offsets {
+  constructor(
+    private readonly groups: Map<string, Group>,
+    private readonly membership: Membership,
+    private readonly storage: GroupStorage,
+    private readonly topics: TopicLookup,
+    private readonly clock: Clock,
+  ) {}
+
+  async commit(req: CommitRequest): Promise<TopicErrors[]> {
+    const all = (errorCode: number): TopicErrors[] =>
+      req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) }));
+    if (!validGroupId(req.groupId, true)) return all(ErrorCode.INVALID_GROUP_ID);
+    const ops: Op[] = [];
+    let group = this.groups.get(req.groupId);
+    if (!group) {
+      // Only a commit from outside group management may bring a group into existence.
+      if (req.generationId >= 0) return all(ErrorCode.ILLEGAL_GENERATION);
+      group = new Group(req.groupId);
+      this.groups.set(req.groupId, group);
+      ops.push(this.storage.groupOp(group));
+    }
+    const error = this.validate(group, req);
+    if (error !== ErrorCode.NONE) return all(error);
+    this.membership.touch(group, req.memberId);
+
+    const now = this.clock.now();
+    const accepted: { topic: string; partition: number; entry: CommittedOffset }[] = [];
+    const result = req.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => {
+        let errorCode: number = ErrorCode.NONE;
+        const count = this.topics.partitionCount(t.name);
+        if (count === undefined || p.partitionIndex < 0 || p.partitionIndex >= count) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        else if (p.committedMetadata !== null && Buffer.byteLength(p.committedMetadata) > MAX_METADATA_BYTES) errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
+        else {
+          const entry = { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata, commitTimestamp: now };
+          accepted.push({ topic: t.name, partition: p.partitionIndex, entry });
+          ops.push(this.storage.offsetOp(group!.groupId, t.name, p.partitionIndex, entry));
+        }
+        return { partitionIndex: p.partitionIndex, errorCode };
+      }),
+    }));
+    try {
+      await this.storage.write(ops);
+    } catch {
+      return all(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    }
+    const g = group;
+    // Applied after the write: group commits resolve in order, so later commits still win.
+    for (const a of accepted) {
+      let parts = g.offsets.get(a.topic);
+      if (!parts) g.offsets.set(a.topic, (parts = new Map()));
+      parts.set(a.partition, a.entry);
+    }
+    return result;
+  }
+
+  private validate(group: Group, req: CommitRequest): number {
+    if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (req.generationId >= 0 || req.memberId !== '' || req.groupInstanceId !== null) {
+      if (group.isStaticMemberFenced(req.memberId, req.groupInstanceId)) return ErrorCode.FENCED_INSTANCE_ID;
+      if (!group.has(req.memberId)) return ErrorCode.UNKNOWN_MEMBER_ID;
+      if (req.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
+      // A member holding a generation whose assignment is not yet out must finish the rebalance first.
+      if (group.is('CompletingRebalance')) return ErrorCode.REBALANCE_IN_PROGRESS;
+      return ErrorCode.NONE;
+    }
+    // Outside group management: only while nobody in the group could be consuming.
+    return group.is('Empty') ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
+  }
+
+  /** OffsetFetch for one group: all committed partitions when `topics` is null. */
+  fetch(groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null): { errorCode: number; topics: FetchedTopic[] } {
+    if (!validGroupId(groupId, true)) return { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] };
+    const group = this.groups.get(groupId);
+    const stored = group && !group.is('Dead') ? group.offsets : new Map<string, Map<number, CommittedOffset>>();
+    const wanted = topics ?? [...stored].map(([name, parts]) => ({ name, partitionIndexes: [...parts.keys()].sort((a, b) => a - b) }));
+    return {
+      errorCode: ErrorCode.NONE,
+      topics: wanted.map((t) => ({
+        name: t.name,
+        partitions: t.partitionIndexes.map((partitionIndex) => {
+          const o = stored.get(t.name)?.get(partitionIndex);
+          return {
+            partitionIndex,
+            committedOffset: o?.offset ?? -1,
+            committedLeaderEpoch: o?.leaderEpoch ?? -1,
+            metadata: o ? o.metadata : '',
+            errorCode: ErrorCode.NONE,
+          };
+        }),
+      })),
+    };
+  }
+
+  /** OffsetDelete: refused for the topics a live consumer group is subscribed to. */
+  async delete(groupId: string, topics: { name: string; partitions: { partitionIndex: number }[] }[]): Promise<{ errorCode: number; topics: TopicErrors[] }> {
+    if (!validGroupId(groupId, true)) return { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] };
+    const group = this.groups.get(groupId);
+    if (!group || group.is('Dead')) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, topics: [] };
+    if (!group.is('Empty') && group.protocolType !== 'consumer') return { errorCode: ErrorCode.NON_EMPTY_GROUP, topics: [] };
+    const ops: Op[] = [];
+    const removed: { topic: string; partition: number }[] = [];
+    const result = topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map(({ partitionIndex }) => {
+        if (!group.is('Empty') && group.isSubscribedToTopic(t.name)) return { partitionIndex, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC as number };
+        if (group.offsets.get(t.name)?.has(partitionIndex)) {
+          removed.push({ topic: t.name, partition: partitionIndex });
+          ops.push(this.storage.offsetOp(groupId, t.name, partitionIndex, undefined));
+        }
+        return { partitionIndex, errorCode: ErrorCode.NONE as number };
+      }),
+    }));
+    try {
+      await this.storage.write(ops);
+    } catch {
+      return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, topics: [] };
+    }
+    for (const r of removed) {
+      const parts = group.offsets.get(r.topic);
+      parts?.delete(r.partition);
+      if (parts?.size === 0) group.offsets.delete(r.topic);
+    }
+    return { errorCode: ErrorCode.NONE, topics: result };
+  }
+}

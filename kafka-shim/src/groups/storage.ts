@@ -1,0 +1,85 @@
+/**
+ * Groups and committed offsets in LevelDB (K/g/, K/o/; see core/keys.ts).
+ *
+ * A group record keeps what must outlive a restart: protocol type and generation (so a zombie
+ * from before the restart gets ILLEGAL_GENERATION or UNKNOWN_MEMBER_ID, never a silent success).
+ * Members are not kept: after a restart every group is Empty and its members rejoin.
+ */
+import { key, PREFIX, splitKey, u32 } from '../../../emulator/src/core/keys.js';
+import type { Op, Store } from '../../../emulator/src/core/store.js';
+import { Group, type CommittedOffset } from './group.js';
+
+interface GroupRecord {
+  protocolType: string | null;
+  generationId: number;
+}
+
+interface OffsetRecord {
+  offset: number;
+  leaderEpoch: number;
+  metadata: string | null;
+  commitTimestamp: number;
+}
+
+const OFFSET_PREFIX_LEN = Buffer.byteLength(PREFIX.kafkaOffset, 'latin1');
+
+export class GroupStorage {
+  constructor(private readonly store: Store) {}
+
+  groupOp(group: Group): Op {
+    const rec: GroupRecord = { protocolType: group.protocolType, generationId: group.generationId };
+    return { type: 'put', key: key(PREFIX.kafkaGroup, group.groupId), value: Buffer.from(JSON.stringify(rec)) };
+  }
+
+  saveGroup(group: Group): Promise<void> {
+    return this.store.write([this.groupOp(group)]);
+  }
+
+  offsetOp(groupId: string, topic: string, partition: number, o: CommittedOffset | undefined): Op {
+    const k = key(PREFIX.kafkaOffset, groupId, topic, u32(partition));
+    if (!o) return { type: 'del', key: k };
+    const rec: OffsetRecord = { offset: o.offset, leaderEpoch: o.leaderEpoch, metadata: o.metadata, commitTimestamp: o.commitTimestamp };
+    return { type: 'put', key: k, value: Buffer.from(JSON.stringify(rec)) };
+  }
+
+  /** Every op that erases a group and its offsets. */
+  deleteGroupOps(group: Group): Op[] {
+    const ops: Op[] = [{ type: 'del', key: key(PREFIX.kafkaGroup, group.groupId) }];
+    for (const [topic, parts] of group.offsets) for (const p of parts.keys()) ops.push(this.offsetOp(group.groupId, topic, p, undefined));
+    return ops;
+  }
+
+  write(ops: Op[]): Promise<void> {
+    return this.store.write(ops);
+  }
+
+  /** Every stored group, Empty, with its committed offsets. */
+  async load(groups: Map<string, Group>): Promise<void> {
+    const groupOf = (id: string): Group => {
+      let g = groups.get(id);
+      if (!g) groups.set(id, (g = new Group(id)));
+      return g;
+    };
+    const gPrefix = key(PREFIX.kafkaGroup);
+    for await (const [k, v] of this.store.scan(gPrefix)) {
+      const rec = JSON.parse(v.toString()) as GroupRecord;
+      const g = groupOf(k.toString('utf8', gPrefix.length, k.length - 1));
+      g.protocolType = rec.protocolType;
+      g.generationId = rec.generationId;
+    }
+    for await (const [k, v] of this.store.scan(key(PREFIX.kafkaOffset))) {
+      const { parts, rest } = splitKey(k, OFFSET_PREFIX_LEN, 2);
+      if (parts.length !== 2 || rest.length !== 4) continue;
+      const rec = JSON.parse(v.toString()) as OffsetRecord;
+      const g = groupOf(parts[0]);
+      let topic = g.offsets.get(parts[1]);
+      if (!topic) g.offsets.set(parts[1], (topic = new Map()));
+      topic.set(rest.readUInt32BE(0), {
+        offset: rec.offset,
+        leaderEpoch: rec.leaderEpoch,
+        metadata: rec.metadata,
+        commitTimestamp: rec.commitTimestamp,
+      });
+    }
+  }
+}
