@@ -20,6 +20,7 @@
  * producer) should do that ordering-sensitive work synchronously, before its first await.
  */
 import type { Broker } from '../broker.js';
+import { apiSpec } from '../protocol/messages.js';
 
 export interface ConnectionInfo {
   readonly id: number;
@@ -55,6 +56,11 @@ const handlers = new Map<number, ApiHandler>();
 
 export function register(handler: ApiHandler): void {
   if (handlers.has(handler.key)) throw new Error(`API key ${handler.key} registered twice`);
+  // Fail at startup, not on the first request, if a handler claims versions the codec lacks.
+  const valid = apiSpec(handler.key)?.request.valid;
+  if (!valid || handler.minVersion < valid[0] || handler.maxVersion > valid[1] || handler.minVersion > handler.maxVersion) {
+    throw new Error(`${handler.name}: versions ${handler.minVersion}-${handler.maxVersion} outside the schema's ${valid ? valid.join('-') : 'none'}`);
+  }
   handlers.set(handler.key, handler);
 }
 

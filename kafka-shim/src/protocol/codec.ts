@@ -176,10 +176,12 @@ function isDefaultValue(f: FieldSpec, version: number): (v: unknown) => boolean 
 function fieldCodec(f: FieldSpec, version: number, flexible: boolean): Codec {
   const nullable = inRange(f.nullable, version);
   const elemType = f.type.startsWith('[]') ? f.type.slice(2) : f.type;
+  // nullableVersions applies to the field itself: an array may be null, never its elements.
+  const elemNullable = nullable && !f.type.startsWith('[]');
   let elem: Codec;
   if (elemType === 'struct') elem = structPlan(f.fields!, version, flexible).codec;
-  else if (elemType === 'string') elem = stringCodec(f.name, nullable && f.type === 'string', flexible);
-  else if (elemType === 'bytes' || elemType === 'records') elem = bytesCodec(f.name, nullable, flexible);
+  else if (elemType === 'string') elem = stringCodec(f.name, elemNullable, flexible);
+  else if (elemType === 'bytes' || elemType === 'records') elem = bytesCodec(f.name, elemNullable, flexible);
   else elem = NUMERIC[elemType];
   if (f.type.startsWith('[]')) return arrayCodec(f.name, elem, nullable, flexible);
   return f.type === 'struct' && nullable ? nullableStruct(elem) : elem;

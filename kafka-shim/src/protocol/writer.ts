@@ -5,6 +5,8 @@
  */
 
 const TWO_32 = 4294967296;
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
 /** Byte fields at least this big are referenced, not copied. */
 const ZERO_COPY_MIN = 4096;
 
@@ -66,13 +68,16 @@ export class Writer {
 
   int64(v: number | bigint): void {
     this.ensure(8);
-    if (typeof v === 'bigint') {
-      this.buf.writeBigInt64BE(v, this.pos);
-    } else {
-      if (!Number.isSafeInteger(v)) throw new RangeError(`int64 value ${v} is not a safe integer`);
+    if (typeof v === 'number' && Number.isSafeInteger(v)) {
       const hi = Math.floor(v / TWO_32);
       this.buf.writeInt32BE(hi, this.pos);
       this.buf.writeUInt32BE(v - hi * TWO_32, this.pos + 4);
+    } else {
+      if (typeof v === 'number' && !Number.isInteger(v)) throw new RangeError(`int64 value ${v} is not an integer`);
+      // Beyond 2^53 a number is already approximate (e.g. a decoded Long.MAX_VALUE, which comes
+      // back as 2^63): clamp so echoing it writes the int64 limit instead of failing.
+      const b = BigInt(v);
+      this.buf.writeBigInt64BE(b > INT64_MAX ? INT64_MAX : b < INT64_MIN ? INT64_MIN : b, this.pos);
     }
     this.pos += 8;
   }

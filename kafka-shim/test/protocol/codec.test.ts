@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import '../../src/apis/index.js';
-import { registeredApis } from '../../src/apis/registry.js';
+import { register, registeredApis } from '../../src/apis/registry.js';
 import { messageCodec } from '../../src/protocol/codec.js';
 import { API_SPECS } from '../../src/protocol/generated/specs.js';
 import { apiSpec, decodeRequest, decodeResponse, encodeRequest, encodeResponse } from '../../src/protocol/messages.js';
@@ -123,6 +123,18 @@ describe('encodings', () => {
     expect([r.int64(), r.int64(), r.uvarint()]).toEqual([-1, -(2 ** 40), 300]);
   });
 
+  test('int64 beyond 2^53: decoded approximately, clamped to the int64 range when echoed', () => {
+    const max = Buffer.from('7fffffffffffffff', 'hex');
+    const decoded = new Reader(max).int64();
+    expect(decoded).toBe(2 ** 63);
+    const w = new Writer();
+    w.int64(decoded);
+    w.int64(-(2 ** 63));
+    w.int64(2n ** 40n);
+    expect(hex(w.toBuffer())).toBe('7fffffffffffffff' + '8000000000000000' + '0000010000000000');
+    expect(() => new Writer().int64(1.5)).toThrow(RangeError);
+  });
+
   test('tagged fields are written only when not default, in tag order, and decoded', () => {
     const codec = messageCodec(apiVersionsV3, 3);
     const w = new Writer();
@@ -172,6 +184,15 @@ describe('encodings', () => {
 
   test('encoding a null into a non-nullable field is an error, not garbage', () => {
     expect(() => messageCodec(apiVersionsV3, 0).write(new Writer(), { apiKeys: null })).toThrow(/not nullable/);
+  });
+});
+
+describe('registration', () => {
+  test('a handler claiming versions the schema lacks is refused at startup', () => {
+    const handle = () => ({});
+    expect(() => register({ key: 57, name: 'UpdateFeatures', minVersion: 0, maxVersion: 99, handle })).toThrow(/outside the schema/);
+    expect(() => register({ key: 999, name: 'Nope', minVersion: 0, maxVersion: 0, handle })).toThrow(/outside the schema/);
+    expect(registeredApis().map((h) => h.key)).not.toContain(57);
   });
 });
 
