@@ -104,6 +104,14 @@ describe('JSON output encoding', () => {
     expect(JSON.parse(text).Messages[0].Body).toBe('say "hi"\n');
   });
 
+  it('writes any string as valid JSON that reads back unchanged', () => {
+    for (const body of ['plain', 'q"uote', 'back\\slash', 'ctl\u0001\t\r\n', 'emoji 😀', 'lone \ud800 surrogate', 'line\u2028sep', '']) {
+      const text = encodeJsonOutput(op('GetQueueUrl').output, { QueueUrl: body });
+      expect(text).toBe(`{"QueueUrl":${JSON.stringify(body)}}`);
+      expect(JSON.parse(text).QueueUrl).toBe(body);
+    }
+  });
+
   it('writes integers, longs and booleans as JSON numbers and booleans', () => {
     expect(encodeJsonOutput(op('CancelMessageMoveTask').output, { ApproximateNumberOfMessagesMoved: 12 })).toBe('{"ApproximateNumberOfMessagesMoved":12}');
     expect(encodeJsonOutput(op('DeleteMessageBatch').output, { Successful: [], Failed: [{ Id: 'a', SenderFault: true, Code: 'X' }] })).toBe(

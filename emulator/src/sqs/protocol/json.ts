@@ -111,7 +111,7 @@ function encodeStructure(shape: StructureShape, obj: Record<string, unknown>): s
 function encodeValue(shape: Shape, v: unknown): string {
   switch (shape.type) {
     case 'string':
-      return JSON.stringify(typeof v === 'string' ? v : String(v));
+      return jsonString(typeof v === 'string' ? v : String(v));
     case 'integer':
     case 'long':
       return integerText(v);
@@ -132,13 +132,21 @@ function encodeValue(shape: Shape, v: unknown): string {
         const item = obj[key];
         if (item === undefined || item === null) continue;
         if (s.length > 1) s += ',';
-        s += JSON.stringify(key) + ':' + encodeValue(shape.value, item);
+        s += jsonString(key) + ':' + encodeValue(shape.value, item);
       }
       return s + '}';
     }
     case 'structure':
       return encodeStructure(shape, v as Record<string, unknown>);
   }
+}
+
+/** Characters JSON.stringify would escape (surrogates: a lone one is written as \uXXXX). */
+const JSON_SPECIAL = /[\u0000-\u001f"\\\ud800-\udfff]/;
+
+/** Most output strings (ids, handles, URLs, MD5s) need no escaping; skip the general encoder for them. */
+function jsonString(s: string): string {
+  return JSON_SPECIAL.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
 /** Decimal text of an integer output member; anything else is a bug upstream, not something to send. */
