@@ -143,10 +143,16 @@ export class Connection {
       return this.handlerFailed(slot, handler, request, ctx, err);
     }
     if (result instanceof Promise) {
-      result.then(
-        (res) => this.complete(slot, handler, request, ctx, res),
-        (err) => this.handlerFailed(slot, handler, request, ctx, err),
-      );
+      result
+        .then(
+          (res) => this.complete(slot, handler, request, ctx, res),
+          (err) => this.handlerFailed(slot, handler, request, ctx, err),
+        )
+        // Never an unhandled rejection (which would end the process): give up on this client.
+        .catch((err) => {
+          this.fail('internal error while answering', { api: handler.name, err: String(err) });
+          this.socket.destroy();
+        });
     } else {
       this.complete(slot, handler, request, ctx, result);
     }
