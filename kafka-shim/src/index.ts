@@ -6,7 +6,7 @@ import type { Core } from '../../emulator/src/core/core.js';
 import type { AdminRoutes } from '../../emulator/src/http/admin.js';
 import './apis/index.js';
 import type { Broker } from './broker.js';
-import { GroupCoordinator } from './groups/index.js';
+import { GroupCoordinator, registerLagRoutes } from './groups/index.js';
 import { LogManager } from './log/index.js';
 import { KafkaServer } from './server/server.js';
 
@@ -21,7 +21,7 @@ const NODE_ID = 1;
  * (base64url of "TandemEmulator01", the 22-character form Kafka uses). */
 const CLUSTER_ID = 'VGFuZGVtRW11bGF0b3IwMQ';
 
-export async function startKafka(core: Core, _admin: AdminRoutes): Promise<KafkaModule> {
+export async function startKafka(core: Core, admin: AdminRoutes): Promise<KafkaModule> {
   const { config } = core;
   const log = new LogManager(core, { defaultPartitions: config.defaultPartitions });
   await log.load();
@@ -46,6 +46,7 @@ export async function startKafka(core: Core, _admin: AdminRoutes): Promise<Kafka
     log,
     groups,
   };
+  registerLagRoutes(admin, broker);
 
   return {
     port: server.port,

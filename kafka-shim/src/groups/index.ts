@@ -13,7 +13,7 @@ import { EMPTY, Group, type GroupState, type JoinResult, type SyncResult } from 
 import { Membership, validGroupId, type GroupOptions, type JoinRequest, type LeavingMember, type SyncRequest } from './membership.js';
 import { Offsets, type CommitRequest, type FetchedTopic, type TopicErrors } from './offsets.js';
 import { GroupStorage } from './storage.js';
-import { topicLookup, type TopicLookup } from './topics.js';
+import type { TopicLookup } from './topics.js';
 
 export { registerLagRoutes } from './lag.js';
 export type { GroupOptions } from './membership.js';
@@ -71,7 +71,7 @@ export class GroupCoordinator {
     options: Partial<GroupOptions> = {},
   ) {
     this.storage = new GroupStorage(core.store);
-    this.topics = topicLookup(log);
+    this.topics = log;
     this.logger = core.log.child({ component: 'kafka.groups' });
     this.options = { ...defaults(core), ...options };
     this.membership = new Membership(this.groups, core.clock, this.storage, this.logger, this.options);

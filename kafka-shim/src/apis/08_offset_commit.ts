@@ -1,0 +1,42 @@
+/**
+ * OffsetCommit: v0-8 (flexible from v8).
+ *
+ * Behaviour: commits from members are checked against the generation and member id
+ * (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, FENCED_INSTANCE_ID, REBALANCE_IN_PROGRESS while the
+ * assignment is not out yet). A "simple" commit (generation -1, empty member id) from outside
+ * group management is allowed only while the group is Empty: that is how admin tools reset
+ * offsets. Unknown topics or partitions get UNKNOWN_TOPIC_OR_PARTITION; metadata is stored and
+ * returned byte for byte (up to offset.metadata.max.bytes = 4096).
+ *
+ * Version notes: v0 has no generation or member (a simple commit); v1 commit timestamp and
+ * v2-4 retention time are ignored (offsets never expire here); v6 leader epoch; v7 group
+ * instance id. v9 (KIP-848 member epochs) is not served.
+ */
+import type { OffsetCommitRequest, OffsetCommitResponse } from '../protocol/generated/types.js';
+import { register } from './registry.js';
+
+register({
+  key: 8,
+  name: 'OffsetCommit',
+  minVersion: 0,
+  maxVersion: 8,
+  async handle(req: OffsetCommitRequest, ctx): Promise<OffsetCommitResponse> {
+    const v = ctx.apiVersion;
+    const topics = await ctx.broker.groups.commitOffsets({
+      groupId: req.groupId,
+      generationId: v >= 1 ? req.generationIdOrMemberEpoch : -1,
+      memberId: v >= 1 ? req.memberId : '',
+      groupInstanceId: req.groupInstanceId,
+      topics: req.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => ({
+          partitionIndex: p.partitionIndex,
+          committedOffset: p.committedOffset,
+          committedLeaderEpoch: v >= 6 ? p.committedLeaderEpoch : -1,
+          committedMetadata: p.committedMetadata,
+        })),
+      })),
+    });
+    return { throttleTimeMs: 0, topics };
+  },
+});

@@ -1,0 +1,19 @@
+/**
+ * Heartbeat: v0-4 (flexible from v4).
+ *
+ * Behaviour: keeps a member's session alive; REBALANCE_IN_PROGRESS tells it to rejoin.
+ * Version notes: v3 adds the group instance id (fencing of static members).
+ */
+import type { HeartbeatRequest, HeartbeatResponse } from '../protocol/generated/types.js';
+import { register } from './registry.js';
+
+register({
+  key: 12,
+  name: 'Heartbeat',
+  minVersion: 0,
+  maxVersion: 4,
+  handle(req: HeartbeatRequest, ctx): HeartbeatResponse {
+    const errorCode = ctx.broker.groups.heartbeat(req.groupId, req.memberId, req.groupInstanceId, req.generationId);
+    return { throttleTimeMs: 0, errorCode };
+  },
+});

@@ -1,0 +1,29 @@
+/**
+ * SyncGroup: v0-5 (flexible from v4).
+ *
+ * Behaviour: the leader hands in the assignment; every member's SyncGroup (the leader's included)
+ * is answered the moment that assignment is stored: event-driven, never on a timer.
+ * Version notes: v3 group instance id; v5 protocol type and name, checked against the group
+ * (INCONSISTENT_GROUP_PROTOCOL) and echoed back.
+ */
+import type { SyncGroupRequest, SyncGroupResponse } from '../protocol/generated/types.js';
+import { register } from './registry.js';
+
+register({
+  key: 14,
+  name: 'SyncGroup',
+  minVersion: 0,
+  maxVersion: 5,
+  async handle(req: SyncGroupRequest, ctx): Promise<SyncGroupResponse> {
+    const r = await ctx.broker.groups.sync({
+      groupId: req.groupId,
+      generationId: req.generationId,
+      memberId: req.memberId,
+      groupInstanceId: req.groupInstanceId,
+      protocolType: req.protocolType,
+      protocolName: req.protocolName,
+      assignments: req.assignments,
+    });
+    return { throttleTimeMs: 0, ...r };
+  },
+});

@@ -1,0 +1,28 @@
+/**
+ * DescribeGroups: v0-5 (flexible from v5).
+ *
+ * Behaviour: state, protocol and members of each group; a group we do not know is "Dead" with
+ * no error, as in Kafka. Member metadata and assignments are filled only when the group is Stable.
+ * Version notes: v3 authorized operations (everything a group supports, when asked: no ACLs);
+ * v4 group instance ids.
+ */
+import type { DescribeGroupsRequest, DescribeGroupsResponse } from '../protocol/generated/types.js';
+import { register } from './registry.js';
+
+const NO_OPERATIONS = -(2 ** 31);
+/** READ, DELETE, DESCRIBE: the operations Kafka defines on a group resource. */
+const GROUP_OPERATIONS = [3, 6, 8].reduce((a, op) => a | (1 << op), 0);
+
+register({
+  key: 15,
+  name: 'DescribeGroups',
+  minVersion: 0,
+  maxVersion: 5,
+  handle(req: DescribeGroupsRequest, ctx): DescribeGroupsResponse {
+    const authorizedOperations = req.includeAuthorizedOperations ? GROUP_OPERATIONS : NO_OPERATIONS;
+    return {
+      throttleTimeMs: 0,
+      groups: req.groups.map((id) => ({ ...ctx.broker.groups.describe(id), authorizedOperations })),
+    };
+  },
+});

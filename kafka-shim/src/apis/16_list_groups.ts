@@ -1,0 +1,22 @@
+/**
+ * ListGroups: v0-5 (flexible from v3).
+ *
+ * Behaviour: every group this broker coordinates (all of them), including Empty groups that
+ * only hold committed offsets.
+ * Version notes: v4 states filter and group state (case-insensitive, as Kafka); v5 types filter
+ * and group type: every group here is "classic".
+ */
+import type { ListGroupsRequest, ListGroupsResponse } from '../protocol/generated/types.js';
+import { register } from './registry.js';
+
+register({
+  key: 16,
+  name: 'ListGroups',
+  minVersion: 0,
+  maxVersion: 5,
+  handle(req: ListGroupsRequest, ctx): ListGroupsResponse {
+    const types = req.typesFilter.map((t) => t.toLowerCase());
+    const groups = types.length > 0 && !types.includes('classic') ? [] : ctx.broker.groups.list(req.statesFilter);
+    return { throttleTimeMs: 0, errorCode: 0, groups: groups.map((g) => ({ ...g, groupType: 'classic' })) };
+  },
+});

@@ -1,0 +1,20 @@
+/**
+ * DeleteGroups: v0-2 (flexible from v2).
+ *
+ * Behaviour: deletes Empty groups with their committed offsets; NON_EMPTY_GROUP while members
+ * remain, GROUP_ID_NOT_FOUND for groups we do not have.
+ */
+import type { DeleteGroupsRequest, DeleteGroupsResponse } from '../protocol/generated/types.js';
+import { register } from './registry.js';
+
+register({
+  key: 42,
+  name: 'DeleteGroups',
+  minVersion: 0,
+  maxVersion: 2,
+  async handle(req: DeleteGroupsRequest, ctx): Promise<DeleteGroupsResponse> {
+    const results = [];
+    for (const groupId of req.groupsNames) results.push({ groupId, errorCode: await ctx.broker.groups.deleteGroup(groupId) });
+    return { throttleTimeMs: 0, results };
+  },
+});
