@@ -86,6 +86,8 @@ export class Connection {
   private processFrames(): void {
     if (this.processing) return; // a handler completing synchronously re-enters via flush()
     this.processing = true;
+    // Responses of handlers that answer synchronously leave in one write per batch of frames.
+    this.socket.cork();
     try {
       while (this.pendingBytes >= 4 && !this.closed && this.queue.length < this.opts.maxInFlight) {
         if (this.pending[0].length < 4) this.pending = [Buffer.concat(this.pending, this.pendingBytes)];
@@ -104,6 +106,7 @@ export class Connection {
       }
     } finally {
       this.processing = false;
+      this.socket.uncork();
     }
   }
 
