@@ -155,7 +155,7 @@ describe('RedrivePolicy and RedriveAllowPolicy', () => {
     const missing = JSON.stringify({ deadLetterTargetArn: queueArn('no-such-dlq-queue'), maxReceiveCount: 3 });
     const e = await caught(() => qs.send(new Q.SetQueueAttributesCommand({ QueueUrl: src.url, Attributes: { RedrivePolicy: missing } })));
     expect(e.status).toBe(400);
-    expect(e.message).toBe(`Value ${missing} for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.`);
+    expect(e.text).toBe(`Value ${missing} for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.`);
     expect((await js.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlq.url }))).queueUrls ?? []).toEqual([]);
   });
 
@@ -221,9 +221,10 @@ describe('message move tasks', () => {
     const back = await js.send(new ReceiveMessageCommand({ QueueUrl: src.url, MaxNumberOfMessages: 10 }));
     expect((back.Messages ?? []).map((m) => m.Body).sort()).toEqual(['m1', 'm2', 'm3']);
 
-    // A finished task cannot be cancelled.
+    // Only a RUNNING task can be cancelled (AWS API reference); which of the operation's modelled errors AWS
+    // sends for a finished task is not recorded, so accept either of them.
     const c = await caught(() => js.send(new CancelMessageMoveTaskCommand({ TaskHandle: started.TaskHandle })));
-    expect([c.name, c.status]).toEqual(['ResourceNotFoundException', 404]);
+    expect([['ResourceNotFoundException', 404], ['UnsupportedOperation', 400]]).toContainEqual([c.name, c.status]);
   });
 
   it('StartMessageMoveTask with DestinationArn moves to that queue (Query)', async () => {
@@ -250,7 +251,7 @@ describe('message move tasks', () => {
 
     const second = await caught(() => qs.send(new Q.StartMessageMoveTaskCommand({ SourceArn: dlq.arn })));
     expect(second.status).toBe(400);
-    expect(second.message).toBe('There is already a task running. Only one active task is allowed for a source queue arn at a given time.');
+    expect(second.text).toBe('There is already a task running. Only one active task is allowed for a source queue arn at a given time.');
 
     const cancelled = await js.send(new CancelMessageMoveTaskCommand({ TaskHandle: started.TaskHandle }));
     expect(typeof cancelled.ApproximateNumberOfMessagesMoved).toBe('number');
@@ -271,7 +272,7 @@ describe('message move tasks', () => {
     const dlq = await create('edlq');
     await create('esrc', { RedrivePolicy: redrive(dlq, 1) });
     const d = await caught(() => qs.send(new Q.StartMessageMoveTaskCommand({ SourceArn: dlq.arn, DestinationArn: queueArn(uniq('nowhere')) })));
-    expect([d.name, d.status, d.message]).toEqual([
+    expect([d.name, d.status, d.text]).toEqual([
       'ResourceNotFoundException',
       404,
       "The resource that you specified for the DestinationArn parameter doesn't exist.",

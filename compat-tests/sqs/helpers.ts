@@ -84,6 +84,11 @@ export interface CaughtError {
   Code?: string;
   code?: string;
   message: string;
+  /**
+   * The error text as the client exposes it: err.message, or for the 3.445 Query client's modelled
+   * exceptions (whose shapes have no message member, so err.message is "UnknownError") err.Error.Message.
+   */
+  text: string;
   status?: number;
   raw: any;
 }
@@ -98,6 +103,7 @@ export async function caught(fn: () => Promise<unknown>): Promise<CaughtError> {
       Code: e?.Code ?? e?.Error?.Code,
       code: e?.code,
       message: e?.message,
+      text: e?.Error?.Message ?? e?.message,
       status: e?.$metadata?.httpStatusCode ?? e?.statusCode,
       raw: e,
     };
@@ -147,19 +153,21 @@ export interface PyResult {
   exception?: string;
 }
 
-function run(cmd: string, args: string[], timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(cmd: string, args: string[], input = '', timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(cmd, args, { env: CLIENT_ENV, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const child = execFile(cmd, args, { env: CLIENT_ENV, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as any).code === 'number' ? (err as any).code : -1) : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) });
     });
+    child.stdin!.end(input);
   });
 }
 
 /** Runs the steps in one boto3 process; returns one result per step (a failing step does not stop later ones). */
 export async function boto(endpoint: string, steps: PyStep[], python = PY_QUERY): Promise<PyResult[]> {
   const script = path.join(REPO_ROOT, 'compat-tests', 'sqs', 'python', 'boto_steps.py');
-  const r = await run(python, [script, endpoint, JSON.stringify(steps)]);
+  // Steps go through stdin: a 1 MiB body does not fit in argv.
+  const r = await run(python, [script, endpoint, '-'], JSON.stringify(steps));
   if (r.code !== 0) throw new Error(`boto_steps.py failed (${r.code}): ${r.stderr}\n${r.stdout}`);
   const out = JSON.parse(r.stdout) as { protocol: string; results: PyResult[] };
   return out.results;
@@ -168,7 +176,7 @@ export async function boto(endpoint: string, steps: PyStep[], python = PY_QUERY)
 /** The protocol botocore uses for SQS with the given interpreter ('query' or 'json'). */
 export async function botoProtocol(python: string): Promise<string> {
   const script = path.join(REPO_ROOT, 'compat-tests', 'sqs', 'python', 'boto_steps.py');
-  const r = await run(python, [script, 'http://127.0.0.1:1', '[]']);
+  const r = await run(python, [script, 'http://127.0.0.1:1', '-'], '[]');
   return (JSON.parse(r.stdout) as { protocol: string }).protocol;
 }
 

@@ -369,7 +369,7 @@ describe('batches', () => {
       'Maximum number of entries per request are 10. You have sent 11.',
     ]);
     const manyQ = await caught(() => qs.send(new Q.SendMessageBatchCommand({ QueueUrl, Entries: entries(20) })));
-    expect([manyQ.name, manyQ.status, manyQ.message]).toEqual([
+    expect([manyQ.name, manyQ.status, manyQ.text]).toEqual([
       'TooManyEntriesInBatchRequest',
       400,
       'Maximum number of entries per request are 10. You have sent 20.',
@@ -385,7 +385,7 @@ describe('batches', () => {
 
     for (const Id of ['has space', 'x'.repeat(81), 'dot.id']) {
       const bad = await caught(() => qs.send(new Q.SendMessageBatchCommand({ QueueUrl, Entries: [{ Id, MessageBody: '1' }] })));
-      expect([Id, bad.name, bad.status, bad.message]).toEqual([
+      expect([Id, bad.name, bad.status, bad.text]).toEqual([
         Id,
         'InvalidBatchEntryId',
         400,
@@ -436,6 +436,7 @@ describe('delays and retention', () => {
     expect(await counts(QueueUrl)).toEqual([1, 0, 2]);
     const r = await js.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
     expect(r.Messages?.map((m) => m.Body)).toEqual(['no-delay']);
+    await js.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: r.Messages![0].ReceiptHandle }));
     await emu.advance(29_000);
     expect((await js.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages).toBeUndefined();
     await emu.advance(1_500);

@@ -1,6 +1,6 @@
 """Runs a list of boto3 SQS calls against an endpoint and prints every result as JSON.
 
-usage: boto_steps.py ENDPOINT STEPS_JSON
+usage: boto_steps.py ENDPOINT STEPS_JSON   (or "-" to read the steps from stdin)
 
 Each step is {"op": "send_message", "params": {...}, "region": "...", "headers": {...}}:
   - "op" is the boto3 method name (snake_case);
@@ -56,7 +56,7 @@ def resolve(value, results):
 
 def main():
     endpoint = sys.argv[1]
-    steps = json.loads(sys.argv[2])
+    steps = json.loads(sys.stdin.read() if sys.argv[2] == "-" else sys.argv[2])
     session = boto3.session.Session()
     clients = {}
     extra_headers = {}
