@@ -18,10 +18,13 @@ export interface Codec {
   write(w: Writer, value: any): void;
 }
 
-interface FieldPlan {
+interface DefaultPlan {
   readonly name: string;
-  readonly codec: Codec;
   readonly makeDefault: () => unknown;
+}
+
+interface FieldPlan extends DefaultPlan {
+  readonly codec: Codec;
 }
 
 interface TaggedPlan extends FieldPlan {
@@ -196,20 +199,20 @@ interface StructPlan {
 function structPlan(fields: readonly FieldSpec[], version: number, flexible: boolean): StructPlan {
   const regular: FieldPlan[] = [];
   const tagged: TaggedPlan[] = [];
-  const absent: FieldPlan[] = [];
-  const all: FieldPlan[] = [];
+  const absent: DefaultPlan[] = [];
+  const all: DefaultPlan[] = [];
   for (const f of fields) {
     const makeDefault = defaultFactory(f, version);
     const isTagged = flexible && f.tag !== undefined && inRange(f.tagged, version);
     if (!inRange(f.versions, version)) {
-      absent.push({ name: f.name, codec: NUMERIC.int8, makeDefault });
+      absent.push({ name: f.name, makeDefault });
     } else if (isTagged) {
       // Tagged values are always written in the flexible encoding.
       tagged.push({ name: f.name, codec: fieldCodec(f, version, true), makeDefault, tag: f.tag!, isDefault: isDefaultValue(f, version) });
     } else {
       regular.push({ name: f.name, codec: fieldCodec(f, version, flexible), makeDefault });
     }
-    all.push({ name: f.name, codec: NUMERIC.int8, makeDefault });
+    all.push({ name: f.name, makeDefault });
   }
   tagged.sort((a, b) => a.tag - b.tag);
   const byTag = new Map(tagged.map((t) => [t.tag, t]));

@@ -121,7 +121,8 @@ export class Connection {
       return this.fail('malformed request header', { err: (err as Error).message });
     }
     const handler = handlerFor(apiKey);
-    if (!handler || !apiSpec(apiKey)) return this.fail('unknown API key', { apiKey, apiVersion });
+    // Kafka closes on a key it does not know; for us, one without a handler.
+    if (!handler) return this.fail('unknown API key', { apiKey, apiVersion });
     if (apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
       if (apiKey === API_VERSIONS_KEY) return this.unsupportedApiVersions(handler, correlationId);
       return this.fail('unsupported API version', { api: handler.name, apiVersion });
