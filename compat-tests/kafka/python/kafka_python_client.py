@@ -1,0 +1,58 @@
+"""kafka-python 2.0.2 against the emulator: version inference, produce (acks=all, gzip), consume
+from chosen offsets with assign(), offsets_for_times, admin topics and configs.
+Prints one JSON object; the jest test asserts on it. Usage: kafka_python_client.py BROKER TOPIC"""
+import json
+import sys
+import time
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.admin import ConfigResource, ConfigResourceType, NewPartitions, NewTopic
+from kafka.errors import InvalidTopicError, TopicAlreadyExistsError
+
+broker, topic = sys.argv[1], sys.argv[2]
+out = {}
+
+admin = KafkaAdminClient(bootstrap_servers=broker, request_timeout_ms=10000)
+out['api_version'] = list(admin.config['api_version'])
+admin.create_topics([NewTopic(topic, 2, 1, topic_configs={'retention.ms': '86400000'})])
+try:
+    admin.create_topics([NewTopic(topic, 2, 1)])
+    out['duplicate'] = 'created'
+except TopicAlreadyExistsError:
+    out['duplicate'] = 'TopicAlreadyExistsError'
+try:
+    admin.create_topics([NewTopic('bad name!', 1, 1)])
+    out['bad_name'] = 'created'
+except InvalidTopicError:
+    out['bad_name'] = 'InvalidTopicError'
+configs = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])[0].resources[0][4]
+out['configs'] = {name: {'value': value, 'source_or_default': src} for (name, value, _ro, src, _sens, *_rest) in configs}
+admin.create_partitions({topic: NewPartitions(3)})
+
+producer = KafkaProducer(bootstrap_servers=broker, acks='all', compression_type='gzip', linger_ms=0)
+base = int(time.time() * 1000)
+futures = [producer.send(topic, key=b'k%d' % i, value=b'v%d' % i, partition=0, timestamp_ms=base + i * 1000,
+                         headers=[('h', b'%d' % i)]) for i in range(6)]
+out['offsets'] = [f.get(timeout=10).offset for f in futures]
+producer.close()
+
+consumer = KafkaConsumer(bootstrap_servers=broker, enable_auto_commit=False, check_crcs=True)
+tp = TopicPartition(topic, 0)
+consumer.assign([tp])
+consumer.seek(tp, 3)
+records = []
+while len(records) < 3:
+    for batch in consumer.poll(timeout_ms=5000).values():
+        records.extend(batch)
+out['from3'] = [[r.offset, r.key.decode(), r.value.decode(), [[k, v.decode()] for k, v in r.headers]] for r in records]
+found = consumer.offsets_for_times({tp: base + 1500})[tp]
+out['by_time'] = [found.offset, found.timestamp - base]
+out['after_last'] = consumer.offsets_for_times({tp: base + 60000})[tp]
+out['begin_end'] = [consumer.beginning_offsets([tp])[tp], consumer.end_offsets([tp])[tp]]
+out['partitions'] = sorted(consumer.partitions_for_topic(topic))
+consumer.close()
+
+admin.delete_topics([topic])
+out['listed_after_delete'] = topic in admin.list_topics()
+admin.close()
+print(json.dumps(out))
