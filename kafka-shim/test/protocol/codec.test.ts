@@ -182,6 +182,22 @@ describe('encodings', () => {
     expect(chunks[1]).toBe(big);
   });
 
+  test('the writer keeps order across referenced chunks and buffer growth', () => {
+    const parts = [Buffer.alloc(300, 1), Buffer.alloc(5000, 2), Buffer.alloc(1000, 3), Buffer.alloc(4096, 4), Buffer.alloc(10, 5)];
+    const w = new Writer(16);
+    for (const p of parts) w.raw(p);
+    w.int32(0x01020304);
+    expect(w.length).toBe(10410);
+    expect(w.toBuffer()).toEqual(Buffer.concat([...parts, Buffer.from([1, 2, 3, 4])]));
+  });
+
+  test('encoding wrong types is an error, not garbage', () => {
+    const codec = messageCodec(apiVersionsV3, 3);
+    expect(() => codec.write(new Writer(), { errorCode: '0' })).toThrow(TypeError);
+    expect(() => codec.write(new Writer(), { apiKeys: {} })).toThrow(TypeError);
+    expect(() => codec.write(new Writer(), { zkMigrationReady: 1 })).toThrow(TypeError);
+  });
+
   test('encoding a null into a non-nullable field is an error, not garbage', () => {
     expect(() => messageCodec(apiVersionsV3, 0).write(new Writer(), { apiKeys: null })).toThrow(/not nullable/);
   });
