@@ -4,10 +4,11 @@
  * aws CLI, error capture, and the AWS MD5-of-attributes algorithm (checked against the vectors
  * recorded from real AWS in vectors below).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SQSClient as QuerySQSClient } from 'sqs-query-sdk';
@@ -163,21 +164,79 @@ function run(cmd: string, args: string[], input = '', timeoutMs = 60_000): Promi
   });
 }
 
-/** Runs the steps in one boto3 process; returns one result per step (a failing step does not stop later ones). */
+const BOTO_STEPS = path.join(REPO_ROOT, 'compat-tests', 'sqs', 'python', 'boto_steps.py');
+
+interface BotoAnswer {
+  protocol: string;
+  botocore: string;
+  results: PyResult[];
+}
+
+/**
+ * One long-lived `boto_steps.py --serve` process per interpreter (per test file), so the ~0.5 s
+ * interpreter + boto3 start-up is paid once, not per call. Requests are answered in order.
+ */
+class BotoWorker {
+  private readonly proc: ChildProcess;
+  private readonly pending: Array<{ resolve: (a: BotoAnswer) => void; reject: (e: Error) => void }> = [];
+  private stderr = '';
+  dead = false;
+
+  constructor(python: string) {
+    this.proc = spawn(python, [BOTO_STEPS, '--serve'], { env: CLIENT_ENV, stdio: ['pipe', 'pipe', 'pipe'] });
+    const lines = createInterface({ input: this.proc.stdout! });
+    lines.on('line', (line) => {
+      const p = this.pending.shift();
+      if (!p) return;
+      try {
+        p.resolve(JSON.parse(line) as BotoAnswer);
+      } catch (e) {
+        p.reject(new Error(`bad answer from boto_steps.py: ${line}`));
+      }
+      this.idle();
+    });
+    this.proc.stderr!.setEncoding('utf8').on('data', (d: string) => (this.stderr += d));
+    this.proc.on('exit', (code) => {
+      this.dead = true;
+      for (const p of this.pending.splice(0)) p.reject(new Error(`boto_steps.py exited with ${code}: ${this.stderr}`));
+    });
+    this.idle();
+  }
+
+  /** Keep the jest worker alive only while a request is outstanding. */
+  private idle(): void {
+    const handles = [this.proc, this.proc.stdin, this.proc.stdout, this.proc.stderr] as Array<{ ref(): void; unref(): void } | null>;
+    for (const h of handles) (this.pending.length ? h?.ref() : h?.unref());
+  }
+
+  request(endpoint: string, steps: PyStep[]): Promise<BotoAnswer> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ resolve, reject });
+      this.idle();
+      this.proc.stdin!.write(JSON.stringify({ endpoint, steps }) + '\n');
+    });
+  }
+}
+
+const workers = new Map<string, BotoWorker>();
+
+function worker(python: string): BotoWorker {
+  let w = workers.get(python);
+  if (!w || w.dead) {
+    w = new BotoWorker(python);
+    workers.set(python, w);
+  }
+  return w;
+}
+
+/** Runs the steps through boto3; returns one result per step (a failing step does not stop later ones). */
 export async function boto(endpoint: string, steps: PyStep[], python = PY_QUERY): Promise<PyResult[]> {
-  const script = path.join(REPO_ROOT, 'compat-tests', 'sqs', 'python', 'boto_steps.py');
-  // Steps go through stdin: a 1 MiB body does not fit in argv.
-  const r = await run(python, [script, endpoint, '-'], JSON.stringify(steps));
-  if (r.code !== 0) throw new Error(`boto_steps.py failed (${r.code}): ${r.stderr}\n${r.stdout}`);
-  const out = JSON.parse(r.stdout) as { protocol: string; results: PyResult[] };
-  return out.results;
+  return (await worker(python).request(endpoint, steps)).results;
 }
 
 /** The protocol botocore uses for SQS with the given interpreter ('query' or 'json'). */
 export async function botoProtocol(python: string): Promise<string> {
-  const script = path.join(REPO_ROOT, 'compat-tests', 'sqs', 'python', 'boto_steps.py');
-  const r = await run(python, [script, 'http://127.0.0.1:1', '-'], '[]');
-  return (JSON.parse(r.stdout) as { protocol: string }).protocol;
+  return (await worker(python).request('http://127.0.0.1:1', [])).protocol;
 }
 
 /** Debian awscli 2.9 (Query protocol). */

@@ -1,6 +1,7 @@
 """Runs a list of boto3 SQS calls against an endpoint and prints every result as JSON.
 
 usage: boto_steps.py ENDPOINT STEPS_JSON   (or "-" to read the steps from stdin)
+       boto_steps.py --serve                (JSON lines {"endpoint", "steps"} in, one result line out each)
 
 Each step is {"op": "send_message", "params": {...}, "region": "...", "headers": {...}}:
   - "op" is the boto3 method name (snake_case);
@@ -54,20 +55,22 @@ def resolve(value, results):
     return value
 
 
-def main():
-    endpoint = sys.argv[1]
-    steps = json.loads(sys.stdin.read() if sys.argv[2] == "-" else sys.argv[2])
-    session = boto3.session.Session()
-    clients = {}
-    extra_headers = {}
+class Runner:
+    """boto3 clients per (endpoint, region), reused across step lists."""
 
-    def add_headers(request, **kwargs):
-        for k, v in extra_headers.items():
+    def __init__(self):
+        self.session = boto3.session.Session()
+        self.clients = {}
+        self.extra_headers = {}
+
+    def _add_headers(self, request, **kwargs):
+        for k, v in self.extra_headers.items():
             request.headers[k] = v
 
-    def client(region):
-        if region not in clients:
-            c = session.client(
+    def client(self, endpoint, region):
+        key = (endpoint, region)
+        if key not in self.clients:
+            c = self.session.client(
                 "sqs",
                 endpoint_url=endpoint,
                 region_name=region,
@@ -75,37 +78,54 @@ def main():
                 aws_secret_access_key="test",
                 config=Config(retries={"total_max_attempts": 1}),
             )
-            c.meta.events.register("before-sign.sqs.*", add_headers)
-            clients[region] = c
-        return clients[region]
+            c.meta.events.register("before-sign.sqs.*", self._add_headers)
+            self.clients[key] = c
+        return self.clients[key]
 
-    protocol = client("us-east-1").meta.service_model.protocol
-    results = []
-    for step in steps:
-        op = step["op"]
-        if op == "_advance":
-            req = urllib.request.Request(
-                endpoint + "/_tandem/clock",
-                data=json.dumps({"advanceMs": step["ms"]}).encode(),
-                method="POST",
-            )
-            with urllib.request.urlopen(req) as resp:
-                results.append({"ok": json.loads(resp.read())})
-            continue
-        extra_headers.clear()
-        extra_headers.update(step.get("headers") or {})
-        try:
-            params = resolve(step.get("params") or {}, results)
-            response = getattr(client(step.get("region", "us-east-1")), op)(**params)
-            response.pop("ResponseMetadata", None)
-            results.append({"ok": to_json(response)})
-        except ClientError as e:
-            err = dict(e.response.get("Error", {}))
-            err["HTTPStatusCode"] = e.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-            results.append({"error": to_json(err)})
-        except Exception as e:  # client-side failures (validation, parsing)
-            results.append({"exception": "%s: %s" % (type(e).__name__, e)})
-    print(json.dumps({"protocol": protocol, "botocore": botocore.__version__, "results": results}))
+    def run(self, endpoint, steps):
+        protocol = self.client(endpoint, "us-east-1").meta.service_model.protocol
+        results = []
+        for step in steps:
+            op = step["op"]
+            if op == "_advance":
+                req = urllib.request.Request(
+                    endpoint + "/_tandem/clock",
+                    data=json.dumps({"advanceMs": step["ms"]}).encode(),
+                    method="POST",
+                )
+                with urllib.request.urlopen(req) as resp:
+                    results.append({"ok": json.loads(resp.read())})
+                continue
+            self.extra_headers.clear()
+            self.extra_headers.update(step.get("headers") or {})
+            try:
+                params = resolve(step.get("params") or {}, results)
+                response = getattr(self.client(endpoint, step.get("region", "us-east-1")), op)(**params)
+                response.pop("ResponseMetadata", None)
+                results.append({"ok": to_json(response)})
+            except ClientError as e:
+                err = dict(e.response.get("Error", {}))
+                err["HTTPStatusCode"] = e.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+                results.append({"error": to_json(err)})
+            except Exception as e:  # client-side failures (validation, parsing)
+                results.append({"exception": "%s: %s" % (type(e).__name__, e)})
+        return {"protocol": protocol, "botocore": botocore.__version__, "results": results}
+
+
+def main():
+    runner = Runner()
+    if sys.argv[1] == "--serve":
+        # One JSON request per line: {"endpoint": ..., "steps": [...]}; one JSON answer per line.
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            req = json.loads(line)
+            sys.stdout.write(json.dumps(runner.run(req["endpoint"], req["steps"])) + "\n")
+            sys.stdout.flush()
+        return
+    endpoint = sys.argv[1]
+    steps = json.loads(sys.stdin.read() if sys.argv[2] == "-" else sys.argv[2])
+    print(json.dumps(runner.run(endpoint, steps)))
 
 
 if __name__ == "__main__":
