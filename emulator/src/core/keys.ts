@@ -12,8 +12,8 @@
  *   m/ <storageId>\0<u64 seq>                      -> message (JSON, written once: body, attributes, ids, sentAt, group,
  *                                                     dedup, sequence number, initial visibleAt); a purge gives the queue
  *                                                     a new storage id and clears the old range
- *   m/ <storageId>\0<u64 seq>\x01                  -> message state (20 bytes: f64 visibleAt, u32 receiveCount,
- *                                                     f64 firstReceiveAt), so a receive never rewrites the body
+ *   m/ <storageId>\0<u64 seq>\x01                  -> message state (28 bytes: f64 visibleAt, u32 receiveCount,
+ *                                                     f64 firstReceiveAt, f64 receivedAt): a receive never rewrites the body
  *   d/ <queueId>\0<dedupKey>                       -> FIFO dedup entry (JSON: messageId, sequenceNumber, expiresAt);
  *                                                     dedupKey is the dedup id, or <group>\t<dedup id> per message group
  *   x/ <taskId>                                    -> message move task (JSON: source, destination, progress, status)

@@ -83,3 +83,50 @@ describe('FIFO queues', () => {
     expect(err.message).toBe(`Value ${m.ReceiptHandle} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`);
   });
 });
+
+describe('FIFO dead-lettering and long polling', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await new Harness().open();
+  });
+  afterEach(() => h.dispose());
+
+  it('dead-letters the head of a group and unblocks the next message', async () => {
+    await h.createQueue('dlq.fifo', { FifoQueue: 'true' });
+    const dlqArn = 'arn:aws:sqs:us-east-1:123456789012:dlq.fifo';
+    const url = await h.createQueue('src.fifo', {
+      FifoQueue: 'true',
+      ContentBasedDeduplication: 'true',
+      VisibilityTimeout: '1',
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }),
+    });
+    await h.send(url, 'first', { MessageGroupId: 'g' });
+    await h.send(url, 'second', { MessageGroupId: 'g' });
+    expect((await h.receive(url, { MaxNumberOfMessages: 1 })).map((m) => m.Body)).toEqual(['first']);
+    h.clock.advance(1000);
+    expect((await h.receive(url, { MaxNumberOfMessages: 1 })).map((m) => m.Body)).toEqual(['second']);
+    const [dead] = await h.receive('http://x/123456789012/dlq.fifo', { AttributeNames: ['MessageGroupId'] });
+    expect(dead.Body).toBe('first');
+    expect(dead.Attributes.MessageGroupId).toBe('g');
+  });
+
+  it('rejects a standard dead-letter queue for a FIFO source', async () => {
+    await h.createQueue('std');
+    const err = await h.error('CreateQueue', {
+      QueueName: 'src.fifo',
+      Attributes: { FifoQueue: 'true', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:123456789012:std', maxReceiveCount: 1 }) },
+    });
+    expect(err.code).toBe('InvalidParameterValue');
+  });
+
+  it('wakes a long poll when a blocked group is released', async () => {
+    const url = await h.createQueue('f.fifo', { FifoQueue: 'true', ContentBasedDeduplication: 'true' });
+    await h.send(url, 'a', { MessageGroupId: 'g' });
+    await h.send(url, 'b', { MessageGroupId: 'g' });
+    const [a] = await h.receive(url, { MaxNumberOfMessages: 1 });
+    const waiting = h.receive(url, { WaitTimeSeconds: 20 });
+    await h.settle();
+    await h.call('DeleteMessage', { QueueUrl: url, ReceiptHandle: a.ReceiptHandle });
+    expect((await waiting).map((m) => m.Body)).toEqual(['b']);
+  });
+});

@@ -31,6 +31,8 @@ export interface Message {
   visibleAt: number;
   receiveCount: number;
   firstReceiveAt: number;
+  /** When the current receive happened: a message stays in flight at most 12 hours from it. */
+  receivedAt: number;
   timer?: Timer;
   /** Position in the queue's retention heap. */
   heapIndex: number;

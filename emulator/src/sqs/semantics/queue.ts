@@ -17,6 +17,9 @@ import type { Draft, Message, MessageState } from './messages.js';
 import { decodeReceipt, type Receipt } from './receipts.js';
 import { FifoIndex, StandardIndex, type ReadyIndex, type Verdict } from './ready-index.js';
 
+/** A message stays in flight at most 12 hours after the receive that made it so. */
+const MAX_INFLIGHT_MS = 43200 * 1000;
+
 /** What a queue needs from the service around it. */
 export interface QueueEnv {
   core: Core;
@@ -141,6 +144,8 @@ export class Queue {
     this.retention.remove(m);
     this.armRetention();
     this.index.changed(m);
+    // Removing a FIFO group's head can unblock the group behind it.
+    if (this.fifo && this.counts.ready > 0) this.env.onReady(this);
   }
 
   /** Re-arm the retention timer for the oldest message; also called when MessageRetentionPeriod changes. */
@@ -201,6 +206,7 @@ export class Queue {
       visibleAt: now + delay * 1000,
       receiveCount: 0,
       firstReceiveAt: 0,
+      receivedAt: 0,
       heapIndex: -1,
     };
     this.insert(m);
@@ -225,6 +231,7 @@ export class Queue {
       visibleAt: now,
       receiveCount: 0,
       firstReceiveAt: 0,
+      receivedAt: 0,
       timer: undefined,
       heapIndex: -1,
     };
@@ -251,6 +258,7 @@ export class Queue {
       }
       m.receiveCount++;
       if (m.firstReceiveAt === 0) m.firstReceiveAt = now;
+      m.receivedAt = now;
       m.visibleAt = now + visibilitySeconds * 1000;
       this.setState(m, 'inflight');
       this.index.changed(m);
@@ -299,7 +307,11 @@ export class Queue {
       throw invalidParameter('ReceiptHandle', handle, 'Message does not exist or is not available for visibility timeout change.');
     }
     if (m.state !== 'inflight') throw new SqsError('MessageNotInflight', 'Message does not exist or is not available for visibility timeout change.');
-    m.visibleAt = this.clock.now() + seconds * 1000;
+    const now = this.clock.now();
+    if (now + seconds * 1000 > m.receivedAt + MAX_INFLIGHT_MS) {
+      throw invalidParameter('VisibilityTimeout', seconds, `Total VisibilityTimeout for the message is beyond the limit [${MAX_INFLIGHT_MS / 1000} seconds]`);
+    }
+    m.visibleAt = now + seconds * 1000;
     ops.push(putMessageState(this.record.sid, m));
     if (seconds === 0) {
       this.clock.cancel(m.timer);

@@ -2,7 +2,7 @@
  * How SQS state is laid out in LevelDB (see core/keys.ts): the only place that encodes and decodes
  * SQS records. A message is two keys so that receive/visibility changes rewrite 20 bytes, not the body:
  *   m/<queueId>\0<u64 seq>       -> the immutable message (JSON)
- *   m/<queueId>\0<u64 seq>\x01   -> its mutable state (visibleAt, receiveCount, firstReceiveAt)
+ *   m/<queueId>\0<u64 seq>\x01   -> its mutable state (visibleAt, receiveCount, firstReceiveAt, receivedAt)
  */
 import { key, PREFIX, u64 } from '../../core/keys.js';
 import type { Op } from '../../core/store.js';
@@ -131,10 +131,11 @@ export function putMessage(sid: string, m: Message): Op {
 }
 
 export function putMessageState(sid: string, m: Message): Op {
-  const v = Buffer.allocUnsafe(20);
+  const v = Buffer.allocUnsafe(28);
   v.writeDoubleBE(m.visibleAt, 0);
   v.writeUInt32BE(m.receiveCount, 8);
   v.writeDoubleBE(m.firstReceiveAt, 12);
+  v.writeDoubleBE(m.receivedAt, 20);
   return { type: 'put', key: messageStateKey(sid, m.seq), value: v };
 }
 
@@ -167,6 +168,7 @@ export function decodeMessage(seq: number, v: Buffer): Message {
     visibleAt: r.visibleAt,
     receiveCount: 0,
     firstReceiveAt: 0,
+    receivedAt: 0,
     heapIndex: -1,
   };
 }
@@ -175,6 +177,7 @@ export function applyMessageState(m: Message, v: Buffer): void {
   m.visibleAt = v.readDoubleBE(0);
   m.receiveCount = v.readUInt32BE(8);
   m.firstReceiveAt = v.readDoubleBE(12);
+  m.receivedAt = v.readDoubleBE(20);
 }
 
 export const putDedup = (sid: string, k: string, r: DedupRecord): Op => ({ type: 'put', key: dedupKey(sid, k), value: json(r) });
