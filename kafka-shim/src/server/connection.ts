@@ -197,6 +197,7 @@ export class Connection {
       apiVersion: ctx.apiVersion,
       clientId: ctx.clientId,
       topics: topicsOf(request),
+      group: typeof (request as { groupId?: unknown })?.groupId === 'string' ? (request as { groupId: string }).groupId : undefined,
       err,
     });
     slot.chunks = null;
