@@ -2,6 +2,7 @@
  * The handler over a real socket, with a stand-in for the semantics layer: routing between the two
  * protocols, queue-URL endpoints, protocol-level errors and unexpected exceptions.
  */
+import http from 'node:http';
 import { SqsError } from '../../src/sqs/semantics/api.js';
 import { serveFake, type Served } from './fake.js';
 
@@ -46,6 +47,20 @@ describe('SQS handler', () => {
     expect(s.api.last.input).toEqual({ QueueUrl: `${s.url}/000000000000/q1` });
     await form('Action=PurgeQueue&QueueUrl=http%3A%2F%2Fother%2F1%2Fq2', '/000000000000/q1');
     expect(s.api.last.input).toEqual({ QueueUrl: 'http://other/1/q2' });
+  });
+
+  it('understands the absolute request-target form proxies send', async () => {
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const { port } = new URL(s.url);
+      http
+        .get({ host: '127.0.0.1', port, path: `http://queue.example/000000000000/q3?Action=PurgeQueue` }, (r) => {
+          r.resume();
+          r.on('end', () => resolve(r.statusCode));
+        })
+        .on('error', reject);
+    });
+    expect(status).toBe(200);
+    expect(s.api.last.input).toEqual({ QueueUrl: `${s.url}/000000000000/q3` });
   });
 
   it('refuses queue-less actions on a queue URL', async () => {

@@ -16,7 +16,7 @@ import { SqsError, type Input, type RequestContext, type SqsApi } from '../seman
 import { requestContext } from './context.js';
 import { decodeJsonInput } from './json.js';
 import { OPERATION_MODELS, TARGET_PREFIX, type OperationModel } from './model.js';
-import { decodeQueryInput, newFormTree, parseForm } from './query.js';
+import { decodeQueryInput, newFormTree, parseForm, type FormTree } from './query.js';
 import { errorResponse, successResponse, unknownOperationResponse, type Protocol, type WireResponse } from './respond.js';
 
 /** Actions that are not about one queue, so a queue URL is no endpoint for them. */
@@ -31,7 +31,8 @@ export function createSqsHandler(api: SqsApi, core: Core): BodyHandler {
   const log = core.log.child({ component: 'sqs' });
   const config = core.config;
 
-  function decodeJson(req: IncomingMessage, path: string, body: Buffer, ctx: RequestContext): Decoded {
+  /** `queuePath`: the path when the request went to a queue URL, whose URL then is the default QueueUrl. */
+  function decodeJson(req: IncomingMessage, queuePath: string | undefined, body: Buffer, ctx: RequestContext): Decoded {
     const target = req.headers['x-amz-target'];
     const name = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
     const op = OPERATION_MODELS.get(name);
@@ -42,41 +43,43 @@ export function createSqsHandler(api: SqsApi, core: Core): BodyHandler {
     } catch {
       throw new SqsError('SerializationException', 'The request body is not valid JSON.');
     }
-    if (path !== '/' && typeof parsed === 'object' && parsed !== null) {
+    if (queuePath !== undefined && typeof parsed === 'object' && parsed !== null) {
       const obj = parsed as Record<string, unknown>;
-      obj.QueueUrl ??= ctx.baseUrl + path;
+      obj.QueueUrl ??= ctx.baseUrl + queuePath;
     }
     return { op, input: decodeJsonInput(op.input, parsed) };
   }
 
   return async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> => {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q < 0 ? url : url.slice(0, q);
+    const { path, query } = splitUrl(req.url ?? '/');
+    const onQueueUrl = path !== '/';
     const contentType = req.headers['content-type'];
     const protocol: Protocol =
       req.headers['x-amz-target'] !== undefined || (contentType !== undefined && contentType.startsWith('application/x-amz-json')) ? 'json' : 'query';
 
-    let ctx: RequestContext | undefined;
+    let tree: FormTree | undefined;
+    let presigned: string | undefined;
+    if (protocol === 'query') {
+      tree = newFormTree();
+      if (query) parseForm(query, tree);
+      if (body.length > 0) parseForm(body.toString('utf8'), tree);
+      const credential = tree['X-Amz-Credential'];
+      if (typeof credential === 'string') presigned = credential;
+    }
+    const ctx = requestContext(req, config, presigned);
+
     let decoded: Decoded | undefined;
     let response: WireResponse;
     try {
-      if (protocol === 'json') {
-        ctx = requestContext(req, config);
-        decoded = decodeJson(req, path, body, ctx);
+      if (!tree) {
+        decoded = decodeJson(req, onQueueUrl ? path : undefined, body, ctx);
       } else {
-        const tree = newFormTree();
-        if (q >= 0) parseForm(url.slice(q + 1), tree);
-        if (body.length > 0) parseForm(body.toString('utf8'), tree);
-        const presigned = tree['X-Amz-Credential'];
-        ctx = requestContext(req, config, typeof presigned === 'string' ? presigned : undefined);
         const action = tree.Action;
         if (typeof action !== 'string' || action === '') {
           send(res, unknownOperationResponse(ctx.requestId));
           return;
         }
         const op = OPERATION_MODELS.get(action);
-        const onQueueUrl = path !== '/' && path !== '';
         if (!op || (onQueueUrl && NOT_ON_QUEUE_URL.has(action))) {
           throw new SqsError('InvalidAction', `The action ${action} is not valid for this endpoint.`);
         }
@@ -91,8 +94,8 @@ export function createSqsHandler(api: SqsApi, core: Core): BodyHandler {
     send(res, response);
   };
 
-  function failure(protocol: Protocol, err: unknown, ctx: RequestContext | undefined, decoded: Decoded | undefined): WireResponse {
-    const requestId = ctx?.requestId ?? '00000000-0000-0000-0000-000000000000';
+  function failure(protocol: Protocol, err: unknown, ctx: RequestContext, decoded: Decoded | undefined): WireResponse {
+    const { requestId } = ctx;
     if (err instanceof SqsError && Object.hasOwn(ERRORS, err.code)) {
       if (log.enabled('debug')) log.debug('sqs.error', { op: decoded?.op.name, code: err.code, message: err.message, requestId });
       return errorResponse(protocol, err.code, err.message, requestId);
@@ -100,6 +103,20 @@ export function createSqsHandler(api: SqsApi, core: Core): BodyHandler {
     log.error('sqs.internal_failure', { op: decoded?.op.name, queue: queueName(decoded?.input), requestId, err });
     return errorResponse(protocol, 'InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', requestId);
   }
+}
+
+/** Path and query string of a request target; the absolute form (`http://host/path`, from proxies) too. */
+function splitUrl(url: string): { path: string; query: string } {
+  if (url.charCodeAt(0) !== 47 /* / */) {
+    try {
+      const u = new URL(url);
+      return { path: u.pathname, query: u.search.slice(1) };
+    } catch {
+      return { path: '/', query: '' };
+    }
+  }
+  const q = url.indexOf('?');
+  return q < 0 ? { path: url, query: '' } : { path: url.slice(0, q), query: url.slice(q + 1) };
 }
 
 function queueName(input: Input | undefined): string | undefined {
