@@ -35,7 +35,6 @@ export interface QueueEnv {
 export interface SendResult {
   messageId: string;
   sequenceNumber?: string;
-  message?: Message;
 }
 
 export class Queue {
@@ -212,7 +211,7 @@ export class Queue {
     this.insert(m);
     ops.push(putMessage(this.record.sid, m));
     if (this.dedup && dedupKey !== undefined) ops.push(this.dedup.add(dedupKey, m.id, m.sequenceNumber!, now));
-    return { messageId: m.id, sequenceNumber: m.sequenceNumber, message: m };
+    return { messageId: m.id, sequenceNumber: m.sequenceNumber };
   }
 
   /**

@@ -47,7 +47,7 @@ export class MoveTasks {
     for (const record of records.sort((a, b) => a.startedAt - b.startedAt)) {
       const t: Task = { record };
       this.tasks.set(record.taskId, t);
-      if (record.status === 'RUNNING' || record.status === 'CANCELLING') this.schedule(t, this.s.core.clock.now());
+      if (record.status === 'RUNNING') this.schedule(t, this.s.core.clock.now());
     }
   }
 

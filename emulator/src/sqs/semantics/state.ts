@@ -1,6 +1,7 @@
 /** What every handler shares: the core, the queue registry, long polls, and the glue queues need. */
 import { randomBytes } from 'node:crypto';
 import type { Core } from '../../core/core.js';
+import type { Logger } from '../../core/logger.js';
 import type { Op } from '../../core/store.js';
 import { LongPolls } from './long-poll.js';
 import type { Queue, QueueEnv } from './queue.js';
@@ -9,7 +10,7 @@ import { Registry } from './registry.js';
 export class SqsState implements QueueEnv {
   readonly registry = new Registry();
   readonly polls: LongPolls;
-  readonly log;
+  readonly log: Logger;
   private lastSequence = 0n;
   /** Range deletions still running; close() waits for them so the store can close cleanly. */
   private readonly clearing = new Set<Promise<void>>();
