@@ -58,6 +58,15 @@ describe('JSON input decoding', () => {
     expect(decodeJsonInput(op('ReceiveMessage').input, { QueueUrl: 'u', WaitTimeSeconds: null, Extra: 1, __proto__x: 2 })).toEqual({ QueueUrl: 'u' });
   });
 
+  it('keeps a map key named __proto__ as an entry, not as a prototype', () => {
+    const input = decodeJsonInput(op('TagQueue').input, JSON.parse('{"QueueUrl":"u","Tags":{"__proto__":"x","a":"b"}}'));
+    expect(Object.getPrototypeOf(input.Tags)).toBe(Object.prototype);
+    expect(Object.entries(input.Tags)).toEqual([
+      ['__proto__', 'x'],
+      ['a', 'b'],
+    ]);
+  });
+
   it('answers a wrong JSON type with SerializationException', () => {
     const cases: [string, unknown, string][] = [
       ['ReceiveMessage', { QueueUrl: 'u', MaxNumberOfMessages: '10' }, 'STRING_VALUE can not be converted to an Integer'],

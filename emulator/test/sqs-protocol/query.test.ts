@@ -78,6 +78,14 @@ describe('Query input decoding', () => {
     });
   });
 
+  it('keeps a map key named __proto__ as an entry, not as a prototype', () => {
+    const input = decode('SendMessage', `${Q}&MessageBody=x&MessageAttribute.1.Name=__proto__&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringValue=v`);
+    const attrs = input.MessageAttributes as Record<string, unknown>;
+    expect(Object.getPrototypeOf(attrs)).toBe(Object.prototype);
+    expect(Object.keys(attrs)).toEqual(['__proto__']);
+    expect(decode('TagQueue', `${Q}&Tag.1.Key=k`).Tags).toEqual({ k: '' });
+  });
+
   it('reads flattened lists in index order, whatever order they arrive in', () => {
     const form = Array.from({ length: 11 }, (_, i) => `AttributeName.${11 - i}=N${11 - i}`).join('&');
     expect(decode('GetQueueAttributes', `${Q}&${form}`).AttributeNames).toEqual(Array.from({ length: 11 }, (_, i) => `N${i + 1}`));

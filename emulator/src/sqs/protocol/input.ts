@@ -33,3 +33,12 @@ const INT32_MAX = 2147483647;
 export function fitsInteger(type: 'integer' | 'long', n: number): boolean {
   return type === 'integer' ? Number.isInteger(n) && n >= INT32_MIN && n <= INT32_MAX : Number.isSafeInteger(n);
 }
+
+/**
+ * Store a map entry under a key the client chose. Plain assignment of `__proto__` would replace the
+ * object's prototype instead of adding an attribute or tag of that name.
+ */
+export function setEntry(map: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+  else map[key] = value;
+}

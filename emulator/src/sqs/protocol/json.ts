@@ -7,7 +7,7 @@
  * `null` counts as absent, and members the model does not know are dropped.
  */
 import { SqsError, type Input } from '../semantics/api.js';
-import { fitsInteger, missingMember } from './input.js';
+import { fitsInteger, missingMember, setEntry } from './input.js';
 import type { ListShape, MapShape, Shape, StructureShape } from './model.js';
 
 export function decodeJsonInput(shape: StructureShape, body: unknown): Input {
@@ -87,7 +87,7 @@ function decodeMap(shape: MapShape, v: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(v)) {
     const value = v[key];
-    if (value !== null && value !== undefined) out[key] = decodeValue(shape.value, value);
+    if (value !== null && value !== undefined) setEntry(out, key, decodeValue(shape.value, value));
   }
   return out;
 }

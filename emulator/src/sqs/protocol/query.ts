@@ -8,7 +8,7 @@
  */
 import { unescape } from 'node:querystring';
 import { SqsError, type Input } from '../semantics/api.js';
-import { fitsInteger, missingMember } from './input.js';
+import { fitsInteger, missingMember, setEntry } from './input.js';
 import type { ListShape, MapShape, Shape, StructureShape } from './model.js';
 
 export interface FormTree {
@@ -134,11 +134,11 @@ function decodeMap(shape: MapShape, node: string | FormTree, path: string): Reco
     if (typeof entry !== 'object') continue;
     const key = entry[shape.keyName];
     if (typeof key !== 'string') continue;
-    const raw = entry[shape.valueName];
-    const valuePath = `${entryPath}.${i}.${shape.valueName}`;
-    // A map entry without a value still names the key; semantics decides whether '' is acceptable.
-    const value = raw === undefined ? (shape.value.type === 'structure' ? decodeValue(shape.value, newFormTree(), valuePath) : '') : decodeValue(shape.value, raw, valuePath);
-    if (value !== undefined) out[key] = value;
+    // An entry without a value still names its key: '' for text (semantics judges it), an empty
+    // structure for attribute values (whose required DataType then reports itself).
+    const raw = entry[shape.valueName] ?? (shape.value.type === 'structure' ? newFormTree() : '');
+    const value = decodeValue(shape.value, raw, `${entryPath}.${i}.${shape.valueName}`);
+    if (value !== undefined) setEntry(out, key, value);
   }
   return out;
 }
