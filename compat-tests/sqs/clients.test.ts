@@ -237,9 +237,12 @@ describe('message lifecycle per client', () => {
     expect(m.Attributes.ApproximateReceiveCount).toBe('1');
     const d = await cli(emu.sqsEndpoint, ['delete-message', '--queue-url', QueueUrl, '--receipt-handle', m.ReceiptHandle]);
     expect(d.code).toBe(0);
-    const a = await cli(emu.sqsEndpoint, ['get-queue-attributes', '--queue-url', QueueUrl, '--attribute-names', 'All']);
+    // Two independent calls at once: each aws invocation costs a CLI start-up.
+    const [a, l] = await Promise.all([
+      cli(emu.sqsEndpoint, ['get-queue-attributes', '--queue-url', QueueUrl, '--attribute-names', 'All']),
+      cli(emu.sqsEndpoint, ['list-queues', '--queue-name-prefix', name]),
+    ]);
     expect(a.json.Attributes).toMatchObject({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0', VisibilityTimeout: '20' });
-    const l = await cli(emu.sqsEndpoint, ['list-queues', '--queue-name-prefix', name]);
     expect(l.json.QueueUrls).toEqual([QueueUrl]);
     expect((await cli(emu.sqsEndpoint, ['delete-queue', '--queue-url', QueueUrl])).code).toBe(0);
   });

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import * as Q from 'sqs-query-sdk';
 import { Emulator } from '../harness/emulator.js';
-import { boto, caught, uniq, v3, v3q } from './helpers.js';
+import { boto, caught, settlesWithin, uniq, v3, v3q } from './helpers.js';
 
 let emu: Emulator;
 let js: SQSClient;
@@ -121,6 +121,18 @@ describe('ordering and group locking', () => {
   });
 });
 
+it('a FIFO long poll wakes when the group it waits on is unlocked by a delete', async () => {
+  const QueueUrl = await fifo('lp');
+  await send(QueueUrl, 'A1', 'A');
+  await send(QueueUrl, 'A2', 'A');
+  const [a1] = await receiveAll(QueueUrl, 1);
+  expect(a1.Body).toBe('A1');
+  const poll = qs.send(new Q.ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20, MaxNumberOfMessages: 10 }));
+  expect(await settlesWithin(poll, 300)).toBe(false);
+  await js.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: a1.ReceiptHandle }));
+  expect((await poll).Messages?.map((m) => m.Body)).toEqual(['A2']);
+});
+
 describe('deduplication', () => {
   it('the same MessageDeduplicationId within 5 minutes is accepted but not delivered again (JSON, Query, boto3)', async () => {
     const QueueUrl = await fifo('dedupid');
@@ -189,6 +201,14 @@ describe('deduplication', () => {
     await send(perQueue, 'g2', 'g2', 'd');
     expect((await receiveAll(perQueue)).map((m) => m.Body)).toEqual(['g1']);
 
+    // boto3 (Query) against the per-group queue: a new group with the same id is accepted, a repeat is not.
+    const res = await boto(emu.sqsEndpoint, [
+      { op: 'send_message', params: { QueueUrl: perGroup, MessageBody: 'g3', MessageGroupId: 'g3', MessageDeduplicationId: 'd' } },
+      { op: 'send_message', params: { QueueUrl: perGroup, MessageBody: 'g3-dup', MessageGroupId: 'g3', MessageDeduplicationId: 'd' } },
+      { op: 'receive_message', params: { QueueUrl: perGroup, MaxNumberOfMessages: 10 } },
+    ]);
+    expect(res[2].ok.Messages.map((m: any) => m.Body)).toEqual(['g3']);
+
     const a = await js.send(new GetQueueAttributesCommand({ QueueUrl: perGroup, AttributeNames: ['DeduplicationScope', 'FifoThroughputLimit'] }));
     expect(a.Attributes).toEqual({ DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' });
   });
@@ -233,6 +253,13 @@ describe('sequence numbers and receive attempts', () => {
     // The handles from the retried call work.
     for (const m of retry.Messages!) await js.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle }));
     expect(await total(QueueUrl)).toBe(0);
+
+    // The same through the Query protocol.
+    await send(QueueUrl, 'c', 'g3');
+    const q1 = await qs.send(new Q.ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, ReceiveRequestAttemptId: 'attempt-q' }));
+    const q2 = await qs.send(new Q.ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, ReceiveRequestAttemptId: 'attempt-q' }));
+    expect(q1.Messages?.map((m) => m.Body)).toEqual(['c']);
+    expect(q2.Messages?.map((m) => [m.MessageId, m.ReceiptHandle])).toEqual(q1.Messages?.map((m) => [m.MessageId, m.ReceiptHandle]));
   });
 });
 
@@ -243,6 +270,17 @@ describe('FIFO validation', () => {
     expect([noGroup.Code, noGroup.status, noGroup.message]).toEqual(['MissingParameter', 400, 'The request must contain the parameter MessageGroupId.']);
     const noDedup = await caught(() => js.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageGroupId: 'g' })));
     expect([noDedup.Code, noDedup.status]).toEqual(['InvalidParameterValue', 400]);
+    // Group and deduplication ids are at most 128 characters.
+    const longGroup = await caught(() =>
+      js.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageGroupId: 'g'.repeat(129), MessageDeduplicationId: 'd' })),
+    );
+    expect([longGroup.Code, longGroup.status]).toEqual(['InvalidParameterValue', 400]);
+    const longDedup = await caught(() =>
+      js.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageGroupId: 'g', MessageDeduplicationId: 'd'.repeat(129) })),
+    );
+    expect([longDedup.Code, longDedup.status]).toEqual(['InvalidParameterValue', 400]);
+    await js.send(new SendMessageCommand({ QueueUrl, MessageBody: 'max', MessageGroupId: 'g'.repeat(128), MessageDeduplicationId: 'd'.repeat(128) }));
+    await js.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: (await receiveAll(QueueUrl))[0].ReceiptHandle }));
     const res = await boto(emu.sqsEndpoint, [
       { op: 'send_message', params: { QueueUrl, MessageBody: 'x', MessageDeduplicationId: 'd' } },
       { op: 'send_message', params: { QueueUrl, MessageBody: 'x', MessageGroupId: 'g' } },

@@ -516,6 +516,39 @@ describe('long polling', () => {
   });
 });
 
+describe('long polling wakes on every way a message becomes available', () => {
+  it('when an in-flight message times out, or is released with ChangeMessageVisibility 0', async () => {
+    const QueueUrl = await newQueue('lpvis', { VisibilityTimeout: '10' });
+    await js.send(new SendMessageCommand({ QueueUrl, MessageBody: 'again' }));
+    const first = await js.send(new ReceiveMessageCommand({ QueueUrl }));
+    expect(first.Messages).toHaveLength(1);
+    const poll = qs.send(new Q.ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20, AttributeNames: ['ApproximateReceiveCount' as any] }));
+    expect(await settlesWithin(poll, 300)).toBe(false);
+    await emu.advance(10_000);
+    const r = await poll;
+    expect(r.Messages?.map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount])).toEqual([['again', '2']]);
+
+    const poll2 = js.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
+    expect(await settlesWithin(poll2, 300)).toBe(false);
+    await qs.send(new Q.ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: r.Messages![0].ReceiptHandle, VisibilityTimeout: 0 }));
+    expect((await poll2).Messages?.map((m) => m.Body)).toEqual(['again']);
+  });
+
+  it('two waiting receivers and one message: exactly one gets it, the other keeps waiting for the next', async () => {
+    const QueueUrl = await newQueue('lptwo');
+    const a = js.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
+    const b = qs.send(new Q.ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
+    expect(await settlesWithin(Promise.race([a, b]), 300)).toBe(false);
+    await js.send(new SendMessageCommand({ QueueUrl, MessageBody: 'only-one' }));
+    const winner = await Promise.race([a.then((r) => ['a', r] as const), b.then((r) => ['b', r] as const)]);
+    expect(winner[1].Messages?.map((m) => m.Body)).toEqual(['only-one']);
+    const loser = winner[0] === 'a' ? b : a;
+    expect(await settlesWithin(loser, 300)).toBe(false);
+    await js.send(new SendMessageCommand({ QueueUrl, MessageBody: 'second' }));
+    expect((await loser).Messages?.map((m) => m.Body)).toEqual(['second']);
+  });
+});
+
 describe('system attributes', () => {
   it('SentTimestamp, ApproximateReceiveCount, ApproximateFirstReceiveTimestamp, SenderId (JSON, Query)', async () => {
     const QueueUrl = await newQueue('sysattr');
