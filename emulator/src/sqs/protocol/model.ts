@@ -192,5 +192,4 @@ function compileOperations(): ReadonlyMap<string, OperationModel> {
 export const OPERATION_MODELS = compileOperations();
 
 export const XML_NAMESPACE = 'http://queue.amazonaws.com/doc/2012-11-05/';
-export const API_VERSION = api.metadata.apiVersion;
 export const TARGET_PREFIX = `${api.metadata.targetPrefix}.`;

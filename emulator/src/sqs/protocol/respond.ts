@@ -16,7 +16,7 @@ export interface WireResponse {
   body: string;
 }
 
-export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
+const JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
 const XML_CONTENT_TYPE = 'text/xml';
 const XML_DECLARATION = '<?xml version="1.0"?>';
 
