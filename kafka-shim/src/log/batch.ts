@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { crc32c } from './crc32c.js';
 import { ErrorCode, KafkaError } from './errors.js';
 
-export const HEADER_SIZE = 61;
+const HEADER_SIZE = 61;
 const OFF_BATCH_LENGTH = 8;
 const OFF_LEADER_EPOCH = 12;
 const OFF_MAGIC = 16;

@@ -21,8 +21,6 @@ export const ErrorCode = {
   UNKNOWN_TOPIC_ID: 100,
 } as const;
 
-export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
-
 /** A request-level failure with the Kafka code to answer with. */
 export class KafkaError extends Error {
   constructor(

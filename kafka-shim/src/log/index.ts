@@ -28,7 +28,7 @@ export interface LogOptions {
 /** Kafka's limit on topic names. */
 const MAX_TOPIC_NAME = 249;
 /** A sanity bound so a single request cannot exhaust memory. */
-export const MAX_PARTITIONS = 10_000;
+const MAX_PARTITIONS = 10_000;
 
 export class Topic {
   partitions: Partition[] = [];

@@ -73,10 +73,6 @@ export class Partition {
     this.enforceRetention();
   }
 
-  get size(): number {
-    return this.totalBytes;
-  }
-
   get batchCount(): number {
     return this.entries.length;
   }
@@ -217,12 +213,15 @@ export class Partition {
       while (drop < this.entries.length && size - this.entries[drop].size >= retentionBytes) size -= this.entries[drop++].size;
       if (drop > 0) void this.trim(drop, 'retention.bytes');
     }
+    const head = this.entries[0];
+    // Kafka deletes a segment once now - largestTimestamp > retention.ms: arm for that exact ms.
+    const due = retentionMs >= 0 && head ? head.maxTimestamp + retentionMs + 1 : undefined;
+    // Appends leave the head alone: keep the armed timer rather than re-arm on the hot path.
+    if (due !== undefined && this.retentionTimer && this.retentionTimer.index >= 0 && this.retentionTimer.at === due) return;
     this.host.core.clock.cancel(this.retentionTimer);
     this.retentionTimer = undefined;
-    const head = this.entries[0];
-    if (retentionMs < 0 || !head) return;
-    // Kafka deletes a segment once now - largestTimestamp > retention.ms: arm for that exact ms.
-    this.retentionTimer = this.host.core.clock.at(head.maxTimestamp + retentionMs + 1, () => {
+    if (due === undefined) return;
+    this.retentionTimer = this.host.core.clock.at(due, () => {
       this.retentionTimer = undefined;
       const now = this.host.core.clock.now();
       const cfg = this.host.config(this.topic);

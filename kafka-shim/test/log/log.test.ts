@@ -1,3 +1,4 @@
+import { BatchCache } from '../../src/log/cache.js';
 import { crc32c } from '../../src/log/crc32c.js';
 import { ErrorCode, KafkaError } from '../../src/log/index.js';
 import { makeBatch, TestLog, values } from './fixtures.js';
@@ -23,6 +24,20 @@ describe('CRC-32C', () => {
     }
     expect(crc32c(data)).toBe((slow ^ 0xffffffff) >>> 0);
     expect(crc32c(data, 3, 997)).toBe(crc32c(data.subarray(3, 997)));
+  });
+});
+
+describe('batch cache', () => {
+  it('keeps the newest batches within its byte budget', () => {
+    const cache = new BatchCache(100);
+    const entries = Array.from({ length: 5 }, () => ({}) as { data?: Buffer });
+    entries.forEach((e) => cache.add(e, Buffer.alloc(30)));
+    expect(entries.map((e) => e.data !== undefined)).toEqual([false, false, true, true, true]);
+    expect(cache.size).toBe(90);
+    cache.drop(entries[3]);
+    expect(cache.size).toBe(60);
+    cache.add({}, Buffer.alloc(101));
+    expect(cache.size).toBe(60);
   });
 });
 
