@@ -147,6 +147,8 @@ describe('other errors through every client', () => {
       400,
       'Value 21 for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided.',
     ]);
+    const vt = await caught(() => js.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 43201 })));
+    expect([vt.Code, vt.status]).toEqual(['InvalidParameterValue', 400]);
     const o = await caught(() => v2(emu).receiveMessage({ QueueUrl: QueueUrl!, MaxNumberOfMessages: 11 }).promise());
     expect([o.code, o.status]).toEqual(['InvalidParameterValue', 400]);
     const res = await boto(emu.sqsEndpoint, [

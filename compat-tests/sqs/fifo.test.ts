@@ -133,6 +133,17 @@ it('a FIFO long poll wakes when the group it waits on is unlocked by a delete', 
   expect((await poll).Messages?.map((m) => m.Body)).toEqual(['A2']);
 });
 
+it('on FIFO queues DeleteMessage with an expired receipt handle fails (InvalidParameterValue) and the message stays', async () => {
+  const QueueUrl = await fifo('expired', { VisibilityTimeout: '5' });
+  await send(QueueUrl, 'e', 'g');
+  const [m] = await receiveAll(QueueUrl, 1);
+  await emu.advance(6_000);
+  const e = await caught(() => js.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle })));
+  expect([e.Code, e.status]).toEqual(['InvalidParameterValue', 400]);
+  expect(e.message).toMatch(/Reason: The receipt handle has expired\.$/);
+  expect((await receiveAll(QueueUrl)).map((x) => x.Body)).toEqual(['e']);
+});
+
 describe('deduplication', () => {
   it('the same MessageDeduplicationId within 5 minutes is accepted but not delivered again (JSON, Query, boto3)', async () => {
     const QueueUrl = await fifo('dedupid');

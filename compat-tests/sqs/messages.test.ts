@@ -10,6 +10,7 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
+  SetQueueAttributesCommand,
   type MessageAttributeValue,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -318,6 +319,20 @@ describe('limits and validation', () => {
     );
     expect([emptyValue.Code, emptyValue.status]).toEqual(['InvalidParameterValue', 400]);
 
+    // Attribute names: no AWS./Amazon. prefix, no leading/trailing dot; types: String/Number/Binary prefixes; Number values numeric.
+    const badAttrs: Array<Record<string, MessageAttributeValue>> = [
+      { 'AWS.reserved': { DataType: 'String', StringValue: 'v' } },
+      { 'Amazon.reserved': { DataType: 'String', StringValue: 'v' } },
+      { '.leading': { DataType: 'String', StringValue: 'v' } },
+      { 'trailing.': { DataType: 'String', StringValue: 'v' } },
+      { t: { DataType: 'Text', StringValue: 'v' } },
+      { n: { DataType: 'Number', StringValue: 'not-a-number' } },
+    ];
+    for (const MessageAttributes of badAttrs) {
+      const e = await caught(() => js.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageAttributes })));
+      expect([Object.keys(MessageAttributes)[0], e.Code, e.status]).toEqual([Object.keys(MessageAttributes)[0], 'InvalidParameterValue', 400]);
+    }
+
     const d = await caught(() => qs.send(new Q.SendMessageCommand({ QueueUrl, MessageBody: 'x', DelaySeconds: 901 })));
     expect([d.name, d.status]).toEqual(['InvalidParameterValue', 400]);
     expect(await counts(QueueUrl)).toEqual([1, 0, 0]);
@@ -467,6 +482,17 @@ describe('delays and retention', () => {
     expect(await counts(dflt)).toEqual([0, 0, 0]);
     const [p] = await boto(emu.sqsEndpoint, [{ op: 'receive_message', params: { QueueUrl: dflt } }]);
     expect(p.ok.Messages).toBeUndefined();
+  });
+
+  it('reducing MessageRetentionPeriod expires messages already older than the new period (AWS: within 15 minutes)', async () => {
+    const QueueUrl = await newQueue('retreduce');
+    await js.send(new SendMessageCommand({ QueueUrl, MessageBody: 'old' }));
+    await emu.advance(120_000);
+    await qs.send(new Q.SendMessageCommand({ QueueUrl, MessageBody: 'young' }));
+    await js.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { MessageRetentionPeriod: '600' } }));
+    await emu.advance(15 * 60_000 - 120_000);
+    // 'old' is now 15 min old (> 10 min); 'young' 13 min old: both past the new period.
+    expect(await counts(QueueUrl)).toEqual([0, 0, 0]);
   });
 });
 

@@ -133,6 +133,12 @@ describe('create, get, list, delete', () => {
 
     const none = await js.send(new ListQueuesCommand({ QueueNamePrefix: `${prefix}-zzz` }));
     expect(none.QueueUrls ?? []).toEqual([]);
+    for (const MaxResults of [0, 1001]) {
+      const e = await caught(() => js.send(new ListQueuesCommand({ QueueNamePrefix: prefix, MaxResults })));
+      expect([MaxResults, e.Code, e.status]).toEqual([MaxResults, 'InvalidParameterValue', 400]);
+    }
+    // GetQueueUrl with the owner account id.
+    expect((await js.send(new GetQueueUrlCommand({ QueueName: names[0], QueueOwnerAWSAccountId: ACCOUNT }))).QueueUrl).toBe(queueUrl(emu.sqsEndpoint, names[0]));
 
     // Query protocol through boto3: same pages.
     const res = await boto(emu.sqsEndpoint, [
@@ -391,6 +397,10 @@ describe('PurgeQueue and DeleteQueue cooldowns', () => {
     const c = await cli(emu.sqsEndpoint, ['purge-queue', '--queue-url', QueueUrl!]);
     expect(c.code).not.toBe(0);
     expect(c.stderr).toContain('(AWS.SimpleQueueService.PurgeQueueInProgress)');
+
+    // The cooldown is per queue.
+    const { QueueUrl: other } = await js.send(new CreateQueueCommand({ QueueName: uniq('purge-other') }));
+    await js.send(new PurgeQueueCommand({ QueueUrl: other }));
 
     await emu.advance(60_000);
     await qs.send(new Q.PurgeQueueCommand({ QueueUrl }));
