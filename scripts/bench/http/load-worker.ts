@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
-import { Samples, summarize } from '../lib/stats.js';
+import { Samples } from '../lib/stats.js';
 import type { LoadResult, LoadSpec, ReqTemplate } from './load.js';
 
 const spec = workerData as LoadSpec;
@@ -85,6 +85,8 @@ async function makeOp(): Promise<Op> {
       };
     }
     case 'sdk-send': {
+      // The SDK's notice about future Node versions would interleave with the bench's progress lines.
+      process.removeAllListeners('warning');
       const { SQSClient, SendMessageCommand } = await import('@aws-sdk/client-sqs');
       const client = new SQSClient({
         endpoint: spec.url,
@@ -115,7 +117,9 @@ async function main(): Promise<LoadResult> {
       started++;
       const s = performance.now();
       try {
-        messages += await op();
+        // Not `messages += await op()`: that reads `messages` before the await, losing the other loops' counts.
+        const m = await op();
+        messages += m;
         ops++;
         latencies?.add(performance.now() - s);
       } catch (e) {
@@ -134,12 +138,12 @@ async function main(): Promise<LoadResult> {
     opsPerSec: (ops / ms) * 1000,
     messages,
     messagesPerSec: (messages / ms) * 1000,
-    latency: latencies ? summarize(latencies.values()) : undefined,
+    samples: latencies?.values().slice(),
     firstError,
   };
 }
 
 main().then(
-  (r) => parentPort!.postMessage(r),
+  (r) => parentPort!.postMessage(r, r.samples ? [r.samples.buffer as ArrayBuffer] : []),
   (e) => parentPort!.postMessage({ fatal: e instanceof Error ? e.stack : String(e) }),
 );

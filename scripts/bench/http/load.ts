@@ -1,6 +1,6 @@
 /** Runs the HTTP load generator (load-worker.ts) in a worker thread and waits for its result. */
 import { Worker } from 'node:worker_threads';
-import type { LatencySummary } from '../lib/stats.js';
+import { summarize, type LatencySummary } from '../lib/stats.js';
 
 export interface ReqTemplate {
   path: string;
@@ -35,6 +35,8 @@ export interface LoadResult {
   opsPerSec: number;
   messages: number;
   messagesPerSec: number;
+  /** Per-operation latencies in ms, when the spec asked for them. */
+  samples?: Float64Array;
   latency?: LatencySummary;
   firstError?: string;
 }
@@ -46,10 +48,45 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
       void w.terminate();
       if (m.fatal) reject(new Error(m.fatal));
       else if (m.errors > 0 && m.ops === 0) reject(new Error(`all requests failed: ${m.firstError}`));
-      else resolve(m);
+      else resolve({ ...m, latency: m.samples && summarize(m.samples) });
     });
     w.once('error', reject);
   });
+}
+
+/** One result for several runs of the same spec: totals, and latencies over all samples. */
+export function merge(rs: LoadResult[]): LoadResult {
+  const sum = (f: (r: LoadResult) => number) => rs.reduce((a, r) => a + f(r), 0);
+  const ops = sum((r) => r.ops);
+  const ms = sum((r) => r.ms);
+  const messages = sum((r) => r.messages);
+  const withSamples = rs.filter((r) => r.samples);
+  const samples = withSamples.length ? Float64Array.from(withSamples.flatMap((r) => [...r.samples!])) : undefined;
+  return {
+    ops,
+    errors: sum((r) => r.errors),
+    ms,
+    opsPerSec: (ops / ms) * 1000,
+    messages,
+    messagesPerSec: (messages / ms) * 1000,
+    samples,
+    latency: samples && summarize(samples),
+    firstError: rs.find((r) => r.firstError)?.firstError,
+  };
+}
+
+/**
+ * Several specs measured in alternating short slices (A B, B A, A B, ...) rather than one after the
+ * other, so a burst of load from elsewhere on a shared machine hits baseline and subject alike.
+ */
+export async function runPaired(specs: LoadSpec[], rounds: number): Promise<LoadResult[]> {
+  const runs: LoadResult[][] = specs.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    const order = specs.map((_, i) => i);
+    if (r % 2) order.reverse();
+    for (const i of order) runs[i].push(await runLoad(specs[i]));
+  }
+  return runs.map(merge);
 }
 
 /** A load run that must succeed entirely (used to fill queues). */

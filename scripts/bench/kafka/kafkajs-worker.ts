@@ -8,7 +8,6 @@ import type { KafkajsJob } from './kafkajs.js';
 const { Kafka, logLevel, Partitioners } = kafkajs;
 const job = workerData as KafkajsJob;
 const kafka = new Kafka({ clientId: 'tandem-bench', brokers: [job.broker], logLevel: logLevel.NOTHING, retry: { retries: 2 } });
-const TIMEOUT_MS = 180_000;
 
 async function run(): Promise<unknown> {
   switch (job.op) {
@@ -49,7 +48,7 @@ async function run(): Promise<unknown> {
       let first = 0;
       let records = 0;
       const done = new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`consumed ${records}/${job.count} in ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+        const timer = setTimeout(() => reject(new Error(`consumed ${records}/${job.count} in ${job.timeoutMs} ms`)), job.timeoutMs);
         void consumer.run({
           eachBatch: async ({ batch }) => {
             if (!first) first = performance.now();

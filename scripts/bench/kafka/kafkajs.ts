@@ -5,7 +5,7 @@ import type { LatencySummary } from '../lib/stats.js';
 export type KafkajsJob = { broker: string } & (
   | { op: 'createTopics'; topics: { topic: string; partitions: number }[] }
   | { op: 'produce'; topic: string; count: number; size: number; acks: number; batch: number; inflight: number }
-  | { op: 'consume'; topic: string; count: number }
+  | { op: 'consume'; topic: string; count: number; timeoutMs: number }
   | { op: 'latency'; topic: string; count: number; size: number; acks: number; partitions: number; maxMs: number }
   | { op: 'seed'; topic: string; partitions: number }
 );

@@ -6,6 +6,7 @@
 import { levelBatchLoop, tcpPump, type Throughput } from '../baselines/raw.js';
 import { kafkajs } from '../kafka/kafkajs.js';
 import { kcatConsume, kcatProduce, recordsFile, startMock, type KcatRun } from '../kafka/kcat.js';
+import { RawKafka } from '../kafka/raw-client.js';
 import { atLeast, type Report } from '../lib/report.js';
 import { size, startEmulator, step, type Ctx } from './common.js';
 
@@ -38,7 +39,7 @@ export async function kafkaSuite(ctx: Ctx): Promise<void> {
   ];
   const latencyCount = size(ctx, 2000, 200);
 
-  const level = await step(ctx, S, 'raw LevelDB batches of 1000 puts', () => levelBatchLoop(size(ctx, 1_000_000, 50_000), 100, 1000, false));
+  const level = await step(ctx, S, 'raw LevelDB batches of 1000 puts', () => levelBatchLoop(size(ctx, 500_000, 50_000), 100, 1000, false));
   if (level) addThroughput(report, 'raw LevelDB: batch() of 1000 × 100 B puts', level, 'baseline');
   const levelBig = await step(ctx, S, 'raw LevelDB 1 MiB values', () => levelBatchLoop(size(ctx, 1_000_000, 50_000), 100, 10_000, true));
   if (levelBig) report.add({ section: S, name: 'raw LevelDB: batch() of one ~1 MiB value', value: levelBig.mbPerSec, unit: 'MB/s', note: 'baseline' });
@@ -78,6 +79,7 @@ export async function kafkaSuite(ctx: Ctx): Promise<void> {
   const emu = await startEmulator(ctx, 'kafka');
   try {
     const broker = emu.kafkaBroker;
+    (await RawKafka.connect(broker)).close();
     await step(ctx, S, 'create topics', () =>
       kafkajs({ op: 'createTopics', broker, topics: [...loads, ...js, { topic: 'lat' }].map((l) => ({ topic: l.topic, partitions: 1 })) }),
     );
@@ -115,7 +117,7 @@ export async function kafkaSuite(ctx: Ctx): Promise<void> {
       if (r) report.add({ section: S, name: `${label} (${j.count} rec, 1000/send, 4 in flight)`, value: (j.count / r.ms) * 1000, unit: 'msg/s', baseline: m ? { name: 'mock', value: m } : undefined });
     }
     const j0 = js[0];
-    const jc = await step(ctx, S, `kafkajs consume ${j0.topic}`, () => kafkajs({ op: 'consume', broker, topic: j0.topic, count: j0.count }));
+    const jc = await step(ctx, S, `kafkajs consume ${j0.topic}`, () => kafkajs({ op: 'consume', broker, topic: j0.topic, count: j0.count, timeoutMs: size(ctx, 120_000, 20_000) }));
     if (jc) report.add({ section: S, name: `kafkajs consume ${j0.size} B (group, from first batch)`, value: (jc.records / jc.ms) * 1000, unit: 'msg/s', note: `group join ${Math.round(jc.joinMs)} ms` });
 
     for (const acks of [1, -1]) {
