@@ -56,8 +56,8 @@ export const ERRORS = {
   // Protocol-level errors (not operation shapes). An unknown X-Amz-Target is UnknownOperationException
   // with the Query code InvalidAction; a body that is not JSON is SerializationException/MalformedInput.
   InvalidAction: CORAL('InvalidAction'),
-  UnknownOperationException: CORAL('InvalidAction', 'UnknownOperationException'),
-  SerializationException: CORAL('MalformedInput', 'SerializationException'),
+  UnknownOperationException: CORAL('InvalidAction'),
+  SerializationException: CORAL('MalformedInput'),
   InternalFailure: { status: 500, queryCode: 'InternalFailure', namespace: 'com.amazon.coral.service', fault: 'Receiver' },
 } satisfies Record<string, ErrorSpec>;
 
