@@ -10,13 +10,14 @@ import type { LogManager } from '../log/index.js';
 import { assignedPartitions } from './consumer-protocol.js';
 import { ErrorCode } from './errors.js';
 import { EMPTY, Group, type GroupState, type JoinResult, type SyncResult } from './group.js';
-import { Membership, validGroupId, type GroupOptions, type JoinRequest, type LeavingMember, type SyncRequest } from './membership.js';
+import { Membership } from './membership.js';
+import { validGroupId, type GroupOptions, type JoinRequest, type LeavingMember, type SyncRequest } from './requests.js';
 import { Offsets, type CommitRequest, type FetchedTopic, type TopicErrors } from './offsets.js';
 import { GroupStorage } from './storage.js';
 import type { TopicLookup } from './topics.js';
 
 export { registerLagRoutes } from './lag.js';
-export type { GroupOptions } from './membership.js';
+export type { GroupOptions } from './requests.js';
 
 export interface DescribedGroup {
   errorCode: number;

@@ -12,51 +12,11 @@ import type { Clock } from '../../../emulator/src/core/clock.js';
 import type { Logger } from '../../../emulator/src/core/logger.js';
 import { ErrorCode } from './errors.js';
 import { EMPTY, Group, joinError, syncError, type JoinResult, type Member, type Protocol, type SyncResult } from './group.js';
+import { validGroupId, type GroupOptions, type JoinRequest, type LeavingMember, type SyncRequest } from './requests.js';
 import type { GroupStorage } from './storage.js';
-
-export interface GroupOptions {
-  /** group.initial.rebalance.delay.ms: how long a group coming out of Empty waits for more members. */
-  initialRebalanceDelayMs: number;
-  /** group.min.session.timeout.ms / group.max.session.timeout.ms */
-  minSessionTimeoutMs: number;
-  maxSessionTimeoutMs: number;
-}
 
 /** How long a new member's JoinGroup may wait in a rebalance before it is dropped (Kafka's constant). */
 const NEW_MEMBER_JOIN_TIMEOUT_MS = 5 * 60 * 1000;
-
-export interface JoinRequest {
-  groupId: string;
-  memberId: string;
-  groupInstanceId: string | null;
-  /** JoinGroup v4+ from a dynamic member: hand out a member id first (MEMBER_ID_REQUIRED). */
-  requireKnownMemberId: boolean;
-  clientId: string;
-  clientHost: string;
-  rebalanceTimeoutMs: number;
-  sessionTimeoutMs: number;
-  protocolType: string;
-  protocols: Protocol[];
-}
-
-export interface SyncRequest {
-  groupId: string;
-  generationId: number;
-  memberId: string;
-  groupInstanceId: string | null;
-  protocolType: string | null;
-  protocolName: string | null;
-  assignments: { memberId: string; assignment: Buffer }[];
-}
-
-export interface LeavingMember {
-  memberId: string;
-  groupInstanceId: string | null;
-}
-
-export function validGroupId(groupId: unknown, allowEmpty = false): groupId is string {
-  return typeof groupId === 'string' && !groupId.includes('\0') && (allowEmpty || groupId !== '');
-}
 
 export class Membership {
   constructor(

@@ -7,7 +7,8 @@ import type { Clock } from '../../../emulator/src/core/clock.js';
 import type { Op } from '../../../emulator/src/core/store.js';
 import { ErrorCode } from './errors.js';
 import { Group, type CommittedOffset } from './group.js';
-import { validGroupId, type Membership } from './membership.js';
+import type { Membership } from './membership.js';
+import { validGroupId } from './requests.js';
 import type { GroupStorage } from './storage.js';
 import type { TopicLookup } from './topics.js';
 

@@ -8,7 +8,7 @@ import type { Core } from '../../../emulator/src/core/core.js';
 import { Logger } from '../../../emulator/src/core/logger.js';
 import { Store } from '../../../emulator/src/core/store.js';
 import { GroupCoordinator, type GroupOptions } from '../../src/groups/index.js';
-import type { JoinRequest } from '../../src/groups/membership.js';
+import type { JoinRequest } from '../../src/groups/requests.js';
 import type { LogManager } from '../../src/log/index.js';
 
 export class FakeTopics {
