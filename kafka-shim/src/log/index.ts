@@ -62,7 +62,7 @@ export class LogManager {
   ) {
     this.host = {
       core,
-      cache: new BatchCache(options.cacheBytes ?? 64 * 1024 * 1024),
+      cache: new BatchCache(options.cacheBytes ?? 16 * 1024 * 1024),
       config: (topic) => this.byName.get(topic)?.config ?? effective(new Map()),
     };
   }

@@ -88,9 +88,13 @@ export class Partition {
     this.inflight.add(baseOffset);
     try {
       await this.host.core.store.write([{ type: 'put', key: batchKey(this.topic, this.index, baseOffset), value: bytes }]);
-    } finally {
+    } catch (err) {
       this.inflight.delete(baseOffset);
+      // Hand the lost offsets out again unless a later append already holds higher ones.
+      if (this.inflight.size === 0) this.nextOffset = this.highWatermark;
+      throw err;
     }
+    this.inflight.delete(baseOffset);
     if (!this.deleted) {
       const entry: IndexEntry = batchInfo(bytes);
       this.entries.push(entry);

@@ -207,6 +207,17 @@ describe('partition log', () => {
     expect(t.log.partition('t', 1).highWatermark).toBe(0);
   });
 
+  it('answers KAFKA_STORAGE_ERROR when LevelDB refuses a write, and loses no acknowledged offset', async () => {
+    await t.log.createTopic('sf', 1);
+    await t.log.append('sf', 0, makeBatch([{ value: 'kept' }]));
+    await t.store.close();
+    expect(await code(t.log.append('sf', 0, makeBatch([{ value: 'lost' }])))).toBe(ErrorCode.KAFKA_STORAGE_ERROR);
+    await t.log.close();
+    t = await TestLog.open(t.dir, t.clock);
+    expect(t.log.partition('sf', 0).highWatermark).toBe(1);
+    expect((await t.log.append('sf', 0, makeBatch([{ value: 'next' }]))).baseOffset).toBe(1);
+  });
+
   it('wakes a waiting fetch on append and otherwise at its deadline', async () => {
     await t.log.createTopic('w', 1, [['retention.ms', '-1']]);
     const p = t.log.partition('w', 0);
