@@ -19,7 +19,7 @@ import {
   SetQueueAttributesCommand,
   TagQueueCommand,
   UntagQueueCommand,
-  type SQSClient,
+  SQSClient,
 } from '@aws-sdk/client-sqs';
 import * as Q from 'sqs-query-sdk';
 import { Emulator } from '../harness/emulator.js';
@@ -105,6 +105,42 @@ describe('create, get, list, delete', () => {
       { op: 'get_queue_attributes', params: { QueueUrl: { $ref: '0.QueueUrl' }, AttributeNames: ['QueueArn'] }, region: 'ap-southeast-2' },
     ]);
     expect(res[1].ok.Attributes.QueueArn).toBe(queueArn(name2, 'ap-southeast-2'));
+  });
+
+  it('queues are regional: a queue made in one region does not exist for callers in another (JSON, Query)', async () => {
+    const name = uniq('regional');
+    const eu = v3(emu, { region: 'eu-west-1' });
+    try {
+      const { QueueUrl } = await eu.send(new CreateQueueCommand({ QueueName: name }));
+      expect((await eu.send(new ListQueuesCommand({ QueueNamePrefix: name }))).QueueUrls).toEqual([QueueUrl]);
+      expect((await js.send(new ListQueuesCommand({ QueueNamePrefix: name }))).QueueUrls ?? []).toEqual([]);
+      const e = await caught(() => js.send(new GetQueueUrlCommand({ QueueName: name })));
+      expect([e.name, e.status]).toEqual(['QueueDoesNotExist', 400]);
+      const q = await caught(() => qs.send(new Q.SendMessageCommand({ QueueUrl, MessageBody: 'x' })));
+      expect([q.Code, q.status]).toEqual(['AWS.SimpleQueueService.NonExistentQueue', 400]);
+      // The same name can exist independently in us-east-1.
+      expect((await js.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl).toBe(QueueUrl);
+      const arns = await Promise.all(
+        [eu, js].map(async (c) => (await c.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn),
+      );
+      expect(arns).toEqual([queueArn(name, 'eu-west-1'), queueArn(name)]);
+    } finally {
+      eu.destroy();
+    }
+  });
+
+  it('a 12-digit access key id selects the account: its URLs/ARNs carry it and other accounts do not see its queues', async () => {
+    const name = uniq('acct');
+    const other = new SQSClient({ region: 'us-east-1', endpoint: emu.sqsEndpoint, credentials: { accessKeyId: '111122223333', secretAccessKey: 'x' }, maxAttempts: 1 });
+    try {
+      const { QueueUrl } = await other.send(new CreateQueueCommand({ QueueName: name }));
+      expect(QueueUrl).toBe(`${emu.sqsEndpoint}/111122223333/${name}`);
+      const a = await other.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+      expect(a.Attributes?.QueueArn).toBe(`arn:aws:sqs:us-east-1:111122223333:${name}`);
+      expect((await js.send(new ListQueuesCommand({ QueueNamePrefix: name }))).QueueUrls ?? []).toEqual([]);
+    } finally {
+      other.destroy();
+    }
   });
 
   it('ListQueues filters by prefix and paginates with MaxResults/NextToken (JSON and Query)', async () => {
