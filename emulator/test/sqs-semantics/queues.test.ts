@@ -78,3 +78,62 @@ describe('queue management', () => {
     expect((await h.error('SendMessage', { QueueUrl: 'http://localhost:9324/999999999999/q1', MessageBody: 'x' })).code).toBe('QueueDoesNotExist');
   });
 });
+
+describe('relaxed timers', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await new Harness(true).open();
+  });
+  afterEach(() => h.dispose());
+
+  it('turns off the purge and recreate cooldowns', async () => {
+    const url = await h.createQueue('q1');
+    await h.call('PurgeQueue', { QueueUrl: url });
+    await h.call('PurgeQueue', { QueueUrl: url });
+    await h.call('DeleteQueue', { QueueUrl: url });
+    expect(await h.createQueue('q1')).toBe(url);
+  });
+});
+
+describe('queue lookup', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await new Harness().open();
+  });
+  afterEach(() => h.dispose());
+
+  it('finds queues by name, with tags given at creation', async () => {
+    const url = (await h.call('CreateQueue', { QueueName: 'q1', tags: { env: 'test' } })).QueueUrl;
+    expect((await h.call('GetQueueUrl', { QueueName: 'q1' })).QueueUrl).toBe(url);
+    expect((await h.call('GetQueueUrl', { QueueName: 'q1', QueueOwnerAWSAccountId: '123456789012' })).QueueUrl).toBe(url);
+    const missing = await h.error('GetQueueUrl', { QueueName: 'nope' });
+    expect([missing.code, missing.message]).toEqual(['QueueDoesNotExist', 'The specified queue does not exist.']);
+    expect((await h.call('ListQueueTags', { QueueUrl: url })).Tags).toEqual({ env: 'test' });
+  });
+
+  it('rejects invalid queue names', async () => {
+    expect((await h.error('CreateQueue', { QueueName: 'bad name' })).code).toBe('InvalidParameterValue');
+    expect((await h.error('CreateQueue', { QueueName: 'x'.repeat(81) })).code).toBe('InvalidParameterValue');
+    expect((await h.error('CreateQueue', { QueueName: 'f.fifo' })).message).toBe(
+      'The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.',
+    );
+  });
+
+  it('paginates dead-letter source queues', async () => {
+    await h.createQueue('dlq');
+    const policy = JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:123456789012:dlq', maxReceiveCount: 3 });
+    for (const n of ['s1', 's2', 's3']) await h.createQueue(n, { RedrivePolicy: policy });
+    const dlq = 'http://localhost:9324/123456789012/dlq';
+    const p1 = await h.call('ListDeadLetterSourceQueues', { QueueUrl: dlq, MaxResults: 2 });
+    expect(p1.queueUrls.map((u: string) => u.split('/').pop())).toEqual(['s1', 's2']);
+    const p2 = await h.call('ListDeadLetterSourceQueues', { QueueUrl: dlq, MaxResults: 2, NextToken: p1.NextToken });
+    expect(p2.queueUrls.map((u: string) => u.split('/').pop())).toEqual(['s3']);
+    const bad = await h.error('SetQueueAttributes', { QueueUrl: 'http://x/123456789012/s1', Attributes: { RedrivePolicy: '{"maxReceiveCount":1}' } });
+    expect(bad.message).toBe('Value {"maxReceiveCount":1} for parameter RedrivePolicy is invalid. Reason: Redrive policy does not contain mandatory attribute: deadLetterTargetArn.');
+    const missing = await h.error('SetQueueAttributes', {
+      QueueUrl: 'http://x/123456789012/s1',
+      Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:123456789012:none', maxReceiveCount: 1 }) },
+    });
+    expect(missing.message).toContain('Reason: Dead letter target does not exist.');
+  });
+});

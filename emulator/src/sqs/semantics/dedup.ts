@@ -16,6 +16,7 @@ export class DedupWindow {
   constructor(
     private readonly env: QueueEnv,
     private readonly queueId: string,
+    private readonly queueName: string,
   ) {}
 
   get(key: string): DedupRecord | undefined {
@@ -58,6 +59,6 @@ export class DedupWindow {
       this.entries.delete(key);
       ops.push(delDedup(this.queueId, key));
     }
-    this.env.background(ops, 'dedup expiry');
+    this.env.background(ops, 'dedup expiry', this.queueName);
   }
 }

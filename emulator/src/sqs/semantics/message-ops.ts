@@ -102,7 +102,7 @@ export class MessageOps {
       await this.s.write(first.ops);
       return answer(first.output);
     }
-    this.s.background(first.ops, 'dead-letter moves');
+    this.s.background(first.ops, 'dead-letter moves', q.name);
     return new Promise<Output>((resolve, reject) => {
       this.s.polls.wait(
         q,
@@ -111,7 +111,7 @@ export class MessageOps {
           if (q.deleted) return false;
           const r = tryReceive();
           if (r.output.length === 0) {
-            this.s.background(r.ops, 'dead-letter moves');
+            this.s.background(r.ops, 'dead-letter moves', q.name);
             return false;
           }
           this.s.write(r.ops).then(() => resolve(answer(r.output)), reject);

@@ -89,8 +89,8 @@ export class QueueOps {
       ops.push(putTombstone(r.region, r.account, r.name, { deletedAt: this.now }));
     }
     await this.s.write(ops);
-    this.s.clearRange(messageRange(r.sid), 'deleted queue messages');
-    this.s.clearRange(dedupRange(r.id), 'deleted queue dedup');
+    this.s.clearRange(messageRange(r.sid), 'deleted queue messages', r.name);
+    this.s.clearRange(dedupRange(r.id), 'deleted queue dedup', r.name);
     this.s.log.info('sqs.queue_deleted', { queue: r.name, region: r.region, account: r.account });
     return {};
   }
@@ -238,7 +238,7 @@ export class QueueOps {
     const oldSid = q.record.sid;
     q.dropAll();
     await this.save(q, { ...q.record, sid: this.s.newId(), purgeUntil: this.cooldowns ? this.now + COOLDOWN_MS : undefined });
-    this.s.clearRange(messageRange(oldSid), 'purged messages');
+    this.s.clearRange(messageRange(oldSid), 'purged messages', q.name);
     this.s.log.info('sqs.queue_purged', { queue: q.name });
     return {};
   }

@@ -6,6 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Core } from '../../core/core.js';
+import type { Logger } from '../../core/logger.js';
 import type { Timer } from '../../core/clock.js';
 import type { Op } from '../../core/store.js';
 import { delMessage, putMessage, putMessageState, type QueueRecord } from '../storage/records.js';
@@ -28,8 +29,9 @@ export interface QueueEnv {
   nextSequenceNumber(): string;
   /** A queue's ready set grew: long polls may now be answered. */
   onReady(q: Queue): void;
-  /** Write ops nobody waits for (timer-driven cleanups); failures are logged. */
-  background(ops: Op[], what: string): void;
+  log: Logger;
+  /** Write ops nobody waits for (timer-driven cleanups); failures are logged with the queue's name. */
+  background(ops: Op[], what: string, queue: string): void;
 }
 
 export interface SendResult {
@@ -60,7 +62,7 @@ export class Queue {
   ) {
     this.fifo = record.name.endsWith('.fifo');
     this.index = this.fifo ? new FifoIndex() : new StandardIndex();
-    this.dedup = this.fifo ? new DedupWindow(env, record.id) : undefined;
+    this.dedup = this.fifo ? new DedupWindow(env, record.id, record.name) : undefined;
   }
 
   get name(): string {
@@ -170,7 +172,7 @@ export class Queue {
       ops.push(...delMessage(this.record.sid, m.seq));
     }
     this.armRetention();
-    this.env.background(ops, 'retention');
+    this.env.background(ops, 'retention', this.name);
   }
 
   // ---- send ------------------------------------------------------------------------------------
@@ -252,7 +254,7 @@ export class Queue {
     this.index.take(max, (m) => {
       if (redrive && m.receiveCount >= redrive.maxReceiveCount) {
         this.moveOut(m, redrive.dlq, this.arn, ops);
-        this.env.core.log.info('sqs.dlq_move', { queue: this.name, dlq: redrive.dlq.name, messageId: m.id });
+        this.env.log.info('sqs.dlq_move', { queue: this.name, dlq: redrive.dlq.name, messageId: m.id });
         return 'skip';
       }
       m.receiveCount++;

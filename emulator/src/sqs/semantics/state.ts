@@ -44,15 +44,15 @@ export class SqsState implements QueueEnv {
     return ops.length === 0 ? Promise.resolve() : this.core.store.write(ops);
   }
 
-  background(ops: Op[], what: string): void {
+  background(ops: Op[], what: string, queue: string): void {
     if (ops.length === 0) return;
-    this.core.store.write(ops).catch((err) => this.log.error('sqs.write_failed', { what, err }));
+    this.core.store.write(ops).catch((err) => this.log.error('sqs.write_failed', { what, queue, err }));
   }
 
   /** Delete a whole key range once nothing refers to it (purged or deleted queue storage). */
-  clearRange(prefix: Buffer, what: string): void {
+  clearRange(prefix: Buffer, what: string, queue?: string): void {
     const end = Buffer.concat([prefix.subarray(0, prefix.length - 1), Buffer.from([1])]);
-    const p = this.core.store.db.clear({ gte: prefix, lt: end }).catch((err) => this.log.error('sqs.clear_failed', { what, err }));
+    const p = this.core.store.db.clear({ gte: prefix, lt: end }).catch((err) => this.log.error('sqs.clear_failed', { what, queue, err }));
     this.clearing.add(p);
     void p.finally(() => this.clearing.delete(p));
   }
