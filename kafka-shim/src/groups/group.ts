@@ -186,7 +186,7 @@ export class Group {
   /** Whether a joining member's protocols fit the group (Kafka's supportsProtocols). */
   supportsProtocols(protocolType: string, protocols: Protocol[]): boolean {
     if (this.is('Empty')) return protocolType !== '' && protocols.length > 0;
-    return this.protocolType === protocolType && protocols.some((p) => this.supported.get(p.name) === this.members.size);
+    return this.protocolType === protocolType && protocols.some((p) => (this.supported.get(p.name) ?? 0) === this.members.size);
   }
 
   /** Each member votes for its most preferred protocol that every member supports; most votes wins. */
