@@ -5,19 +5,23 @@
  * delayed), FIFO group locks and deduplication ids; acknowledged deletes stay deleted.
  */
 import {
+  AddPermissionCommand,
   CreateQueueCommand,
   DeleteMessageCommand,
+  DeleteQueueCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
   ListQueueTagsCommand,
+  PurgeQueueCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
+  SetQueueAttributesCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import * as Q from 'sqs-query-sdk';
 import { Emulator } from '../harness/emulator.js';
-import { boto, md5OfAttributes, uniq, v3, v3q, VECTORS } from './helpers.js';
+import { boto, caught, md5OfAttributes, queueArn, uniq, v3, v3q, VECTORS } from './helpers.js';
 
 let emu: Emulator;
 
@@ -59,7 +63,15 @@ it('acknowledged state survives kill -9 and restart', async () => {
   await emu?.stop();
   emu = await Emulator.start();
   let js = v3(emu);
-  const names = { acked: uniq('acked'), inflight: uniq('inflight'), delayed: uniq('delayed'), fifo: uniq('fifo', true) };
+  const names = {
+    acked: uniq('acked'),
+    inflight: uniq('inflight'),
+    delayed: uniq('delayed'),
+    fifo: uniq('fifo', true),
+    gone: uniq('gone'),
+    purged: uniq('purged'),
+    burst: uniq('burst'),
+  };
 
   // --- before the crash --------------------------------------------------------------------
   const acked = (await js.send(new CreateQueueCommand({ QueueName: names.acked, Attributes: { VisibilityTimeout: '45' }, tags: { keep: 'me' } }))).QueueUrl!;
@@ -104,6 +116,27 @@ it('acknowledged state survives kill -9 and restart', async () => {
   }
   const locked = await js.send(new ReceiveMessageCommand({ QueueUrl: fifo, MaxNumberOfMessages: 1, VisibilityTimeout: 100 }));
   expect(locked.Messages?.[0].Body).toBe('g0');
+
+  // Queue-level changes: a deleted queue, a purged queue, a policy and a redrive policy.
+  const gone = (await js.send(new CreateQueueCommand({ QueueName: names.gone }))).QueueUrl!;
+  await js.send(new SendMessageCommand({ QueueUrl: gone, MessageBody: 'x' }));
+  await js.send(new DeleteQueueCommand({ QueueUrl: gone }));
+  const purged = (await js.send(new CreateQueueCommand({ QueueName: names.purged }))).QueueUrl!;
+  for (let i = 0; i < 3; i++) await js.send(new SendMessageCommand({ QueueUrl: purged, MessageBody: `p${i}` }));
+  await js.send(new PurgeQueueCommand({ QueueUrl: purged }));
+  await js.send(new AddPermissionCommand({ QueueUrl: acked, Label: 'keep', AWSAccountIds: ['111122223333'], Actions: ['SendMessage'] }));
+  await js.send(
+    new SetQueueAttributesCommand({
+      QueueUrl: inflight,
+      Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn(names.delayed), maxReceiveCount: 5 }) },
+    }),
+  );
+
+  // A burst of concurrent sends: every acknowledged one must survive (group commit acknowledges after the write).
+  const burst = (await js.send(new CreateQueueCommand({ QueueName: names.burst }))).QueueUrl!;
+  const burstIds = await Promise.all(
+    Array.from({ length: 100 }, async (_, i) => (await js.send(new SendMessageCommand({ QueueUrl: burst, MessageBody: `b${i}` }))).MessageId!),
+  );
   js.destroy();
 
   // --- crash and restart -------------------------------------------------------------------
@@ -159,6 +192,21 @@ it('acknowledged state survives kill -9 and restart', async () => {
     expect(fifoBack.Messages?.map((m) => m.Body)).toEqual(['g0', 'g1', 'g2', 'g3']);
     expect(fifoBack.Messages?.[0].Attributes?.ApproximateReceiveCount).toBe('2');
     expect(await counts(js, url(names.delayed))).toEqual([0, 0, 2]);
+
+    // Queue-level changes survived.
+    const goneErr = await caught(() => js.send(new GetQueueUrlCommand({ QueueName: names.gone })));
+    expect(goneErr.name).toBe('QueueDoesNotExist');
+    expect(await counts(js, url(names.purged))).toEqual([0, 0, 0]);
+    const policy = await js.send(new GetQueueAttributesCommand({ QueueUrl: url(names.acked), AttributeNames: ['Policy'] }));
+    expect(JSON.parse(policy.Attributes!.Policy!).Statement.map((st: any) => st.Sid)).toEqual(['keep']);
+    const rp = await js.send(new GetQueueAttributesCommand({ QueueUrl: url(names.inflight), AttributeNames: ['RedrivePolicy'] }));
+    expect(JSON.parse(rp.Attributes!.RedrivePolicy!).deadLetterTargetArn).toBe(queueArn(names.delayed));
+    const burstIdsAfter: string[] = [];
+    for (let i = 0; i < 20 && burstIdsAfter.length < 100; i++) {
+      const r = await js.send(new ReceiveMessageCommand({ QueueUrl: url(names.burst), MaxNumberOfMessages: 10 }));
+      burstIdsAfter.push(...(r.Messages ?? []).map((m) => m.MessageId!));
+    }
+    expect(burstIdsAfter.sort()).toEqual([...burstIds].sort());
 
     const [p1, , p2] = await boto(emu.sqsEndpoint, [
       { op: 'receive_message', params: { QueueUrl: url(names.delayed), MaxNumberOfMessages: 10 } },
