@@ -76,6 +76,8 @@ describe('queue management', () => {
     await h.send('https://elsewhere.example/123456789012/q1', 'x');
     expect(await h.counts(url)).toEqual([1, 0, 0]);
     expect((await h.error('SendMessage', { QueueUrl: 'http://localhost:9324/999999999999/q1', MessageBody: 'x' })).code).toBe('QueueDoesNotExist');
+    expect((await h.error('SendMessage', { QueueUrl: 'http://localhost:9324/123456789012/%E0%A4%A', MessageBody: 'x' })).code).toBe('QueueDoesNotExist');
+    expect((await h.error('SendMessage', { QueueUrl: 'not a url', MessageBody: 'x' })).code).toBe('QueueDoesNotExist');
   });
 });
 

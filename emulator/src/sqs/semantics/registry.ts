@@ -43,7 +43,13 @@ export class Registry {
       }
     }
     const parts = path.split('/').filter((p) => p !== '');
-    const q = parts.length === 2 ? this.get(region, parts[0], decodeURIComponent(parts[1])) : undefined;
+    let name: string | undefined;
+    try {
+      name = parts.length === 2 ? decodeURIComponent(parts[1]) : undefined;
+    } catch {
+      name = undefined;
+    }
+    const q = name === undefined ? undefined : this.get(region, parts[0], name);
     if (!q) throw queueDoesNotExist();
     return q;
   }
