@@ -147,7 +147,10 @@ export class Group {
     for (const p of member.protocols) this.supported.set(p.name, (this.supported.get(p.name) ?? 1) - 1);
     member.protocols = protocols;
     for (const p of protocols) this.supported.set(p.name, (this.supported.get(p.name) ?? 0) + 1);
-    if (!member.awaitingJoin) this.awaitingJoinCount++;
+    // A retried JoinGroup supersedes the pending one, which must still be answered: responses on
+    // a connection go out in request order, so one left hanging would block the connection.
+    this.invokeJoin(member, joinError(member.memberId, ErrorCode.REBALANCE_IN_PROGRESS));
+    this.awaitingJoinCount++;
     member.awaitingJoin = callback;
   }
 

@@ -267,3 +267,14 @@ test('a pending member id that is never used expires after the session timeout',
   h.clock.advance(10_000);
   expect((await rejoin.value).generationId).toBe(2);
 });
+
+test('a retried JoinGroup answers the one it supersedes', async () => {
+  h = await harness({ initialRebalanceDelayMs: 10 });
+  const { leader, follower } = await pair(h);
+  const first = h.gc.join(joinReq({ memberId: leader, clientId: 'a' }));
+  const retry = h.gc.join(joinReq({ memberId: leader, clientId: 'a' }));
+  expect((await first).errorCode).toBe(ErrorCode.REBALANCE_IN_PROGRESS);
+  const other = h.gc.join(joinReq({ memberId: follower, clientId: 'b' }));
+  expect((await retry).generationId).toBe(2);
+  expect((await other).generationId).toBe(2);
+});
