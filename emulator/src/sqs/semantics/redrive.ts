@@ -39,6 +39,7 @@ const handleOf = (r: MoveTaskRecord): string => Buffer.from(JSON.stringify({ tas
 
 export class MoveTasks {
   private readonly tasks = new Map<string, Task>();
+  private closed = false;
 
   constructor(private readonly s: SqsState) {}
 
@@ -52,6 +53,7 @@ export class MoveTasks {
   }
 
   shutdown(): void {
+    this.closed = true;
     for (const t of this.tasks.values()) this.s.core.clock.cancel(t.timer);
   }
 
@@ -143,6 +145,8 @@ export class MoveTasks {
   }
 
   private schedule(t: Task, at: number): void {
+    // A step finishing its write after shutdown must not start another.
+    if (this.closed) return;
     t.timer = this.s.core.clock.at(at, () => {
       t.timer = undefined;
       void this.step(t);
