@@ -54,7 +54,9 @@ async function jsonCall(action: string, payload: unknown): Promise<Record<string
   return JSON.parse(r.body) as Record<string, unknown>;
 }
 
+/** Resolves with the messages the operation moved; `tag` says which request template it was. */
 type Op = () => Promise<number>;
+let tag = 0;
 
 async function makeOp(): Promise<Op> {
   const sc = spec.scenario;
@@ -62,7 +64,8 @@ async function makeOp(): Promise<Op> {
     case 'requests': {
       let k = 0;
       return async () => {
-        const t = sc.requests[k++ % sc.requests.length];
+        tag = k++ % sc.requests.length;
+        const t = sc.requests[tag];
         const r = await request(t.path, t.headers, expand(t));
         if (r.status < 200 || r.status > 299) throw new Error(`${r.status} ${r.body.slice(0, 300)}`);
         return t.messages ?? 1;
@@ -104,7 +107,8 @@ async function makeOp(): Promise<Op> {
 
 async function main(): Promise<LoadResult> {
   const op = await makeOp();
-  const latencies = spec.latency ? new Samples(Math.min(spec.maxOps, 1 << 20)) : undefined;
+  const templates = spec.scenario.kind === 'requests' ? spec.scenario.requests.length : 1;
+  const latencies = spec.latency ? Array.from({ length: templates }, () => new Samples(Math.min(spec.maxOps, 1 << 20))) : undefined;
   let started = 0;
   let ops = 0;
   let messages = 0;
@@ -121,7 +125,7 @@ async function main(): Promise<LoadResult> {
         const m = await op();
         messages += m;
         ops++;
-        latencies?.add(performance.now() - s);
+        latencies?.[tag].add(performance.now() - s);
       } catch (e) {
         errors++;
         firstError ??= e instanceof Error ? e.message : String(e);
@@ -138,12 +142,12 @@ async function main(): Promise<LoadResult> {
     opsPerSec: (ops / ms) * 1000,
     messages,
     messagesPerSec: (messages / ms) * 1000,
-    samples: latencies?.values().slice(),
+    samples: latencies?.map((l) => l.values().slice()),
     firstError,
   };
 }
 
 main().then(
-  (r) => parentPort!.postMessage(r, r.samples ? [r.samples.buffer as ArrayBuffer] : []),
+  (r) => parentPort!.postMessage(r, r.samples?.map((x) => x.buffer as ArrayBuffer) ?? []),
   (e) => parentPort!.postMessage({ fatal: e instanceof Error ? e.stack : String(e) }),
 );

@@ -35,9 +35,11 @@ export interface LoadResult {
   opsPerSec: number;
   messages: number;
   messagesPerSec: number;
-  /** Per-operation latencies in ms, when the spec asked for them. */
-  samples?: Float64Array;
+  /** Per-operation latencies in ms when the spec asked for them, one array per request template
+   * (a single connection cycling through templates measures them interleaved). */
+  samples?: Float64Array[];
   latency?: LatencySummary;
+  byTemplate?: LatencySummary[];
   firstError?: string;
 }
 
@@ -48,7 +50,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
       void w.terminate();
       if (m.fatal) reject(new Error(m.fatal));
       else if (m.errors > 0 && m.ops === 0) reject(new Error(`all requests failed: ${m.firstError}`));
-      else resolve({ ...m, latency: m.samples && summarize(m.samples) });
+      else resolve(withSummaries(m));
     });
     w.once('error', reject);
   });
@@ -61,8 +63,10 @@ export function merge(rs: LoadResult[]): LoadResult {
   const ms = sum((r) => r.ms);
   const messages = sum((r) => r.messages);
   const withSamples = rs.filter((r) => r.samples);
-  const samples = withSamples.length ? Float64Array.from(withSamples.flatMap((r) => [...r.samples!])) : undefined;
-  return {
+  const samples = withSamples.length
+    ? withSamples[0].samples!.map((_, t) => Float64Array.from(withSamples.flatMap((r) => [...r.samples![t]])))
+    : undefined;
+  return withSummaries({
     ops,
     errors: sum((r) => r.errors),
     ms,
@@ -70,9 +74,15 @@ export function merge(rs: LoadResult[]): LoadResult {
     messages,
     messagesPerSec: (messages / ms) * 1000,
     samples,
-    latency: samples && summarize(samples),
     firstError: rs.find((r) => r.firstError)?.firstError,
-  };
+  });
+}
+
+function withSummaries(r: LoadResult): LoadResult {
+  if (!r.samples) return r;
+  const all = new Float64Array(r.samples.reduce((a, x) => a + x.length, 0));
+  r.samples.reduce((o, x) => (all.set(x, o), o + x.length), 0);
+  return { ...r, latency: summarize(all), byTemplate: r.samples.map((x) => summarize(x)) };
 }
 
 /**

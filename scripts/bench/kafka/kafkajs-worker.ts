@@ -63,22 +63,24 @@ async function run(): Promise<unknown> {
       await done;
       const end = performance.now();
       await consumer.disconnect();
-      return { ms: end - first, joinMs: first - t0, records };
+      return { ms: end - t0, joinMs: first - t0, records };
     }
     case 'latency': {
       const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
       await producer.connect();
       const value = payload(job.size);
-      const samples = new Samples(job.count);
+      const samples = job.targets.map(() => new Samples(job.count));
       const deadline = performance.now() + job.maxMs;
       for (let i = 0; i < job.count && performance.now() < deadline; i++) {
-        const partition = Math.floor(Math.random() * job.partitions);
+        const t = i % job.targets.length;
+        const { topic, partitions } = job.targets[t];
+        const partition = Math.floor(Math.random() * partitions);
         const s = performance.now();
-        await producer.send({ topic: job.topic, acks: job.acks, messages: [{ value, partition }] });
-        samples.add(performance.now() - s);
+        await producer.send({ topic, acks: job.acks, messages: [{ value, partition }] });
+        samples[t].add(performance.now() - s);
       }
       await producer.disconnect();
-      return summarize(samples.values());
+      return samples.map((x) => summarize(x.values()));
     }
     case 'seed': {
       const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });

@@ -6,13 +6,14 @@ export type KafkajsJob = { broker: string } & (
   | { op: 'createTopics'; topics: { topic: string; partitions: number }[] }
   | { op: 'produce'; topic: string; count: number; size: number; acks: number; batch: number; inflight: number }
   | { op: 'consume'; topic: string; count: number; timeoutMs: number }
-  | { op: 'latency'; topic: string; count: number; size: number; acks: number; partitions: number; maxMs: number }
+  /** Sequential single-record sends, rotating over `targets` (so they are measured interleaved). */
+  | { op: 'latency'; targets: { topic: string; partitions: number }[]; count: number; size: number; acks: number; maxMs: number }
   | { op: 'seed'; topic: string; partitions: number }
 );
 
 export function kafkajs(job: Extract<KafkajsJob, { op: 'produce' }>): Promise<{ ms: number }>;
 export function kafkajs(job: Extract<KafkajsJob, { op: 'consume' }>): Promise<{ ms: number; joinMs: number; records: number }>;
-export function kafkajs(job: Extract<KafkajsJob, { op: 'latency' }>): Promise<LatencySummary>;
+export function kafkajs(job: Extract<KafkajsJob, { op: 'latency' }>): Promise<LatencySummary[]>;
 export function kafkajs(job: KafkajsJob): Promise<unknown>;
 export function kafkajs(job: KafkajsJob): Promise<unknown> {
   return new Promise((resolve, reject) => {

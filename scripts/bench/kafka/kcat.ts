@@ -44,21 +44,21 @@ export async function kcatProduce(broker: string, topic: string, file: string, c
   return { ms, records: count, bytes: count * size };
 }
 
-/** `kcat -C -o beginning -e` of a whole topic; counts the records it prints (one per line). */
-export async function kcatConsume(broker: string, topic: string, props: string[] = []): Promise<KcatRun> {
-  const args = ['-C', '-b', broker, '-t', topic, '-o', 'beginning', '-e', '-q', ...props.flatMap((p) => ['-X', p])];
+/**
+ * `kcat -C -o beginning -c expected -e` of a whole topic; counts the records it prints (one per
+ * line). `-c` ends the run at the last expected record; without it kcat would idle out one more
+ * long-poll fetch (fetch.wait.max.ms) to learn it reached the end, and `-e` still ends a short topic.
+ */
+export async function kcatConsume(broker: string, topic: string, expected: number): Promise<KcatRun> {
+  const args = ['-C', '-b', broker, '-t', topic, '-o', 'beginning', '-c', String(expected), '-e', '-q'];
   let records = 0;
   let bytes = 0;
-  let last = 0;
   const t0 = performance.now();
   const { code, stderr } = await runKcat(args, (chunk) => {
     bytes += chunk.length;
     for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) records++;
-    last = performance.now();
   });
-  // Spawn → last record, like produce's spawn → last ack; what follows is kcat waiting out one
-  // empty long-poll fetch (fetch.wait.max.ms) to learn it reached the end, which is idle time.
-  const ms = (last || performance.now()) - t0;
+  const ms = performance.now() - t0;
   if (code !== 0) throw new Error(`kcat consume ${topic}: exit ${code} ${stderr.slice(0, 300)}`);
   return { ms, records, bytes: bytes - records };
 }

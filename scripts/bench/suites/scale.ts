@@ -1,10 +1,11 @@
 /**
  * How cost grows: receive latency against queue depth, fetch latency at the head and tail of a
  * large partition, ops latency among many queues and many partitions, RSS with a million
- * messages stored, and restart time with that data.
+ * messages stored, and restart time with that data. Where the small and the large case can
+ * coexist they are probed interleaved, request by request, so machine noise hits both alike.
  */
 import { rmSync } from 'node:fs';
-import { runLoad, runLoadStrict, sqsJson, type LoadResult } from '../http/load.js';
+import { runLoad, runLoadStrict, sqsJson, type ReqTemplate, type Scenario } from '../http/load.js';
 import { kafkajs } from '../kafka/kafkajs.js';
 import { kcatProduce, recordsFile } from '../kafka/kcat.js';
 import { RawKafka } from '../kafka/raw-client.js';
@@ -16,29 +17,35 @@ import { createQueue, sendBatchJson, sendJson } from './sqs.js';
 const S = 'Scale';
 const FLAT = atMost(2, '<= 2x', 'ratio');
 
-async function latency(url: string, requests: Parameters<typeof runLoad>[0]['scenario'], ops: number): Promise<LatencySummary> {
-  const r: LoadResult = await runLoad({ url, connections: 1, durationMs: 30_000, maxOps: ops, scenario: requests, latency: true });
+/** p50/p99 of each template, one connection cycling through them. */
+async function latencies(url: string, requests: ReqTemplate[], perTemplate: number): Promise<LatencySummary[]> {
+  const scenario: Scenario = { kind: 'requests', requests };
+  const r = await runLoad({ url, connections: 1, durationMs: 60_000, maxOps: perTemplate * requests.length, scenario, latency: true });
   if (r.errors) throw new Error(`${r.errors} failed: ${r.firstError}`);
-  return r.latency!;
+  return r.byTemplate!;
 }
 
-const receive = (queueUrl: string, randomRange?: number) => ({
-  kind: 'requests' as const,
-  requests: [{ path: '/', headers: sqsJson('ReceiveMessage'), body: JSON.stringify({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 0 }), randomRange }],
+const receive = (queueUrl: string, randomRange?: number): ReqTemplate => ({
+  path: '/',
+  headers: sqsJson('ReceiveMessage'),
+  body: JSON.stringify({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 0 }),
+  randomRange,
 });
 
-async function fetchLatency(broker: string, topic: string, partitions: number, offset: bigint, count: number): Promise<LatencySummary> {
+/** Single Fetches rotating over `targets` (a random partition of each, at `offset`). */
+async function fetchLatencies(broker: string, targets: { topic: string; partitions: number; offset: bigint }[], perTarget: number): Promise<LatencySummary[]> {
   const c = await RawKafka.connect(broker);
   try {
-    const samples = new Samples(count);
-    for (let i = 0; i < count; i++) {
-      const p = Math.floor(Math.random() * partitions);
+    const samples = targets.map(() => new Samples(perTarget));
+    for (let i = 0; i < perTarget * targets.length; i++) {
+      const t = targets[i % targets.length];
+      const p = Math.floor(Math.random() * t.partitions);
       const s = performance.now();
-      const r = await c.fetch(topic, p, offset, 64 * 1024);
-      samples.add(performance.now() - s);
-      if (r.error || r.bytes === 0) throw new Error(`fetch ${topic}[${p}]@${offset}: error ${r.error}, ${r.bytes} bytes`);
+      const r = await c.fetch(t.topic, p, t.offset, 64 * 1024);
+      samples[i % targets.length].add(performance.now() - s);
+      if (r.error || r.bytes === 0) throw new Error(`fetch ${t.topic}[${p}]@${t.offset}: error ${r.error}, ${r.bytes} bytes`);
     }
-    return summarize(samples.values());
+    return samples.map((x) => summarize(x.values()));
   } finally {
     c.close();
   }
@@ -65,8 +72,7 @@ export async function scaleSuite(ctx: Ctx): Promise<void> {
     const url = emu.sqsEndpoint;
     const broker = emu.kafkaBroker;
 
-    // Queue depth.
-    // Each fill is bounded in time too; a slow server gets a shallower queue, reported as such.
+    // Queue depth. Each fill is bounded in time too; a slow server gets a shallower queue, reported as such.
     const queues: string[] = [];
     const filled: number[] = [];
     for (const depth of depths) {
@@ -82,16 +88,14 @@ export async function scaleSuite(ctx: Ctx): Promise<void> {
         report.add({ section: S, name: `RSS with ${fill.messages} SQS messages stored`, value: emu.rssMB(), unit: 'MB', baseline: { name: 'empty', value: idleRss } });
       }
     }
-    let shallow: LatencySummary | undefined;
-    for (const [i, depth] of filled.entries()) {
-      const judged = i === filled.length - 1 && i > 0;
-      const l = await step(ctx, S, `receive latency at depth ${depth}`, () => latency(url, receive(queues[i]), probes), judged ? FLAT : undefined);
-      if (!l) continue;
-      if (i === 0) shallow = l;
-      addLatency(report, `ReceiveMessage(10) with ${depth} in queue`, l, i === 0 ? undefined : shallow, judged);
+    const depthLat = await step(ctx, S, `receive latency at depths ${filled.join(', ')} (interleaved)`, () => latencies(url, queues.map((q) => receive(q)), probes), FLAT);
+    if (depthLat) {
+      for (const [i, l] of depthLat.entries()) {
+        addLatency(report, `ReceiveMessage(10) with ${filled[i]} in queue`, l, i ? depthLat[0] : undefined, i === depthLat.length - 1);
+      }
     }
 
-    // Partition size: one batch per fetch (100-record batches), at the first and the last offset.
+    // Partition size: one 100-record batch per fetch, at the first and at the last offset.
     const kafkaUp = await step(ctx, S, 'Kafka endpoint answers ApiVersions', async () => (await RawKafka.connect(broker)).close() ?? true);
     const file = kafkaUp && (await step(ctx, S, 'records file', () => recordsFile(100, kafkaRecords)));
     if (file) {
@@ -101,30 +105,33 @@ export async function scaleSuite(ctx: Ctx): Promise<void> {
       );
       if (p) {
         report.add({ section: S, name: `RSS with ${filled[filled.length - 1] ?? 0} SQS msgs + ${kafkaRecords} Kafka records`, value: emu.rssMB(), unit: 'MB', baseline: { name: 'empty', value: idleRss } });
-        const head = await step(ctx, S, 'fetch latency at head', () => fetchLatency(broker, 'big', 1, 0n, probes));
-        const tail = await step(ctx, S, 'fetch latency at tail', () => fetchLatency(broker, 'big', 1, BigInt(kafkaRecords - 1), probes), FLAT);
-        if (head) report.add({ section: S, name: `Fetch at offset 0 of ${kafkaRecords} p50`, value: head.p50, unit: 'ms' });
-        if (tail) addLatency(report, `Fetch at offset ${kafkaRecords - 1} (tail)`, tail, head, true);
+        const ends = [{ topic: 'big', partitions: 1, offset: 0n }, { topic: 'big', partitions: 1, offset: BigInt(kafkaRecords - 1) }];
+        const f = await step(ctx, S, 'fetch latency at head and tail (interleaved)', () => fetchLatencies(broker, ends, probes), FLAT);
+        if (f) {
+          report.add({ section: S, name: `Fetch at offset 0 of ${kafkaRecords} p50`, value: f[0].p50, unit: 'ms' });
+          addLatency(report, `Fetch at offset ${kafkaRecords - 1} (tail)`, f[1], f[0], true);
+        }
       }
     }
 
-    // Many queues: the same calls on one queue, then spread over all of them.
+    // Many queues: the same calls on one queue before creating them, then spread over all of them.
     const one = await createQueue(url, 'one');
     const prefix = one.slice(0, -'one'.length);
-    const base = await step(ctx, S, 'SendMessage latency, 1 queue', () => latency(url, { kind: 'requests', requests: [sendJson(one)] }, probes));
+    const base = await step(ctx, S, 'SendMessage/ReceiveMessage latency, 1 queue', () => latencies(url, [sendJson(one), receive(one)], probes));
     const created = await step(ctx, S, `CreateQueue ×${nQueues}`, () =>
       runLoadStrict({ url, connections: 8, durationMs: 300_000, maxOps: nQueues, scenario: { kind: 'requests', requests: [{ path: '/', headers: sqsJson('CreateQueue'), body: '{"QueueName":"many-{i}"}' }] } }),
     );
     if (created) {
       report.add({ section: S, name: `CreateQueue ×${nQueues}, c=8`, value: created.opsPerSec, unit: 'req/s' });
-      const spread = { kind: 'requests' as const, requests: [{ ...sendJson(`${prefix}many-{r}`), randomRange: nQueues }] };
-      const l = await step(ctx, S, `SendMessage latency over ${nQueues} queues`, () => latency(url, spread, probes), FLAT);
-      if (l) addLatency(report, `SendMessage to random one of ${nQueues} queues`, l, base, true);
-      const r = await step(ctx, S, `ReceiveMessage latency over ${nQueues} queues`, () => latency(url, receive(`${prefix}many-{r}`, nQueues), probes));
-      if (r) addLatency(report, `ReceiveMessage from random one of ${nQueues} queues`, r, shallow);
+      const spread = [{ ...sendJson(`${prefix}many-{r}`), randomRange: nQueues }, receive(`${prefix}many-{r}`, nQueues)];
+      const l = await step(ctx, S, `SendMessage/ReceiveMessage latency over ${nQueues} queues`, () => latencies(url, spread, probes), FLAT);
+      if (l) {
+        addLatency(report, `SendMessage to random one of ${nQueues} queues`, l[0], base?.[0], true);
+        addLatency(report, `ReceiveMessage from random one of ${nQueues} queues`, l[1], base?.[1]);
+      }
     }
 
-    // Many partitions: one topic of nPartitions against one of a single partition.
+    // Many partitions: one topic of nPartitions against one of a single partition, interleaved.
     const topics = kafkaUp && (await step(ctx, S, `create topics p1, p${nPartitions}`, async () => {
       await kafkajs({ op: 'createTopics', broker, topics: [{ topic: 'p1', partitions: 1 }, { topic: 'pmany', partitions: nPartitions }] });
       await kafkajs({ op: 'seed', broker, topic: 'p1', partitions: 1 });
@@ -132,15 +139,19 @@ export async function scaleSuite(ctx: Ctx): Promise<void> {
       return true;
     }));
     if (topics) {
-      const job = { op: 'latency' as const, broker, count: probes, size: 100, acks: 1, maxMs: 30_000 };
-      const p1 = await step(ctx, S, 'produce latency, 1 partition', () => kafkajs({ ...job, topic: 'p1', partitions: 1 }));
-      const pm = await step(ctx, S, `produce latency, ${nPartitions} partitions`, () => kafkajs({ ...job, topic: 'pmany', partitions: nPartitions }), FLAT);
-      if (p1) report.add({ section: S, name: 'kafkajs produce, 1-partition topic p50', value: p1.p50, unit: 'ms' });
-      if (pm) addLatency(report, `kafkajs produce to random one of ${nPartitions} partitions`, pm, p1, true);
-      const f1 = await step(ctx, S, 'fetch latency, 1 partition', () => fetchLatency(broker, 'p1', 1, 0n, probes));
-      const fm = await step(ctx, S, `fetch latency, ${nPartitions} partitions`, () => fetchLatency(broker, 'pmany', nPartitions, 0n, probes), FLAT);
-      if (f1) report.add({ section: S, name: 'Fetch, 1-partition topic p50', value: f1.p50, unit: 'ms' });
-      if (fm) addLatency(report, `Fetch from random one of ${nPartitions} partitions`, fm, f1, true);
+      const targets = [{ topic: 'p1', partitions: 1 }, { topic: 'pmany', partitions: nPartitions }];
+      const pl = await step(ctx, S, `produce latency, 1 vs ${nPartitions} partitions`, () =>
+        kafkajs({ op: 'latency', broker, targets, count: probes * 2, size: 100, acks: 1, maxMs: 60_000 }), FLAT);
+      if (pl) {
+        report.add({ section: S, name: 'kafkajs produce, 1-partition topic p50', value: pl[0].p50, unit: 'ms' });
+        addLatency(report, `kafkajs produce to random one of ${nPartitions} partitions`, pl[1], pl[0], true);
+      }
+      const fl = await step(ctx, S, `fetch latency, 1 vs ${nPartitions} partitions`, () =>
+        fetchLatencies(broker, targets.map((t) => ({ ...t, offset: 0n })), probes), FLAT);
+      if (fl) {
+        report.add({ section: S, name: 'Fetch, 1-partition topic p50', value: fl[0].p50, unit: 'ms' });
+        addLatency(report, `Fetch from random one of ${nPartitions} partitions`, fl[1], fl[0], true);
+      }
     }
 
     // Restart over everything stored above.
@@ -148,7 +159,8 @@ export async function scaleSuite(ctx: Ctx): Promise<void> {
       await emu.stop({ keepData: true });
       emu = await startEmulator(ctx, 'scale-restart', { dataDir: emu.dataDir });
       report.add({ section: S, name: 'restart → ready with all of the above stored', value: emu.readyMs, unit: 'ms', baseline: { name: 'empty', value: coldReady } });
-      report.add({ section: S, name: '  idle RSS after restart', value: emu.rssMB(), unit: 'MB' });
+      await new Promise((r) => setTimeout(r, 1000));
+      report.add({ section: S, name: '  RSS 1 s after restart', value: emu.rssMB(), unit: 'MB', baseline: { name: 'empty', value: idleRss } });
     });
   } finally {
     await emu.stop();
