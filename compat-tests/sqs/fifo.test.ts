@@ -191,6 +191,10 @@ describe('deduplication', () => {
     await qs.send(new Q.SendMessageCommand({ QueueUrl, MessageBody: 'same', MessageGroupId: 'g' }));
     await js.send(new SendMessageCommand({ QueueUrl, MessageBody: 'same', MessageGroupId: 'g', MessageDeduplicationId: 'explicit' }));
     await js.send(new SendMessageCommand({ QueueUrl, MessageBody: 'different', MessageGroupId: 'g' }));
+    // Only the body counts, not the attributes.
+    await js.send(
+      new SendMessageCommand({ QueueUrl, MessageBody: 'same', MessageGroupId: 'g', MessageAttributes: { a: { DataType: 'String', StringValue: 'x' } } }),
+    );
     const got = await receiveAll(QueueUrl);
     expect(got.map((m) => m.Body)).toEqual(['same', 'same', 'different']);
     expect(got[1].Attributes?.MessageDeduplicationId).toBe('explicit');

@@ -459,6 +459,20 @@ describe('delays and retention', () => {
     expect(r2.Messages?.map((m) => m.Body).sort()).toEqual(['py-queue-delay', 'queue-delay']);
   });
 
+  it('changing the queue DelaySeconds is not retroactive for messages already sent', async () => {
+    const QueueUrl = await newQueue('qdelaychange', { DelaySeconds: '60' });
+    await js.send(new SendMessageCommand({ QueueUrl, MessageBody: 'sent-with-60' }));
+    await qs.send(new Q.SetQueueAttributesCommand({ QueueUrl, Attributes: { DelaySeconds: '0' } }));
+    await js.send(new SendMessageCommand({ QueueUrl, MessageBody: 'sent-with-0' }));
+    expect(await counts(QueueUrl)).toEqual([1, 0, 1]);
+    await emu.advance(59_000);
+    expect((await js.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }))).Messages?.map((m) => m.Body)).toEqual([
+      'sent-with-0',
+    ]);
+    await emu.advance(1_500);
+    expect(await counts(QueueUrl)).toEqual([2, 0, 0]);
+  });
+
   it('messages expire after MessageRetentionPeriod (60 s queue, and the 4-day default)', async () => {
     const short = await newQueue('ret60', { MessageRetentionPeriod: '60' });
     const dflt = await newQueue('retdefault');

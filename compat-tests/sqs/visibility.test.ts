@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import * as Q from 'sqs-query-sdk';
 import { Emulator } from '../harness/emulator.js';
-import { boto, caught, cli, uniq, v2, v3, v3q } from './helpers.js';
+import { boto, caught, cli, PY_JSON, uniq, v2, v3, v3q } from './helpers.js';
 
 let emu: Emulator;
 let js: SQSClient;
@@ -68,6 +68,15 @@ describe('visibility timeout', () => {
     expect(r2.Messages![0].MessageId).toBe(r1.Messages![0].MessageId);
     expect(r2.Messages![0].Attributes?.ApproximateReceiveCount).toBe('2');
     expect(r2.Messages![0].ReceiptHandle).not.toBe(r1.Messages![0].ReceiptHandle);
+  });
+
+  it('with a queue VisibilityTimeout of 0 a received message is immediately receivable again', async () => {
+    const QueueUrl = await queueWith('vis0', ['z'], { VisibilityTimeout: '0' });
+    const r1 = await qs.send(new Q.ReceiveMessageCommand({ QueueUrl }));
+    const r2 = await js.send(new ReceiveMessageCommand({ QueueUrl, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
+    expect(r1.Messages?.[0].Body).toBe('z');
+    expect(r2.Messages?.[0].MessageId).toBe(r1.Messages?.[0].MessageId);
+    expect(r2.Messages?.[0].Attributes?.ApproximateReceiveCount).toBe('2');
   });
 
   it("ReceiveMessage's VisibilityTimeout overrides the queue's, and the queue attribute applies otherwise (JSON, boto3 Query)", async () => {
@@ -202,6 +211,12 @@ describe('deleting', () => {
     expect([o.code, o.status]).toEqual(['ReceiptHandleIsInvalid', 404]);
     const [p] = await boto(emu.sqsEndpoint, [{ op: 'delete_message', params: { QueueUrl, ReceiptHandle: 'garbage' } }]);
     expect([p.error?.Code, p.error?.HTTPStatusCode]).toEqual(['ReceiptHandleIsInvalid', 404]);
+    const [pj] = await boto(emu.sqsEndpoint, [{ op: 'delete_message', params: { QueueUrl, ReceiptHandle: 'garbage' } }], PY_JSON);
+    expect([pj.error?.Code, pj.error?.HTTPStatusCode, pj.error?.Message]).toEqual([
+      'ReceiptHandleIsInvalid',
+      404,
+      'The input receipt handle "garbage" is not a valid receipt handle.',
+    ]);
     const c = await cli(emu.sqsEndpoint, ['delete-message', '--queue-url', QueueUrl, '--receipt-handle', 'garbage']);
     expect(c.code).not.toBe(0);
     expect(c.stderr).toContain('(ReceiptHandleIsInvalid)');
