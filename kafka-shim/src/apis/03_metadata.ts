@@ -39,7 +39,7 @@ register({
       isInternal: false,
       partitions: t.partitions.map((p) => ({
         errorCode: 0,
-        partitionIndex: p.index,
+        partitionIndex: p.partition,
         leaderId: nodeId,
         leaderEpoch: -1,
         replicaNodes: [nodeId],

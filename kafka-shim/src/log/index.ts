@@ -98,7 +98,7 @@ export class LogManager {
     }
     for (const topic of this.byName.values()) {
       for (const p of topic.partitions) {
-        const id = `${topic.name}\0${p.index}`;
+        const id = `${topic.name}\0${p.partition}`;
         p.restore(starts.get(id) ?? 0, batches.get(id) ?? []);
       }
     }

@@ -11,16 +11,13 @@ import type { Core } from '../../../emulator/src/core/core.js';
 import type { Op } from '../../../emulator/src/core/store.js';
 import { key, PREFIX, u32, u64 } from '../../../emulator/src/core/keys.js';
 import { assignOffset, batchInfo, recordTimestamps, stampLogAppendTime, type BatchInfo, type ValidatedBatch } from './batch.js';
-import type { BatchCache } from './cache.js';
+import type { BatchCache, CachedBatches } from './cache.js';
 import type { EffectiveConfig } from './configs.js';
 import { ErrorCode, KafkaError } from './errors.js';
+import { SideIndex } from './side-index.js';
 
 /** The leader epoch we write into batches: one broker that never loses leadership. */
 export const LEADER_EPOCH = 0;
-
-export interface IndexEntry extends BatchInfo {
-  data?: Buffer;
-}
 
 export interface AppendResult {
   baseOffset: number;
@@ -43,7 +40,8 @@ export interface PartitionHost {
 
 export class Partition {
   /** Committed batches, ascending offsets. */
-  private entries: IndexEntry[] = [];
+  private readonly index = new SideIndex();
+  private readonly cached: CachedBatches = new Map();
   private totalBytes = 0;
   logStartOffset = 0;
   highWatermark = 0;
@@ -57,24 +55,24 @@ export class Partition {
   constructor(
     private readonly host: PartitionHost,
     readonly topic: string,
-    readonly index: number,
+    readonly partition: number,
   ) {}
 
   /** Rebuild from LevelDB (startup). `batches` are in key (= offset) order. */
   restore(logStartOffset: number, batches: BatchInfo[]): void {
     this.logStartOffset = logStartOffset;
     for (const b of batches) {
-      this.entries.push(b);
+      this.index.push(b);
       this.totalBytes += b.size;
     }
-    const last = this.entries.at(-1);
-    this.highWatermark = Math.max(logStartOffset, last ? last.lastOffset + 1 : 0);
+    const n = this.index.length;
+    this.highWatermark = Math.max(logStartOffset, n > 0 ? this.index.lastOffset(n - 1) + 1 : 0);
     this.nextOffset = this.highWatermark;
     this.enforceRetention();
   }
 
   get batchCount(): number {
-    return this.entries.length;
+    return this.index.length;
   }
 
   async append(batch: ValidatedBatch): Promise<AppendResult> {
@@ -87,7 +85,7 @@ export class Partition {
     if (config.logAppendTime) stampLogAppendTime(bytes, now);
     this.inflight.add(baseOffset);
     try {
-      await this.host.core.store.write([{ type: 'put', key: batchKey(this.topic, this.index, baseOffset), value: bytes }]);
+      await this.host.core.store.write([{ type: 'put', key: batchKey(this.topic, this.partition, baseOffset), value: bytes }]);
     } catch (err) {
       this.inflight.delete(baseOffset);
       // Hand the lost offsets out again unless a later append already holds higher ones.
@@ -96,27 +94,15 @@ export class Partition {
     }
     this.inflight.delete(baseOffset);
     if (!this.deleted) {
-      const entry: IndexEntry = batchInfo(bytes);
-      this.entries.push(entry);
-      this.totalBytes += entry.size;
-      this.highWatermark = entry.lastOffset + 1;
-      this.host.cache.add(entry, bytes);
+      const info = batchInfo(bytes);
+      this.index.push(info);
+      this.totalBytes += info.size;
+      this.highWatermark = info.lastOffset + 1;
+      this.host.cache.add(this.cached, baseOffset, bytes);
       this.enforceRetention();
       this.wake();
     }
     return { baseOffset, logAppendTime: config.logAppendTime ? now : -1, logStartOffset: this.logStartOffset };
-  }
-
-  /** Index of the first batch holding an offset >= `offset`. */
-  private find(offset: number): number {
-    let lo = 0;
-    let hi = this.entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.entries[mid].lastOffset < offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 
   /** OFFSET_OUT_OF_RANGE unless `offset` can be fetched now. */
@@ -124,7 +110,7 @@ export class Partition {
     if (offset < this.logStartOffset || offset > this.highWatermark) {
       throw new KafkaError(
         ErrorCode.OFFSET_OUT_OF_RANGE,
-        `offset ${offset} is outside [${this.logStartOffset}, ${this.highWatermark}] of ${this.topic}-${this.index}`,
+        `offset ${offset} is outside [${this.logStartOffset}, ${this.highWatermark}] of ${this.topic}-${this.partition}`,
       );
     }
   }
@@ -132,7 +118,7 @@ export class Partition {
   /** Bytes a fetch from `offset` would return, counted up to `enough` (for minBytes). */
   bytesFrom(offset: number, enough: number): number {
     let sum = 0;
-    for (let i = this.find(offset); i < this.entries.length && sum < enough; i++) sum += this.entries[i].size;
+    for (let i = this.index.find(offset); i < this.index.length && sum < enough; i++) sum += this.index.size(i);
     return sum;
   }
 
@@ -142,28 +128,26 @@ export class Partition {
    */
   async read(offset: number, maxBytes: number, minOne: boolean): Promise<Buffer[]> {
     this.checkFetchOffset(offset);
-    const picked: IndexEntry[] = [];
+    const picked: number[] = [];
     let sum = 0;
-    for (let i = this.find(offset); i < this.entries.length; i++) {
-      const e = this.entries[i];
-      if (sum + e.size > maxBytes && !(minOne && picked.length === 0)) break;
-      picked.push(e);
-      sum += e.size;
+    for (let i = this.index.find(offset); i < this.index.length; i++) {
+      const size = this.index.size(i);
+      if (sum + size > maxBytes && !(minOne && picked.length === 0)) break;
+      picked.push(this.index.baseOffset(i));
+      sum += size;
     }
     const out: Buffer[] = [];
-    const missing = picked.findIndex((e) => !e.data);
-    for (const e of missing < 0 ? picked : picked.slice(0, missing)) out.push(e.data!);
-    if (missing < 0) return out;
+    let next = 0;
+    for (let data; next < picked.length && (data = this.cached.get(picked[next])?.data); next++) out.push(data);
+    if (next === picked.length) return out;
     // Older batches come from LevelDB in one range scan; retention may have removed some meanwhile,
     // so only a contiguous run of the expected batches is returned.
-    const rest = picked.slice(missing);
-    const it = this.host.core.store.scan(batchPrefix(this.topic, this.index), {
-      gte: batchKey(this.topic, this.index, rest[0].baseOffset),
-      limit: rest.length,
+    const it = this.host.core.store.scan(batchPrefix(this.topic, this.partition), {
+      gte: batchKey(this.topic, this.partition, picked[next]),
+      limit: picked.length - next,
     });
-    let next = 0;
     for await (const [, value] of it) {
-      if (next >= rest.length || Number(value.readBigInt64BE(0)) !== rest[next].baseOffset) break;
+      if (next >= picked.length || Number(value.readBigInt64BE(0)) !== picked[next]) break;
       out.push(value);
       next++;
     }
@@ -172,26 +156,30 @@ export class Partition {
 
   /** Earliest record with timestamp >= `ts` (Kafka's ListOffsets by time), or undefined. */
   async offsetForTimestamp(ts: number): Promise<OffsetAndTimestamp | undefined> {
-    const i = this.entries.findIndex((e) => e.maxTimestamp >= ts);
-    if (i < 0) return undefined;
-    const e = this.entries[i];
-    const records = await this.recordsOf(e);
+    let i = 0;
+    while (i < this.index.length && this.index.maxTimestamp(i) < ts) i++;
+    if (i === this.index.length) return undefined;
+    const base = this.index.baseOffset(i);
+    const maxTimestamp = this.index.maxTimestamp(i);
+    const records = await this.recordsOf(base);
     const hit = records?.find((r) => r.timestamp >= ts && r.offset >= this.logStartOffset);
-    return hit ?? { offset: Math.max(e.baseOffset, this.logStartOffset), timestamp: e.maxTimestamp };
+    return hit ?? { offset: Math.max(base, this.logStartOffset), timestamp: maxTimestamp };
   }
 
   /** The record with the largest timestamp (ListOffsets -3), or undefined when empty. */
   async maxTimestampOffset(): Promise<OffsetAndTimestamp | undefined> {
-    let best: IndexEntry | undefined;
-    for (const e of this.entries) if (!best || e.maxTimestamp > best.maxTimestamp) best = e;
-    if (!best) return undefined;
-    const records = await this.recordsOf(best);
-    const hit = records?.find((r) => r.timestamp === best.maxTimestamp && r.offset >= this.logStartOffset);
-    return hit ?? { offset: best.lastOffset, timestamp: best.maxTimestamp };
+    if (this.index.length === 0) return undefined;
+    let best = 0;
+    for (let i = 1; i < this.index.length; i++) if (this.index.maxTimestamp(i) > this.index.maxTimestamp(best)) best = i;
+    const maxTimestamp = this.index.maxTimestamp(best);
+    const lastOffset = this.index.lastOffset(best);
+    const records = await this.recordsOf(this.index.baseOffset(best));
+    const hit = records?.find((r) => r.timestamp === maxTimestamp && r.offset >= this.logStartOffset);
+    return hit ?? { offset: lastOffset, timestamp: maxTimestamp };
   }
 
-  private async recordsOf(e: IndexEntry): Promise<OffsetAndTimestamp[] | undefined> {
-    const bytes = e.data ?? (await this.host.core.store.get(batchKey(this.topic, this.index, e.baseOffset)));
+  private async recordsOf(baseOffset: number): Promise<OffsetAndTimestamp[] | undefined> {
+    const bytes = this.cached.get(baseOffset)?.data ?? (await this.host.core.store.get(batchKey(this.topic, this.partition, baseOffset)));
     return bytes ? recordTimestamps(bytes) : undefined;
   }
 
@@ -199,11 +187,11 @@ export class Partition {
   async deleteRecords(offset: number): Promise<number> {
     const target = offset === -1 ? this.highWatermark : offset;
     if (target < 0 || target > this.highWatermark) {
-      throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, `offset ${offset} is beyond the high watermark ${this.highWatermark} of ${this.topic}-${this.index}`);
+      throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, `offset ${offset} is beyond the high watermark ${this.highWatermark} of ${this.topic}-${this.partition}`);
     }
     if (target <= this.logStartOffset) return this.logStartOffset;
     this.logStartOffset = target;
-    await this.trim(this.find(target), 'delete-records');
+    await this.trim(this.index.find(target), 'delete-records');
     return this.logStartOffset;
   }
 
@@ -214,12 +202,11 @@ export class Partition {
     let drop = 0;
     if (retentionBytes >= 0) {
       let size = this.totalBytes;
-      while (drop < this.entries.length && size - this.entries[drop].size >= retentionBytes) size -= this.entries[drop++].size;
+      while (drop < this.index.length && size - this.index.size(drop) >= retentionBytes) size -= this.index.size(drop++);
       if (drop > 0) void this.trim(drop, 'retention.bytes');
     }
-    const head = this.entries[0];
     // Kafka deletes a segment once now - largestTimestamp > retention.ms: arm for that exact ms.
-    const due = retentionMs >= 0 && head ? head.maxTimestamp + retentionMs + 1 : undefined;
+    const due = retentionMs >= 0 && this.index.length > 0 ? this.index.maxTimestamp(0) + retentionMs + 1 : undefined;
     // Appends leave the head alone: keep the armed timer rather than re-arm on the hot path.
     if (due !== undefined && this.retentionTimer && this.retentionTimer.index >= 0 && this.retentionTimer.at === due) return;
     this.host.core.clock.cancel(this.retentionTimer);
@@ -230,7 +217,7 @@ export class Partition {
       const now = this.host.core.clock.now();
       const cfg = this.host.config(this.topic);
       let n = 0;
-      while (n < this.entries.length && now - this.entries[n].maxTimestamp > cfg.retentionMs) n++;
+      while (n < this.index.length && now - this.index.maxTimestamp(n) > cfg.retentionMs) n++;
       if (n > 0) void this.trim(n, 'retention.ms');
       this.enforceRetention();
     });
@@ -238,23 +225,24 @@ export class Partition {
 
   /** Drop the first `count` batches and persist the new log start offset. */
   private trim(count: number, reason: string): Promise<void> {
-    const removed = this.entries.splice(0, count);
     const ops: Op[] = [];
     let bytes = 0;
-    for (const e of removed) {
-      bytes += e.size;
-      this.host.cache.drop(e);
-      ops.push({ type: 'del', key: batchKey(this.topic, this.index, e.baseOffset) });
+    for (let i = 0; i < count; i++) {
+      const base = this.index.baseOffset(i);
+      bytes += this.index.size(i);
+      this.host.cache.drop(this.cached, base);
+      ops.push({ type: 'del', key: batchKey(this.topic, this.partition, base) });
     }
+    this.index.dropFront(count);
     this.totalBytes -= bytes;
-    this.logStartOffset = Math.max(this.logStartOffset, this.entries[0]?.baseOffset ?? this.highWatermark);
-    ops.push({ type: 'put', key: partitionKey(this.topic, this.index), value: Buffer.from(JSON.stringify({ logStartOffset: this.logStartOffset })) });
-    if (removed.length > 0) {
-      this.host.core.log.info('kafka.log.trimmed', { topic: this.topic, partition: this.index, reason, batches: removed.length, bytes, logStartOffset: this.logStartOffset });
+    this.logStartOffset = Math.max(this.logStartOffset, this.index.length > 0 ? this.index.baseOffset(0) : this.highWatermark);
+    ops.push({ type: 'put', key: partitionKey(this.topic, this.partition), value: Buffer.from(JSON.stringify({ logStartOffset: this.logStartOffset })) });
+    if (count > 0) {
+      this.host.core.log.info('kafka.log.trimmed', { topic: this.topic, partition: this.partition, reason, batches: count, bytes, logStartOffset: this.logStartOffset });
     }
     const written = this.host.core.store.write(ops);
     // Retention trims are fire-and-forget; a failure is logged here and surfaces to DeleteRecords.
-    written.catch((err: unknown) => this.host.core.log.error('kafka.log.trim_failed', { topic: this.topic, partition: this.index, err }));
+    written.catch((err: unknown) => this.host.core.log.error('kafka.log.trim_failed', { topic: this.topic, partition: this.partition, err }));
     return written;
   }
 
@@ -275,13 +263,14 @@ export class Partition {
     this.deleted = true;
     this.host.core.clock.cancel(this.retentionTimer);
     this.retentionTimer = undefined;
-    const ops: Op[] = [{ type: 'del', key: partitionKey(this.topic, this.index) }];
-    for (const e of this.entries) {
-      this.host.cache.drop(e);
-      ops.push({ type: 'del', key: batchKey(this.topic, this.index, e.baseOffset) });
+    const ops: Op[] = [{ type: 'del', key: partitionKey(this.topic, this.partition) }];
+    for (let i = 0; i < this.index.length; i++) {
+      const base = this.index.baseOffset(i);
+      this.host.cache.drop(this.cached, base);
+      ops.push({ type: 'del', key: batchKey(this.topic, this.partition, base) });
     }
-    for (const base of this.inflight) ops.push({ type: 'del', key: batchKey(this.topic, this.index, base) });
-    this.entries = [];
+    for (const base of this.inflight) ops.push({ type: 'del', key: batchKey(this.topic, this.partition, base) });
+    this.index.clear();
     this.totalBytes = 0;
     this.wake();
     return ops;

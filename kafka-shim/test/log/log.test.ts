@@ -1,5 +1,6 @@
 import { BatchCache } from '../../src/log/cache.js';
 import { crc32c } from '../../src/log/crc32c.js';
+import { SideIndex } from '../../src/log/side-index.js';
 import { ErrorCode, KafkaError } from '../../src/log/index.js';
 import { makeBatch, TestLog, values } from './fixtures.js';
 
@@ -27,16 +28,44 @@ describe('CRC-32C', () => {
   });
 });
 
+describe('side index', () => {
+  it('finds batches by offset while growing and dropping its front', () => {
+    const idx = new SideIndex();
+    const push = (from: number, to: number) => {
+      for (let i = from; i < to; i++) idx.push({ baseOffset: i * 10, lastOffset: i * 10 + 9, maxTimestamp: i, size: 100 + i });
+    };
+    push(0, 100);
+    idx.dropFront(30);
+    push(100, 250);
+    expect(idx.length).toBe(220);
+    expect([idx.baseOffset(0), idx.size(0), idx.maxTimestamp(219)]).toEqual([300, 130, 249]);
+    expect(idx.find(0)).toBe(0);
+    expect(idx.find(305)).toBe(0);
+    expect(idx.find(310)).toBe(1);
+    expect(idx.find(2499)).toBe(219);
+    expect(idx.find(2500)).toBe(220);
+    idx.dropFront(500);
+    expect([idx.length, idx.find(0)]).toEqual([0, 0]);
+  });
+});
+
 describe('batch cache', () => {
-  it('keeps the newest batches within its byte budget', () => {
+  it('keeps the newest batches within its byte budget and forgets deleted ones', () => {
     const cache = new BatchCache(100);
-    const entries = Array.from({ length: 5 }, () => ({}) as { data?: Buffer });
-    entries.forEach((e) => cache.add(e, Buffer.alloc(30)));
-    expect(entries.map((e) => e.data !== undefined)).toEqual([false, false, true, true, true]);
+    const a = new Map();
+    const b = new Map();
+    for (let i = 0; i < 5; i++) cache.add(i % 2 ? a : b, i, Buffer.alloc(30));
+    expect([...b.keys(), ...a.keys()].sort()).toEqual([2, 3, 4]);
     expect(cache.size).toBe(90);
-    cache.drop(entries[3]);
-    expect(cache.size).toBe(60);
-    cache.add({}, Buffer.alloc(101));
+    cache.drop(a, 3);
+    expect([a.has(3), cache.size]).toEqual([false, 60]);
+    cache.add(a, 9, Buffer.alloc(101));
+    expect([a.has(9), cache.size]).toEqual([false, 60]);
+    // Many batches deleted right after caching leave no memory behind.
+    for (let i = 10; i < 5000; i++) {
+      cache.add(a, i, Buffer.alloc(1));
+      cache.drop(a, i);
+    }
     expect(cache.size).toBe(60);
   });
 });
