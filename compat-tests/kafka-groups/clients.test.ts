@@ -44,6 +44,25 @@ describe('group consumers of other clients', () => {
     expect(await committed(`g-${assignor}`, topic)).toEqual([10, 10, 10, 10]);
   });
 
+  it('confluent-kafka static member: a restart under the same instance id takes over without leaving', async () => {
+    await seed('st', 2, 4);
+    const first = await python('confluent_static.py', [emu.kafkaBroker, 'st', 'g-static', '4']);
+    expect(first.assignment).toEqual([0, 1]);
+    // Static members do not send LeaveGroup on close: the slot waits for the next incarnation.
+    const kept = (await admin.describeGroups(['g-static'])).groups[0];
+    expect(kept.state).toBe('Stable');
+    expect(kept.members).toHaveLength(1);
+    expect(kept.members[0].memberId).toMatch(/^static-1-/);
+
+    await producer.send({ topic: 'st', messages: [{ partition: 0, value: 'more' }] });
+    const second = await python('confluent_static.py', [emu.kafkaBroker, 'st', 'g-static', '1']);
+    expect(second.assignment).toEqual([0, 1]);
+    expect(second.seen).toEqual(['0:2']);
+    const after = (await admin.describeGroups(['g-static'])).groups[0];
+    expect(after.members).toHaveLength(1);
+    expect(after.members[0].memberId).not.toBe(kept.members[0].memberId);
+  });
+
   it('kafka-python: group consume, commit, list/describe groups and their offsets', async () => {
     await seed('kp', 3, 9);
     const r = await python('kafka_python_group.py', [emu.kafkaBroker, 'kp', 'g-kp', '9']);
