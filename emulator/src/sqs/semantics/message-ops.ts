@@ -49,9 +49,10 @@ export class MessageOps {
   async sendBatch(input: Input, ctx: RequestContext): Promise<Output> {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
     const entries = checkBatch(input.Entries, 'SendMessageBatchRequestEntry');
+    const queueLimits = limits(q);
     const drafts: (Draft | BatchFailure)[] = entries.map((e) => {
       try {
-        return validateEntry(e, limits(q), ctx.traceHeader);
+        return validateEntry(e, queueLimits, ctx.traceHeader);
       } catch (err) {
         return failure(e.Id, err);
       }
@@ -63,10 +64,10 @@ export class MessageOps {
     const ops: Op[] = [];
     const Successful: Output[] = [];
     const Failed: BatchFailure[] = [];
-    drafts.forEach((d, i) => {
-      if (!('size' in d)) return void Failed.push(d);
-      Successful.push({ Id: entries[i].Id, ...sendOutput(d, q.send(d, ctx.accountId, ops)) });
-    });
+    for (const [i, d] of drafts.entries()) {
+      if ('size' in d) Successful.push({ Id: entries[i].Id, ...sendOutput(d, q.send(d, ctx.accountId, ops)) });
+      else Failed.push(d);
+    }
     await this.s.write(ops);
     return { Successful, Failed };
   }
