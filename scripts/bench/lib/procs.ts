@@ -46,6 +46,15 @@ export function rssMB(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are the 12th and 13th of those.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100;
+
 /** Resolves with the first stdout line `accept` returns a value for; rejects on exit or timeout. */
 export function waitForLine<T>(p: ChildProcess, accept: (line: string) => T | undefined, timeoutMs: number, what: string): Promise<T> {
   const stderr: string[] = [];
@@ -124,6 +133,10 @@ export class EmulatorProc {
 
   rssMB(): number {
     return rssMB(this.pid);
+  }
+
+  cpuSeconds(): number {
+    return cpuSeconds(this.pid);
   }
 
   /** SIGTERM and wait (the clean exit is what writes a --cpu-prof profile). */
