@@ -31,6 +31,9 @@ describe('Python clients', () => {
     expect(out.begin_end).toEqual([0, 6]);
     expect(out.partitions).toEqual([0, 1, 2]);
     expect(out.listed_after_delete).toBe(false);
+    const lat = out.log_append_time;
+    expect(lat.ack_timestamp).toBeGreaterThan(Date.UTC(2020, 0, 1));
+    expect(lat.record).toEqual([lat.ack_timestamp, 1, 'stamped']);
   });
 
   it('confluent-kafka-python produces every codec and consumes, looks up and administers', async () => {

@@ -52,6 +52,22 @@ out['begin_end'] = [consumer.beginning_offsets([tp])[tp], consumer.end_offsets([
 out['partitions'] = sorted(consumer.partitions_for_topic(topic))
 consumer.close()
 
+# LogAppendTime: the broker restamps the batch and recomputes its CRC, which this client checks.
+lat = topic + '-lat'
+admin.create_topics([NewTopic(lat, 1, 1, topic_configs={'message.timestamp.type': 'LogAppendTime'})])
+producer = KafkaProducer(bootstrap_servers=broker, acks=1)
+meta = producer.send(lat, value=b'stamped', timestamp_ms=1000).get(timeout=10)
+producer.close()
+consumer = KafkaConsumer(bootstrap_servers=broker, enable_auto_commit=False, check_crcs=True)
+consumer.assign([TopicPartition(lat, 0)])
+consumer.seek(TopicPartition(lat, 0), 0)
+stamped = []
+while not stamped:
+    for batch in consumer.poll(timeout_ms=5000).values():
+        stamped.extend(batch)
+consumer.close()
+out['log_append_time'] = {'ack_timestamp': meta.timestamp, 'record': [stamped[0].timestamp, stamped[0].timestamp_type, stamped[0].value.decode()]}
+
 admin.delete_topics([topic])
 out['listed_after_delete'] = topic in admin.list_topics()
 admin.close()
