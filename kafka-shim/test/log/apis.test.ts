@@ -122,6 +122,46 @@ describe('Kafka data-plane APIs on the wire', () => {
     }
   });
 
+  it('Fetch waits for minBytes across appends, then answers what it has at maxWaitMs', async () => {
+    await c.call(METADATA, 1, { topics: [{ name: 'minb' }] });
+    const waiter = await RawClient.connect(emu.kafkaPort);
+    try {
+      let answered = false;
+      const pending = waiter.call(FETCH, 11, fetchReq('minb', 0, { maxWaitMs: 10_000, minBytes: 5000 })).then((r) => {
+        answered = true;
+        return r;
+      });
+      await produce('minb', 0, makeBatch([{ value: 'small' }]));
+      await produce('minb', 0, makeBatch([{ value: 'also small' }]));
+      await c.call(METADATA, 1, { topics: [] });
+      expect(answered).toBe(false);
+      await emu.advance(10_000);
+      const p = (await pending).body.responses[0].partitions[0];
+      expect([p.highWatermark, p.records.readBigInt64BE(0)]).toEqual([2, 0n]);
+    } finally {
+      waiter.close();
+    }
+  });
+
+  it('advertises exactly the version ranges served (ApiVersions)', async () => {
+    const keys = (await c.call(18, 3, { clientSoftwareName: 'raw', clientSoftwareVersion: '1' })).body.apiKeys as { apiKey: number; minVersion: number; maxVersion: number }[];
+    const ranges = Object.fromEntries(keys.map((k) => [k.apiKey, [k.minVersion, k.maxVersion]]));
+    expect(ranges).toMatchObject({
+      [PRODUCE]: [3, 9],
+      [FETCH]: [4, 12],
+      [LIST_OFFSETS]: [1, 7],
+      [METADATA]: [0, 12],
+      [CREATE_TOPICS]: [0, 7],
+      [DELETE_TOPICS]: [0, 6],
+      [DELETE_RECORDS]: [0, 2],
+      [DESCRIBE_CONFIGS]: [0, 4],
+      33: [0, 2],
+      [CREATE_PARTITIONS]: [0, 3],
+      [INCREMENTAL_ALTER_CONFIGS]: [0, 1],
+      [DESCRIBE_CLUSTER]: [0, 1],
+    });
+  });
+
   it('ListOffsets v7: earliest, latest, by time and max timestamp', async () => {
     await c.call(METADATA, 1, { topics: [{ name: 'lo' }] });
     const t = Date.now();
