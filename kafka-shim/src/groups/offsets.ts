@@ -52,12 +52,11 @@ export class Offsets {
     if (!validGroupId(req.groupId, true)) return all(ErrorCode.INVALID_GROUP_ID);
     const ops: Op[] = [];
     let group = this.groups.get(req.groupId);
+    const isNew = !group;
     if (!group) {
       // Only a commit from outside group management may bring a group into existence.
       if (req.generationId >= 0) return all(ErrorCode.ILLEGAL_GENERATION);
       group = new Group(req.groupId);
-      this.groups.set(req.groupId, group);
-      ops.push(this.storage.groupOp(group));
     }
     const error = this.validate(group, req);
     if (error !== ErrorCode.NONE) return all(error);
@@ -80,6 +79,12 @@ export class Offsets {
         return { partitionIndex: p.partitionIndex, errorCode };
       }),
     }));
+    if (accepted.length === 0) return result;
+    if (isNew) {
+      // Only a commit that stores something creates the group.
+      this.groups.set(req.groupId, group);
+      ops.push(this.storage.groupOp(group));
+    }
     try {
       await this.storage.write(ops);
     } catch {

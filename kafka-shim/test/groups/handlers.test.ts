@@ -92,7 +92,8 @@ test('OffsetCommit v0 is a simple commit; OffsetFetch v1 per partition, v2+ all 
 
 test('ListGroups filters by state (v4) and type (v5); DescribeGroups reports unknown groups as Dead', async () => {
   await join(3, { groupId: 'live' });
-  await call(8, 2, { groupId: 'idle', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1, topics: [] });
+  const partitions = [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, commitTimestamp: -1, committedMetadata: null }];
+  await call(8, 2, { groupId: 'idle', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1, topics: [{ name: 't', partitions }] });
   const list = async (v: number, statesFilter: string[], typesFilter: string[] = []) =>
     ((await call(16, v, { statesFilter, typesFilter })).groups as any[]).map((g) => g.groupId).sort();
   expect(await list(0, [])).toEqual(['idle', 'live']);

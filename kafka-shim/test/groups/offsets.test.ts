@@ -55,6 +55,7 @@ test('a simple commit creates an Empty group; metadata round-trips; fetch all or
 test('commit checks: unknown topic or partition, generation, member, non-empty group, metadata size', async () => {
   h = await harness();
   expect(codes(await commit(h, { topic: 'nope' }))).toEqual([ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]);
+  expect(h.gc.list()).toEqual([]);
   expect(codes(await commit(h, { partition: 3 }))).toEqual([ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]);
   expect(codes(await commit(h, { metadata: 'x'.repeat(5000) }))).toEqual([ErrorCode.OFFSET_METADATA_TOO_LARGE]);
   expect(codes(await commit(h, { groupId: 'fresh', generationId: 3, memberId: 'm' }))).toEqual([ErrorCode.ILLEGAL_GENERATION]);
