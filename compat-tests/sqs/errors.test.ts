@@ -15,7 +15,7 @@ import {
 import * as Q from 'sqs-query-sdk';
 import { Consumer } from 'sqs-consumer';
 import { Emulator } from '../harness/emulator.js';
-import { boto, caught, cli, PY_JSON, PY_QUERY, queueUrl, uniq, v2, v3, v3q } from './helpers.js';
+import { boto, caught, cli, CLI_TIMEOUT, PY_JSON, PY_QUERY, queueUrl, uniq, v2, v3, v3q } from './helpers.js';
 
 let emu: Emulator;
 let js: SQSClient;
@@ -90,7 +90,7 @@ describe('QueueDoesNotExist / AWS.SimpleQueueService.NonExistentQueue', () => {
     expect(r.code).toBe(254);
     expect(r.stderr).toContain('An error occurred (AWS.SimpleQueueService.NonExistentQueue) when calling the GetQueueUrl operation');
     expect(r.stderr).toContain(': The specified queue does not exist for this wsdl version.');
-  });
+  }, CLI_TIMEOUT);
 
   it('sqs-consumer: the error event carries code QueueDoesNotExist and status 400', async () => {
     process.env.AWS_ACCESS_KEY_ID = 'test';
@@ -163,7 +163,7 @@ describe('other errors through every client', () => {
     expect(c.code).toBe(254);
     expect(c.stderr).toContain('An error occurred (InvalidParameterValue) when calling the ReceiveMessage operation');
     expect(c.stderr).toContain(': Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.');
-  });
+  }, CLI_TIMEOUT);
 });
 
 describe('wire shape', () => {

@@ -241,6 +241,8 @@ export async function botoProtocol(python: string): Promise<string> {
 
 /** Debian awscli 2.9 (Query protocol). */
 export const AWS_CLI = '/usr/bin/aws';
+/** Jest timeout for tests that start the aws CLI several times (each start costs 1-3 s on a loaded machine). */
+export const CLI_TIMEOUT = 90_000;
 
 export interface CliResult {
   code: number;

@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import * as Q from 'sqs-query-sdk';
 import { Emulator } from '../harness/emulator.js';
-import { ACCOUNT, boto, caught, cli, PY_JSON, queueArn, queueUrl, uniq, v3, v3q } from './helpers.js';
+import { ACCOUNT, boto, caught, cli, CLI_TIMEOUT, PY_JSON, queueArn, queueUrl, uniq, v3, v3q } from './helpers.js';
 
 let emu: Emulator;
 let js: SQSClient;
@@ -353,7 +353,7 @@ describe('tags', () => {
     // Create with tags through the Query protocol.
     const q = await qs.send(new Q.CreateQueueCommand({ QueueName: uniq('tags-q'), tags: { k: 'v' } }));
     expect((await js.send(new ListQueueTagsCommand({ QueueUrl: q.QueueUrl }))).Tags).toEqual({ k: 'v' });
-  });
+  }, CLI_TIMEOUT);
 });
 
 describe('permissions', () => {
@@ -440,7 +440,7 @@ describe('PurgeQueue and DeleteQueue cooldowns', () => {
 
     await emu.advance(60_000);
     await qs.send(new Q.PurgeQueueCommand({ QueueUrl }));
-  });
+  }, CLI_TIMEOUT);
 
   it('after DeleteQueue the name cannot be reused for 60 s (QueueDeletedRecently), then it can, empty', async () => {
     const name = uniq('deleted');

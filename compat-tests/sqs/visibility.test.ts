@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import * as Q from 'sqs-query-sdk';
 import { Emulator } from '../harness/emulator.js';
-import { boto, caught, cli, PY_JSON, uniq, v2, v3, v3q } from './helpers.js';
+import { boto, caught, cli, CLI_TIMEOUT, PY_JSON, uniq, v2, v3, v3q } from './helpers.js';
 
 let emu: Emulator;
 let js: SQSClient;
@@ -194,7 +194,7 @@ describe('deleting', () => {
     const bodies = await visibleBodies(QueueUrl);
     expect(bodies).not.toContain('a');
     expect(Number(left.Attributes?.ApproximateNumberOfMessages) + Number(left.Attributes?.ApproximateNumberOfMessagesNotVisible)).toBe(bodies.length);
-  });
+  }, CLI_TIMEOUT);
 
   it('DeleteMessage with a garbage handle is 404 ReceiptHandleIsInvalid (JSON, Query, v2, boto3, CLI)', async () => {
     const QueueUrl = await queueWith('delbad', []);
@@ -220,7 +220,7 @@ describe('deleting', () => {
     const c = await cli(emu.sqsEndpoint, ['delete-message', '--queue-url', QueueUrl, '--receipt-handle', 'garbage']);
     expect(c.code).not.toBe(0);
     expect(c.stderr).toContain('(ReceiptHandleIsInvalid)');
-  });
+  }, CLI_TIMEOUT);
 
   it('DeleteMessageBatch deletes valid entries and reports invalid handles in Failed[] (JSON, boto3 Query)', async () => {
     const QueueUrl = await queueWith('delbatch', ['a', 'b', 'c', 'd']);
