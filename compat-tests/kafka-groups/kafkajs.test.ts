@@ -139,6 +139,16 @@ describe('kafkajs consumer groups', () => {
     expect((await admin.listGroups()).groups.map((g) => g.groupId)).not.toContain('ga');
   });
 
+  it('a deleted and recreated topic starts without the old committed offsets', async () => {
+    await admin.createTopics({ topics: [{ topic: 'again', numPartitions: 1 }] });
+    await producer.send({ topic: 'again', messages: [{ value: 'a' }, { value: 'b' }] });
+    await admin.setOffsets({ groupId: 'gd', topic: 'again', partitions: [{ partition: 0, offset: '2' }] });
+    expect((await admin.fetchOffsets({ groupId: 'gd', topics: ['again'] }))[0].partitions[0].offset).toBe('2');
+    await admin.deleteTopics({ topics: ['again'] });
+    await admin.createTopics({ topics: [{ topic: 'again', numPartitions: 1 }] });
+    expect((await admin.fetchOffsets({ groupId: 'gd', topics: ['again'] }))[0].partitions[0].offset).toBe('-1');
+  });
+
   it('two independent groups on one topic each see every message', async () => {
     await admin.createTopics({ topics: [{ topic: 'shared', numPartitions: 6 }] });
     const watch = new Watch();

@@ -271,6 +271,8 @@ export class Group {
 }
 
 export interface CommittedOffset {
+  /** The topic's id at commit time: a deleted and recreated topic does not inherit offsets. */
+  topicId: string;
   offset: number;
   leaderEpoch: number;
   metadata: string | null;

@@ -14,7 +14,7 @@ import { Membership } from './membership.js';
 import { validGroupId, type GroupOptions, type JoinRequest, type LeavingMember, type SyncRequest } from './requests.js';
 import { Offsets, type CommitRequest, type FetchedTopic, type TopicErrors } from './offsets.js';
 import { GroupStorage } from './storage.js';
-import type { TopicLookup } from './topics.js';
+import { liveOffset, type TopicLookup } from './topics.js';
 
 export { registerLagRoutes } from './lag.js';
 export type { GroupOptions } from './requests.js';
@@ -186,11 +186,11 @@ export class GroupCoordinator {
       }
     }
     const keys = new Set(owners.keys());
-    for (const [topic, parts] of group.offsets) for (const p of parts.keys()) keys.add(`${topic}\0${p}`);
+    for (const [topic, parts] of group.offsets) for (const [p, o] of parts) if (liveOffset(this.topics, topic, o)) keys.add(`${topic}\0${p}`);
     const rows = [...keys].map((k): LagRow => {
       const [topic, ps] = k.split('\0');
       const partition = Number(ps);
-      const committed = group.offsets.get(topic)?.get(partition)?.offset;
+      const committed = liveOffset(this.topics, topic, group.offsets.get(topic)?.get(partition))?.offset;
       const currentOffset = committed !== undefined && committed >= 0 ? committed : null;
       const logEndOffset = this.topics.highWatermark(topic, partition) ?? null;
       const owner = owners.get(k);

@@ -10,7 +10,7 @@ import { Group, type CommittedOffset } from './group.js';
 import type { Membership } from './membership.js';
 import { validGroupId } from './requests.js';
 import type { GroupStorage } from './storage.js';
-import type { TopicLookup } from './topics.js';
+import { liveOffset, type TopicLookup } from './topics.js';
 
 /** offset.metadata.max.bytes */
 const MAX_METADATA_BYTES = 4096;
@@ -72,7 +72,7 @@ export class Offsets {
         if (count === undefined || p.partitionIndex < 0 || p.partitionIndex >= count) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
         else if (p.committedMetadata !== null && Buffer.byteLength(p.committedMetadata) > MAX_METADATA_BYTES) errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
         else {
-          const entry = { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata, commitTimestamp: now };
+          const entry = { topicId: this.topics.topic(t.name)!.id, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata, commitTimestamp: now };
           accepted.push({ topic: t.name, partition: p.partitionIndex, entry });
           ops.push(this.storage.offsetOp(group!.groupId, t.name, p.partitionIndex, entry));
         }
@@ -119,13 +119,18 @@ export class Offsets {
     if (!validGroupId(groupId, true)) return { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] };
     const group = this.groups.get(groupId);
     const stored = group && !group.is('Dead') ? group.offsets : new Map<string, Map<number, CommittedOffset>>();
-    const wanted = topics ?? [...stored].map(([name, parts]) => ({ name, partitionIndexes: [...parts.keys()].sort((a, b) => a - b) }));
+    const committed = (topic: string, partition: number) => liveOffset(this.topics, topic, stored.get(topic)?.get(partition));
+    const wanted =
+      topics ??
+      [...stored]
+        .map(([name, parts]) => ({ name, partitionIndexes: [...parts.keys()].filter((p) => committed(name, p)).sort((a, b) => a - b) }))
+        .filter((t) => t.partitionIndexes.length > 0);
     return {
       errorCode: ErrorCode.NONE,
       topics: wanted.map((t) => ({
         name: t.name,
         partitions: t.partitionIndexes.map((partitionIndex) => {
-          const o = stored.get(t.name)?.get(partitionIndex);
+          const o = committed(t.name, partitionIndex);
           return {
             partitionIndex,
             committedOffset: o?.offset ?? -1,

@@ -15,6 +15,7 @@ interface GroupRecord {
 }
 
 interface OffsetRecord {
+  topicId: string;
   offset: number;
   leaderEpoch: number;
   metadata: string | null;
@@ -38,7 +39,7 @@ export class GroupStorage {
   offsetOp(groupId: string, topic: string, partition: number, o: CommittedOffset | undefined): Op {
     const k = key(PREFIX.kafkaOffset, groupId, topic, u32(partition));
     if (!o) return { type: 'del', key: k };
-    const rec: OffsetRecord = { offset: o.offset, leaderEpoch: o.leaderEpoch, metadata: o.metadata, commitTimestamp: o.commitTimestamp };
+    const rec: OffsetRecord = { topicId: o.topicId, offset: o.offset, leaderEpoch: o.leaderEpoch, metadata: o.metadata, commitTimestamp: o.commitTimestamp };
     return { type: 'put', key: k, value: Buffer.from(JSON.stringify(rec)) };
   }
 
@@ -75,6 +76,7 @@ export class GroupStorage {
       let topic = g.offsets.get(parts[1]);
       if (!topic) g.offsets.set(parts[1], (topic = new Map()));
       topic.set(rest.readUInt32BE(0), {
+        topicId: rec.topicId,
         offset: rec.offset,
         leaderEpoch: rec.leaderEpoch,
         metadata: rec.metadata,

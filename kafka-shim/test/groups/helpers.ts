@@ -19,6 +19,11 @@ export class FakeTopics {
   highWatermark(topic: string, partition: number): number | undefined {
     return this.hw.get(topic)?.[partition];
   }
+  /** Topic ids change when a test recreates a topic under the same name. */
+  readonly ids = new Map<string, string>();
+  topic(name: string): { id: string } | undefined {
+    return this.hw.has(name) ? { id: this.ids.get(name) ?? `id-${name}` } : undefined;
+  }
 }
 
 export interface Harness {

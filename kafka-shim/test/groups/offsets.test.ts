@@ -125,6 +125,19 @@ test('OffsetDelete: refused for subscribed topics while the group is live, allow
   expect((await h.gc.deleteOffsets('nope', [])).errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
 });
 
+test('a deleted and recreated topic does not inherit committed offsets', async () => {
+  h = await harness();
+  await commit(h, { offset: 5 });
+  h.topics.hw.delete('t');
+  expect(h.gc.fetchOffsets('g', null).topics).toEqual([]);
+  h.topics.hw.set('t', [0]);
+  h.topics.ids.set('t', 'id-t-2');
+  expect(h.gc.fetchOffsets('g', [{ name: 't', partitionIndexes: [0] }]).topics[0].partitions[0].committedOffset).toBe(-1);
+  expect(h.gc.lag('g')).toEqual([]);
+  await commit(h, { offset: 0 });
+  expect(h.gc.fetchOffsets('g', null).topics[0].partitions[0].committedOffset).toBe(0);
+});
+
 test('lag: committed offset against the high watermark, with the owning member', async () => {
   h = await harness();
   const j = await stableMember(h);
