@@ -8,6 +8,7 @@ import * as Q from 'sqs-query-sdk';
 import { Consumer } from 'sqs-consumer';
 import { Emulator } from '../harness/emulator.js';
 import {
+  closeBotoWorkers,
   ACCOUNT,
   boto,
   botoProtocol,
@@ -35,6 +36,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await closeBotoWorkers();
   await emu?.stop();
 });
 

@@ -15,7 +15,7 @@ import {
 import * as Q from 'sqs-query-sdk';
 import { Consumer } from 'sqs-consumer';
 import { Emulator } from '../harness/emulator.js';
-import { boto, caught, cli, CLI_TIMEOUT, PY_JSON, PY_QUERY, queueUrl, uniq, v2, v3, v3q } from './helpers.js';
+import { closeBotoWorkers, boto, caught, cli, CLI_TIMEOUT, PY_JSON, PY_QUERY, queueUrl, uniq, v2, v3, v3q } from './helpers.js';
 
 let emu: Emulator;
 let js: SQSClient;
@@ -28,6 +28,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await closeBotoWorkers();
   js?.destroy();
   qs?.destroy();
   await emu?.stop();

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import * as Q from 'sqs-query-sdk';
 import { Emulator } from '../harness/emulator.js';
-import { boto, caught, settlesWithin, uniq, v3, v3q } from './helpers.js';
+import { closeBotoWorkers, boto, caught, settlesWithin, uniq, v3, v3q } from './helpers.js';
 
 let emu: Emulator;
 let js: SQSClient;
@@ -30,6 +30,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await closeBotoWorkers();
   js?.destroy();
   qs?.destroy();
   await emu?.stop();

@@ -209,6 +209,15 @@ class BotoWorker {
     for (const h of handles) (this.pending.length ? h?.ref() : h?.unref());
   }
 
+  /** Ends the process (EOF on its stdin) and waits for it. */
+  close(): Promise<void> {
+    if (this.dead) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.proc.once('exit', () => resolve());
+      this.proc.stdin!.end();
+    });
+  }
+
   request(endpoint: string, steps: PyStep[]): Promise<BotoAnswer> {
     return new Promise((resolve, reject) => {
       this.pending.push({ resolve, reject });
@@ -227,6 +236,13 @@ function worker(python: string): BotoWorker {
     workers.set(python, w);
   }
   return w;
+}
+
+/** Stops this test file's boto3 workers (call from afterAll). */
+export async function closeBotoWorkers(): Promise<void> {
+  const all = [...workers.values()];
+  workers.clear();
+  await Promise.all(all.map((w) => w.close()));
 }
 
 /** Runs the steps through boto3; returns one result per step (a failing step does not stop later ones). */

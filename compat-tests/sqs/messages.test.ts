@@ -17,6 +17,7 @@ import {
 import * as Q from 'sqs-query-sdk';
 import { Emulator } from '../harness/emulator.js';
 import {
+  closeBotoWorkers,
   boto,
   caught,
   md5,
@@ -42,6 +43,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await closeBotoWorkers();
   js?.destroy();
   qs?.destroy();
   await emu?.stop();

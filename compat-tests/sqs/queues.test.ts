@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import * as Q from 'sqs-query-sdk';
 import { Emulator } from '../harness/emulator.js';
-import { ACCOUNT, boto, caught, cli, CLI_TIMEOUT, PY_JSON, queueArn, queueUrl, uniq, v3, v3q } from './helpers.js';
+import { closeBotoWorkers, ACCOUNT, boto, caught, cli, CLI_TIMEOUT, PY_JSON, queueArn, queueUrl, uniq, v3, v3q } from './helpers.js';
 
 let emu: Emulator;
 let js: SQSClient;
@@ -36,6 +36,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await closeBotoWorkers();
   js?.destroy();
   qs?.destroy();
   await emu?.stop();

@@ -21,11 +21,12 @@ import {
 } from '@aws-sdk/client-sqs';
 import * as Q from 'sqs-query-sdk';
 import { Emulator } from '../harness/emulator.js';
-import { boto, caught, md5OfAttributes, queueArn, uniq, v3, v3q, VECTORS } from './helpers.js';
+import { closeBotoWorkers, boto, caught, md5OfAttributes, queueArn, uniq, v3, v3q, VECTORS } from './helpers.js';
 
 let emu: Emulator;
 
 afterAll(async () => {
+  await closeBotoWorkers();
   await emu?.stop();
 });
 

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import * as Q from 'sqs-query-sdk';
 import { Emulator } from '../harness/emulator.js';
-import { boto, caught, cli, CLI_TIMEOUT, PY_JSON, uniq, v2, v3, v3q } from './helpers.js';
+import { closeBotoWorkers, boto, caught, cli, CLI_TIMEOUT, PY_JSON, uniq, v2, v3, v3q } from './helpers.js';
 
 let emu: Emulator;
 let js: SQSClient;
@@ -29,6 +29,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await closeBotoWorkers();
   js?.destroy();
   qs?.destroy();
   await emu?.stop();
