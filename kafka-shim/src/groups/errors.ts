@@ -17,5 +17,3 @@ export const ErrorCode = {
   FENCED_INSTANCE_ID: 82,
   GROUP_SUBSCRIBED_TO_TOPIC: 86,
 } as const;
-
-export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

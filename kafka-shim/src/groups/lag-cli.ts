@@ -5,6 +5,7 @@
  */
 import type { LagRow } from './index.js';
 
+const USAGE = 'usage: npm run lag -- [--group g] [--url http://127.0.0.1:9324]';
 const HEADER = ['GROUP', 'TOPIC', 'PARTITION', 'CURRENT-OFFSET', 'LOG-END-OFFSET', 'LAG', 'CONSUMER-ID', 'HOST', 'CLIENT-ID'];
 
 function parseArgs(argv: string[]): { url: string; group: string | undefined } {
@@ -12,15 +13,23 @@ function parseArgs(argv: string[]): { url: string; group: string | undefined } {
   let group: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
-    const value = () => inline ?? argv[++i];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (flag === '--help' || flag === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    }
     if (flag === '--url') url = value();
     else if (flag === '--group') group = value();
-    else throw new Error(`unknown argument "${argv[i]}"\nusage: npm run lag -- [--group g] [--url http://127.0.0.1:9324]`);
+    else throw new Error(`unknown argument "${argv[i]}"\n${USAGE}`);
   }
   return { url: url.replace(/\/+$/, ''), group };
 }
 
-export function formatTable(rows: LagRow[]): string {
+function formatTable(rows: LagRow[]): string {
   const cell = (v: string | number | null) => (v === null ? '-' : String(v));
   const table = [HEADER, ...rows.map((r) => [r.group, r.topic, r.partition, r.currentOffset, r.logEndOffset, r.lag, r.consumerId, r.host, r.clientId].map(cell))];
   const widths = HEADER.map((_, i) => Math.max(...table.map((row) => row[i].length)));
