@@ -6,6 +6,7 @@
  */
 import {
   CreateQueueCommand,
+  DeleteMessageCommand,
   GetQueueUrlCommand,
   PurgeQueueCommand,
   ReceiveMessageCommand,
@@ -15,7 +16,7 @@ import {
 import * as Q from 'sqs-query-sdk';
 import { Consumer } from 'sqs-consumer';
 import { Emulator } from '../harness/emulator.js';
-import { closeBotoWorkers, boto, caught, cli, CLI_TIMEOUT, PY_JSON, PY_QUERY, queueUrl, uniq, v2, v3, v3q } from './helpers.js';
+import { closeBotoWorkers, boto, caught, cli, CLI_TIMEOUT, md5, PY_JSON, PY_QUERY, queueUrl, uniq, v2, v3, v3q } from './helpers.js';
 
 let emu: Emulator;
 let js: SQSClient;
@@ -226,6 +227,15 @@ describe('wire shape', () => {
     expect(await send.text()).toContain('<MD5OfMessageBody>');
     const r = await js.send(new ReceiveMessageCommand({ QueueUrl }));
     expect(r.Messages?.[0].Body).toBe('via-url');
+    await js.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: r.Messages![0].ReceiptHandle }));
+    // JSON 1.0 POSTed to the queue URL path works too (the PHP SDK does this).
+    const json = await fetch(QueueUrl!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessage' },
+      body: JSON.stringify({ QueueUrl, MessageBody: 'json-via-url' }),
+    });
+    expect(json.status).toBe(200);
+    expect(((await json.json()) as Record<string, string>).MD5OfMessageBody).toBe(md5('json-via-url'));
     const bad = await fetch(`${emu.sqsEndpoint}/`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -235,5 +245,7 @@ describe('wire shape', () => {
     const xml = await bad.text();
     expect(xml).toContain('<Code>InvalidAction</Code>');
     expect(xml).toContain('The action FooBar is not valid for this endpoint.');
+    const left = await js.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+    expect(left.Messages?.map((m) => m.Body)).toEqual(['json-via-url']);
   });
 });
