@@ -1,0 +1,26 @@
+// The README's table of Kafka APIs must say exactly what ApiVersions advertises.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import '../src/apis/index.js';
+import { registeredApis } from '../src/apis/registry.js';
+
+/** The repository root: the nearest folder above this compiled file that has a package.json. */
+function repoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  return dir;
+}
+
+it('README lists every registered Kafka API with its served version range', () => {
+  const readme = readFileSync(path.join(repoRoot(), 'README.md'), 'utf8');
+  const table = /<!-- kafka-apis:start -->([\s\S]*?)<!-- kafka-apis:end -->/.exec(readme)?.[1] ?? '';
+  const rows = [...table.matchAll(/^\| (\w+) \| (\d+) \| (\d+)(?:-(\d+))? \|$/gm)].map((m) => ({
+    name: m[1],
+    key: Number(m[2]),
+    min: Number(m[3]),
+    max: Number(m[4] ?? m[3]),
+  }));
+  const served = registeredApis().map((h) => ({ name: h.name, key: h.key, min: h.minVersion, max: h.maxVersion }));
+  expect(rows).toEqual(served);
+});
