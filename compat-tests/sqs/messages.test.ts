@@ -258,7 +258,22 @@ describe('limits and validation', () => {
       new Q.SendMessageCommand({ QueueUrl, MessageBody: body, MessageAttributes: { k: { DataType: 'String', StringValue: 'abc' } } }),
     );
     expect(fits.MD5OfMessageBody).toBe(md5(body));
-    expect(await counts(QueueUrl)).toEqual([1, 0, 0]);
+    // Attribute values count in bytes too: 'éé' is 2 characters but 4 bytes.
+    const multiByte = await caught(() =>
+      js.send(new SendMessageCommand({ QueueUrl, MessageBody: body, MessageAttributes: { k: { DataType: 'String', StringValue: 'éé' } } })),
+    );
+    expect([multiByte.Code, multiByte.status]).toEqual(['InvalidParameterValue', 400]);
+    // Binary values count their raw bytes (not their base64 text): 'Binary' (6) + 'k' (1) + 3 bytes fits exactly.
+    await js.send(
+      new SendMessageCommand({ QueueUrl, MessageBody: body, MessageAttributes: { k: { DataType: 'Binary', BinaryValue: Buffer.from([1, 2, 3]) } } }),
+    );
+    const binOver = await caught(() =>
+      js.send(
+        new SendMessageCommand({ QueueUrl, MessageBody: body, MessageAttributes: { k: { DataType: 'Binary', BinaryValue: Buffer.from([1, 2, 3, 4]) } } }),
+      ),
+    );
+    expect([binOver.Code, binOver.status]).toEqual(['InvalidParameterValue', 400]);
+    expect(await counts(QueueUrl)).toEqual([2, 0, 0]);
   });
 
   it("a queue's MaximumMessageSize is enforced", async () => {
