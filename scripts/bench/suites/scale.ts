@@ -158,7 +158,7 @@ export async function scaleSuite(ctx: Ctx): Promise<void> {
     await step(ctx, S, 'restart with data', async () => {
       await emu.stop({ keepData: true });
       emu = await startEmulator(ctx, 'scale-restart', { dataDir: emu.dataDir });
-      report.add({ section: S, name: 'restart → ready with all of the above stored', value: emu.readyMs, unit: 'ms', baseline: { name: 'empty', value: coldReady } });
+      report.add({ section: S, name: 'restart → ready with all of the above stored', value: emu.readyMs, unit: 'ms', baseline: { name: 'empty', value: coldReady }, target: atMost(1000, '<= 1000 ms') });
       await new Promise((r) => setTimeout(r, 1000));
       report.add({ section: S, name: '  RSS 1 s after restart', value: emu.rssMB(), unit: 'MB', baseline: { name: 'empty', value: idleRss } });
     });
