@@ -132,6 +132,13 @@ describe('RedrivePolicy and RedriveAllowPolicy', () => {
     expect([...(r.queueUrls ?? [])].sort()).toEqual([a.url, b.url].sort());
     const rq = await qs.send(new Q.ListDeadLetterSourceQueuesCommand({ QueueUrl: dlq.url }));
     expect([...(rq.queueUrls ?? [])].sort()).toEqual([a.url, b.url].sort());
+    // Pagination.
+    const p1 = await js.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlq.url, MaxResults: 1 }));
+    expect(p1.queueUrls).toHaveLength(1);
+    expect(p1.NextToken).toBeTruthy();
+    const p2 = await js.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlq.url, MaxResults: 1, NextToken: p1.NextToken }));
+    expect([...p1.queueUrls!, ...p2.queueUrls!].sort()).toEqual([a.url, b.url].sort());
+    expect(p2.NextToken).toBeUndefined();
     // RedrivePolicy "" removes the policy.
     await js.send(new SetQueueAttributesCommand({ QueueUrl: b.url, Attributes: { RedrivePolicy: '' } }));
     expect((await js.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlq.url }))).queueUrls).toEqual([a.url]);
@@ -263,6 +270,26 @@ describe('message move tasks', () => {
     expect(moved + (await count(dlq.url))).toBe(10);
     await emu.advance(20_000);
     expect(await count(src.url)).toBe(moved);
+  });
+
+  it('ListMessageMoveTasks returns the most recent task by default and up to MaxResults (10), newest first', async () => {
+    const dlq = await create('ldlq');
+    const src = await create('lsrc', { RedrivePolicy: redrive(dlq, 1) });
+    await deadLetter(src, ['one']);
+    const t1 = await js.send(new StartMessageMoveTaskCommand({ SourceArn: dlq.arn }));
+    await waitForStatus('js', dlq.arn, (s) => s === 'COMPLETED');
+    await emu.advance(2_000);
+    await deadLetter(src, ['two']);
+    const t2 = await qs.send(new Q.StartMessageMoveTaskCommand({ SourceArn: dlq.arn }));
+    expect(t2.TaskHandle).not.toBe(t1.TaskHandle);
+    await waitForStatus('js', dlq.arn, (s) => s === 'COMPLETED');
+    const latest = await js.send(new ListMessageMoveTasksCommand({ SourceArn: dlq.arn }));
+    expect(latest.Results).toHaveLength(1);
+    const both = await qs.send(new Q.ListMessageMoveTasksCommand({ SourceArn: dlq.arn, MaxResults: 10 }));
+    expect(both.Results).toHaveLength(2);
+    expect(both.Results!.map((r) => r.Status)).toEqual(['COMPLETED', 'COMPLETED']);
+    expect(both.Results![0].StartedTimestamp! > both.Results![1].StartedTimestamp!).toBe(true);
+    expect(latest.Results![0].StartedTimestamp).toBe(both.Results![0].StartedTimestamp);
   });
 
   it('move task errors: source not a DLQ, unknown destination', async () => {
