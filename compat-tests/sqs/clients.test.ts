@@ -334,7 +334,14 @@ describe('message lifecycle per client', () => {
     consumer.start();
     try {
       await done;
-      await new Promise((r) => setTimeout(r, 100));
+      // Let the DeleteMessageBatch land.
+      for (let i = 0; i < 10; i++) {
+        const a = await sqs.send(
+          new J.GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+        );
+        if (a.Attributes?.ApproximateNumberOfMessages === '0' && a.Attributes?.ApproximateNumberOfMessagesNotVisible === '0') break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
     } finally {
       consumer.stop({ abort: true });
     }

@@ -129,7 +129,7 @@ it('a FIFO long poll wakes when the group it waits on is unlocked by a delete', 
   const [a1] = await receiveAll(QueueUrl, 1);
   expect(a1.Body).toBe('A1');
   const poll = qs.send(new Q.ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20, MaxNumberOfMessages: 10 }));
-  expect(await settlesWithin(poll, 300)).toBe(false);
+  expect(await settlesWithin(poll, 100)).toBe(false);
   await js.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: a1.ReceiptHandle }));
   expect((await poll).Messages?.map((m) => m.Body)).toEqual(['A2']);
 });

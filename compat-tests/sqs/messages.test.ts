@@ -532,7 +532,7 @@ describe('long polling', () => {
     const QueueUrl = await newQueue('lp');
     const t0 = Date.now();
     const poll = js.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
-    expect(await settlesWithin(poll, 300)).toBe(false);
+    expect(await settlesWithin(poll, 100)).toBe(false);
     await qs.send(new Q.SendMessageCommand({ QueueUrl, MessageBody: 'wake' }));
     const r = await poll;
     expect(r.Messages?.map((m) => m.Body)).toEqual(['wake']);
@@ -542,19 +542,19 @@ describe('long polling', () => {
   it('a Query long poll is woken by a JSON send and by boto3; it ends empty only when the wait elapses', async () => {
     const QueueUrl = await newQueue('lpq');
     const poll = qs.send(new Q.ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
-    expect(await settlesWithin(poll, 300)).toBe(false);
+    expect(await settlesWithin(poll, 100)).toBe(false);
     await js.send(new SendMessageCommand({ QueueUrl, MessageBody: 'wake-q' }));
     expect((await poll).Messages?.map((m) => m.Body)).toEqual(['wake-q']);
 
     const poll2 = qs.send(new Q.ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 5 }));
-    expect(await settlesWithin(poll2, 300)).toBe(false);
+    expect(await settlesWithin(poll2, 100)).toBe(false);
     await emu.advance(4_000);
-    expect(await settlesWithin(poll2, 200)).toBe(false);
+    expect(await settlesWithin(poll2, 100)).toBe(false);
     await emu.advance(1_100);
     expect((await poll2).Messages).toBeUndefined();
 
     const poll3 = js.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
-    expect(await settlesWithin(poll3, 300)).toBe(false);
+    expect(await settlesWithin(poll3, 100)).toBe(false);
     const [p] = await boto(emu.sqsEndpoint, [{ op: 'send_message', params: { QueueUrl, MessageBody: 'from-python' } }]);
     expect(p.ok.MessageId).toBeTruthy();
     expect((await poll3).Messages?.map((m) => m.Body)).toEqual(['from-python']);
@@ -563,9 +563,9 @@ describe('long polling', () => {
   it('ReceiveMessageWaitTimeSeconds on the queue makes receives long polls; a delayed message wakes one when its delay ends', async () => {
     const QueueUrl = await newQueue('lpattr', { ReceiveMessageWaitTimeSeconds: '20' });
     const poll = js.send(new ReceiveMessageCommand({ QueueUrl }));
-    expect(await settlesWithin(poll, 300)).toBe(false);
+    expect(await settlesWithin(poll, 100)).toBe(false);
     await js.send(new SendMessageCommand({ QueueUrl, MessageBody: 'delayed', DelaySeconds: 5 }));
-    expect(await settlesWithin(poll, 200)).toBe(false);
+    expect(await settlesWithin(poll, 100)).toBe(false);
     await emu.advance(5_000);
     expect((await poll).Messages?.map((m) => m.Body)).toEqual(['delayed']);
     // WaitTimeSeconds=0 overrides the queue's long polling.
@@ -580,13 +580,13 @@ describe('long polling wakes on every way a message becomes available', () => {
     const first = await js.send(new ReceiveMessageCommand({ QueueUrl }));
     expect(first.Messages).toHaveLength(1);
     const poll = qs.send(new Q.ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20, AttributeNames: ['ApproximateReceiveCount' as any] }));
-    expect(await settlesWithin(poll, 300)).toBe(false);
+    expect(await settlesWithin(poll, 100)).toBe(false);
     await emu.advance(10_000);
     const r = await poll;
     expect(r.Messages?.map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount])).toEqual([['again', '2']]);
 
     const poll2 = js.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
-    expect(await settlesWithin(poll2, 300)).toBe(false);
+    expect(await settlesWithin(poll2, 100)).toBe(false);
     await qs.send(new Q.ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: r.Messages![0].ReceiptHandle, VisibilityTimeout: 0 }));
     expect((await poll2).Messages?.map((m) => m.Body)).toEqual(['again']);
   });
@@ -595,12 +595,12 @@ describe('long polling wakes on every way a message becomes available', () => {
     const QueueUrl = await newQueue('lptwo');
     const a = js.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
     const b = qs.send(new Q.ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
-    expect(await settlesWithin(Promise.race([a, b]), 300)).toBe(false);
+    expect(await settlesWithin(Promise.race([a, b]), 100)).toBe(false);
     await js.send(new SendMessageCommand({ QueueUrl, MessageBody: 'only-one' }));
     const winner = await Promise.race([a.then((r) => ['a', r] as const), b.then((r) => ['b', r] as const)]);
     expect(winner[1].Messages?.map((m) => m.Body)).toEqual(['only-one']);
     const loser = winner[0] === 'a' ? b : a;
-    expect(await settlesWithin(loser, 300)).toBe(false);
+    expect(await settlesWithin(loser, 100)).toBe(false);
     await js.send(new SendMessageCommand({ QueueUrl, MessageBody: 'second' }));
     expect((await loser).Messages?.map((m) => m.Body)).toEqual(['second']);
   });
