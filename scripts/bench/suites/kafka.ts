@@ -98,7 +98,8 @@ export async function kafkaSuite(ctx: Ctx): Promise<void> {
         value: c.records,
         unit: 'records',
         target: { on: 'value', op: '>=', limit: p.records, text: 'all persisted' },
-        status: c.records === p.records ? 'PASS' : 'MISS',
+        status: c.records === p.records && c.bytes === p.bytes ? 'PASS' : 'MISS',
+        note: c.bytes === p.bytes ? undefined : `${c.bytes} of ${p.bytes} value bytes`,
       });
     }
 
