@@ -28,7 +28,6 @@ export class Report {
   readonly rows: Row[] = [];
   readonly started = new Date();
   private readonly load0 = os.loadavg();
-  private lastBeat = 0;
   private step = 0;
 
   constructor(private readonly tty = process.stderr.isTTY) {}
@@ -56,14 +55,6 @@ export class Report {
     this.step++;
     const t = ((Date.now() - this.started.getTime()) / 1000).toFixed(0).padStart(4);
     process.stderr.write(`${this.tty ? '\r\x1b[K' : ''}[${t}s #${this.step}] ${text}${this.tty ? '' : '\n'}`);
-  }
-
-  /** Throttled "still working" dots for long loops. */
-  heartbeat(text: string): void {
-    const now = Date.now();
-    if (now - this.lastBeat < 2000) return;
-    this.lastBeat = now;
-    if (this.tty) process.stderr.write(`\r\x1b[K      … ${text}`);
   }
 
   endProgress(): void {
