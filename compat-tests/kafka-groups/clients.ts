@@ -1,38 +1,20 @@
-/** Runs kcat and the Python group scripts (compat-tests/kafka-groups/python) as child processes. */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+/** kcat, the Python group scripts (compat-tests/kafka-groups/python) and other child processes. */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { KCAT, pythonJson, repoRoot, run as runChild } from '../harness/kafka-clients.js';
 
-/** The repository root (tests run from a build folder of any depth). */
-export function repoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json not found above ' + fileURLToPath(import.meta.url));
-    dir = up;
-  }
-  return dir;
-}
+export { repoRoot };
+
+const TIMEOUT_MS = 90_000;
 
 export function run(cmd: string, args: string[], opts: { cwd?: string } = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    // The timeout only stops a hung client from hanging the suite; assertions never depend on it.
-    const child = execFile(cmd, args, { timeout: 90_000, maxBuffer: 64 << 20, cwd: opts.cwd }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${cmd} ${args.join(' ')} failed: ${err.message}\n${stderr}`));
-      else resolve(stdout);
-    });
-    child.stdin!.end();
-  });
+  return runChild(cmd, args, { ...opts, timeoutMs: TIMEOUT_MS });
 }
 
 export function kcat(broker: string, args: string[]): Promise<string> {
-  return run('/usr/bin/kcat', ['-b', broker, ...args]);
+  return run(KCAT, ['-b', broker, ...args]);
 }
 
-/** Run a script of python/ with the Debian python3 (kafka-python 2.0.2, confluent-kafka) and
- * parse the JSON it prints last. */
-export async function python<T = any>(script: string, args: string[]): Promise<T> {
-  const out = await run('/usr/bin/python3', [path.join(repoRoot(), 'compat-tests', 'kafka-groups', 'python', script), ...args]);
-  return JSON.parse(out.trim().split('\n').at(-1)!) as T;
+/** Run a script of python/ and parse the JSON it prints last. */
+export function python<T = any>(script: string, args: string[]): Promise<T> {
+  return pythonJson<T>(path.join(repoRoot(), 'compat-tests', 'kafka-groups', 'python', script), args, TIMEOUT_MS);
 }
