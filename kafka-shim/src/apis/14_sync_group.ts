@@ -15,15 +15,7 @@ register({
   minVersion: 0,
   maxVersion: 5,
   async handle(req: SyncGroupRequest, ctx): Promise<SyncGroupResponse> {
-    const r = await ctx.broker.groups.sync({
-      groupId: req.groupId,
-      generationId: req.generationId,
-      memberId: req.memberId,
-      groupInstanceId: req.groupInstanceId,
-      protocolType: req.protocolType,
-      protocolName: req.protocolName,
-      assignments: req.assignments,
-    });
+    const r = await ctx.broker.groups.sync(req);
     return { throttleTimeMs: 0, ...r };
   },
 });

@@ -1,5 +1,5 @@
 /** What the API handlers hand the coordinator, independent of the request version. */
-import type { Protocol } from './group.js';
+import type { JoinGroupRequest, LeaveGroupRequest, SyncGroupRequest } from '../protocol/generated/types.js';
 
 export interface GroupOptions {
   /** group.initial.rebalance.delay.ms: how long a group coming out of Empty waits for more members. */
@@ -9,34 +9,22 @@ export interface GroupOptions {
   maxSessionTimeoutMs: number;
 }
 
-export interface JoinRequest {
-  groupId: string;
-  memberId: string;
-  groupInstanceId: string | null;
+/** The JoinGroup request fields the coordinator reads, plus what the handler derives. */
+export type JoinRequest = Pick<
+  JoinGroupRequest,
+  'groupId' | 'memberId' | 'groupInstanceId' | 'rebalanceTimeoutMs' | 'sessionTimeoutMs' | 'protocolType' | 'protocols'
+> & {
   /** JoinGroup v4+ from a dynamic member: hand out a member id first (MEMBER_ID_REQUIRED). */
   requireKnownMemberId: boolean;
   clientId: string;
   clientHost: string;
-  rebalanceTimeoutMs: number;
-  sessionTimeoutMs: number;
-  protocolType: string;
-  protocols: Protocol[];
-}
+};
 
-export interface SyncRequest {
-  groupId: string;
-  generationId: number;
-  memberId: string;
-  groupInstanceId: string | null;
-  protocolType: string | null;
-  protocolName: string | null;
-  assignments: { memberId: string; assignment: Buffer }[];
-}
+/** Every version decodes to this shape (v0-2 without group instance id, v0-4 without protocol
+ * type and name: those arrive as null). */
+export type SyncRequest = SyncGroupRequest;
 
-export interface LeavingMember {
-  memberId: string;
-  groupInstanceId: string | null;
-}
+export type LeavingMember = Pick<LeaveGroupRequest['members'][number], 'memberId' | 'groupInstanceId'>;
 
 export function validGroupId(groupId: unknown, allowEmpty = false): groupId is string {
   return typeof groupId === 'string' && !groupId.includes('\0') && (allowEmpty || groupId !== '');
