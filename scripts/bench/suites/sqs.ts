@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { FORM, runPaired, sqsCall, sqsJson, type LoadResult, type LoadSpec, type Scenario } from '../http/load.js';
-import { startNodeServer, stopChild } from '../lib/procs.js';
+import { cpuSeconds, startNodeServer, stopChild } from '../lib/procs.js';
 import { atLeast, atMost, type Target } from '../lib/report.js';
 import { size, startEmulator, step, type Ctx } from './common.js';
 
@@ -62,13 +62,14 @@ export async function sqsSuite(ctx: Ctx): Promise<void> {
     await step(ctx, S, 'warm-up', () => runPaired([bareTput, tput(url, send)], 1));
 
     const sendTarget = atLeast(0.5, '>= 0.5x bare');
-    const cpu0 = emu.cpuSeconds();
+    const cpu0 = [emu.cpuSeconds(), cpuSeconds(bare.proc.pid!)];
     const sm = await pair('SendMessage vs bare', bareTput, tput(url, send), sendTarget);
-    // The emulator idles through the bare slices, so its CPU over the pair is CPU during its own slices.
-    const cpu = ((emu.cpuSeconds() - cpu0) / ((sm?.subject.ms ?? NaN) / 1000)) * 100;
+    // Each server idles through the other's slices, so its CPU over the pair is CPU during its own slices.
+    const cpu = [emu.cpuSeconds() - cpu0[0], cpuSeconds(bare.proc.pid!) - cpu0[1]];
     if (sm) {
-      report.add({ section: S, name: `bare node:http canned response, c=${conns}`, value: sm.base.opsPerSec, unit: 'req/s', note: 'baseline' });
-      report.add({ section: S, name: `SendMessage JSON, c=${conns}`, value: sm.subject.opsPerSec, unit: 'req/s', baseline: { name: 'bare', value: sm.base.opsPerSec }, target: sendTarget, note: `emulator CPU ${Math.round(cpu)}%` });
+      const share = (s: number, ms: number) => `${Math.round((s / ms) * 100_000)}%`;
+      report.add({ section: S, name: `bare node:http canned response, c=${conns}`, value: sm.base.opsPerSec, unit: 'req/s', note: `baseline, server CPU ${share(cpu[1], sm.base.ms)}` });
+      report.add({ section: S, name: `SendMessage JSON, c=${conns}`, value: sm.subject.opsPerSec, unit: 'req/s', baseline: { name: 'bare', value: sm.base.opsPerSec }, target: sendTarget, note: `emulator CPU ${share(cpu[0], sm.subject.ms)}` });
     }
 
     const smb = await pair('SendMessageBatch vs bare', bareTput, tput(url, { kind: 'requests', requests: [sendBatchJson(q)] }));
