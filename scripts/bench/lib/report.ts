@@ -48,6 +48,8 @@ export class Report {
     const msg = err instanceof Error ? err.message : String(err);
     this.add({ section, name, value: null, unit: '', target, status: 'ERROR', note: msg.split('\n')[0].slice(0, 160) });
     this.progress(`ERROR ${section}/${name}: ${msg}`);
+    // Kept on screen: the next progress line would overwrite it on a terminal.
+    if (this.tty) process.stderr.write('\n');
   }
 
   /** One progress line per step on stderr (stdout carries only the table). */
