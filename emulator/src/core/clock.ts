@@ -8,6 +8,8 @@
  * when a test calls `advance`, which fires due timers synchronously and in deadline order.
  */
 
+import { IndexedHeap } from './heap.js';
+
 export interface Timer {
   readonly at: number;
   /** Position in the heap; -1 once fired or cancelled. */
@@ -17,17 +19,21 @@ export interface Timer {
 }
 
 export abstract class Clock {
-  private heap: Timer[] = [];
+  /** Ordered by deadline, then by arming order, so timers due at the same millisecond fire as armed. */
+  private readonly heap = new IndexedHeap<Timer>(
+    (a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq),
+    (t) => t.index,
+    (t, i) => (t.index = i),
+  );
   private seq = 0;
 
   abstract now(): number;
 
   /** Run `fn` once `now() >= at`. Returns a handle for `cancel`. */
   at(at: number, fn: () => void): Timer {
-    const t: Timer = { at, index: this.heap.length, seq: this.seq++, fn };
+    const t: Timer = { at, index: -1, seq: this.seq++, fn };
     this.heap.push(t);
-    this.up(t.index);
-    if (this.heap[0] === t) this.rearm();
+    if (this.heap.peek() === t) this.rearm();
     return t;
   }
 
@@ -38,27 +44,26 @@ export abstract class Clock {
   cancel(t: Timer | undefined | null): void {
     if (!t || t.index < 0) return;
     const wasHead = t.index === 0;
-    this.removeAt(t.index);
+    this.heap.remove(t);
     if (wasHead) this.rearm();
   }
 
   /** Number of armed timers (for tests and metrics). */
   get pending(): number {
-    return this.heap.length;
+    return this.heap.size;
   }
 
   /** Earliest armed deadline, or undefined. */
   protected nextDeadline(): number | undefined {
-    return this.heap[0]?.at;
+    return this.heap.peek()?.at;
   }
 
   /** Fire every timer due at `now()`, in (deadline, arming order). Timers armed by callbacks for
    * a time already reached fire in the same pass. */
   protected fireDue(): void {
     const now = this.now();
-    while (this.heap.length > 0 && this.heap[0].at <= now) {
-      const t = this.heap[0];
-      this.removeAt(0);
+    for (let t = this.heap.peek(); t && t.at <= now; t = this.heap.peek()) {
+      this.heap.remove(t);
       t.fn();
     }
   }
@@ -67,54 +72,6 @@ export abstract class Clock {
 
   /** Stop any real timer so the process can exit. */
   abstract stop(): void;
-
-  private less(a: Timer, b: Timer): boolean {
-    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-  }
-
-  private removeAt(i: number): void {
-    const h = this.heap;
-    const t = h[i];
-    const last = h.pop()!;
-    t.index = -1;
-    if (i < h.length) {
-      h[i] = last;
-      last.index = i;
-      this.up(i);
-      this.down(last.index);
-    }
-  }
-
-  private up(i: number): void {
-    const h = this.heap;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(h[i], h[p])) break;
-      this.swap(i, p);
-      i = p;
-    }
-  }
-
-  private down(i: number): void {
-    const h = this.heap;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && this.less(h[l], h[m])) m = l;
-      if (r < h.length && this.less(h[r], h[m])) m = r;
-      if (m === i) return;
-      this.swap(i, m);
-      i = m;
-    }
-  }
-
-  private swap(a: number, b: number): void {
-    const h = this.heap;
-    [h[a], h[b]] = [h[b], h[a]];
-    h[a].index = a;
-    h[b].index = b;
-  }
 }
 
 /** Wall-clock time; one unref'd setTimeout for the earliest deadline. */

@@ -8,10 +8,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Core } from '../../core/core.js';
 import type { Logger } from '../../core/logger.js';
 import type { Timer } from '../../core/clock.js';
+import { IndexedHeap } from '../../core/heap.js';
 import type { Op } from '../../core/store.js';
 import { delMessage, putMessage, putMessageState, type QueueRecord } from '../storage/records.js';
 import { SqsError } from './api.js';
-import { IndexedHeap } from './collections.js';
 import { DedupWindow } from './dedup.js';
 import { invalidParameter, receiptHandleInvalid } from './errors.js';
 import type { Draft, Message, MessageState } from './messages.js';
@@ -48,7 +48,7 @@ export class Queue {
   private nextSeq = 1;
   /** Messages by the time their retention period counts from; one timer for the oldest. */
   private readonly retention = new IndexedHeap<Message>(
-    (m) => m.retainFrom,
+    (a, b) => a.retainFrom < b.retainFrom,
     (m) => m.heapIndex,
     (m, i) => (m.heapIndex = i),
   );
