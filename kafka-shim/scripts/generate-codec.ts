@@ -179,6 +179,8 @@ function renderType(fields: readonly FieldSpec[], optional: boolean, indent: str
   const lines = fields.map((f) => {
     let t: string;
     if (f.fields) t = renderType(f.fields, optional, indent + '  ');
+    // Response record sets may be the stored batches as a list (the codec writes them back to back).
+    else if (f.type === 'records' && optional) t = 'Buffer | Buffer[]';
     else t = TS_TYPES[f.type.replace('[]', '') as Primitive];
     if (f.type.startsWith('[]')) t = f.fields ? `Array<${t}>` : `${t}[]`;
     if (f.nullable) t += ' | null';

@@ -77,9 +77,10 @@ register({
       }
       try {
         const batches = remaining > 0 || minOne ? await p.read(w.fetchOffset, Math.max(0, Math.min(w.partitionMaxBytes, remaining)), minOne) : [];
-        const records = Buffer.concat(batches);
-        if (records.length > 0) minOne = false;
-        remaining -= records.length;
+        let size = 0;
+        for (const b of batches) size += b.length;
+        if (size > 0) minOne = false;
+        remaining -= size;
         list.push({
           partitionIndex: w.partition,
           errorCode: 0,
@@ -88,7 +89,8 @@ register({
           logStartOffset: p.logStartOffset,
           abortedTransactions: [],
           preferredReadReplica: -1,
-          records,
+          // The stored batches as they are: the encoder writes them back to back, uncopied.
+          records: batches,
         });
       } catch (err) {
         if (!(err instanceof KafkaError)) throw err;

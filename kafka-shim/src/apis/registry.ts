@@ -13,7 +13,8 @@
  * a response may omit any field (the encoder writes the schema default) and may carry fields its
  * version lacks (they are dropped), so one handler body can serve every version. int64 values are
  * numbers, uuids canonical hex strings, `bytes`/`records` Buffers (views into the request frame:
- * copy one before keeping it past the request).
+ * copy one before keeping it past the request); a response's `records` may also be a Buffer[]
+ * (stored batches, written back to back without being concatenated).
  *
  * Dispatch (../server/connection.ts): per connection, `handle` is called in request order as soon
  * as each request arrives, and responses leave in that same order. A handler that must observe the

@@ -70,41 +70,76 @@ function nonNull(field: string): never {
   throw new TypeError(`${field} is not nullable in this version`);
 }
 
-function stringCodec(field: string, nullable: boolean, flexible: boolean): Codec {
-  const len = lengthCodec('string', flexible);
+/** How a string or bytes field's payload is read, measured and written after its length prefix. */
+interface Payload<T> {
+  read(r: Reader, n: number): T;
+  /** Byte length of `v`, after checking it is a value this field may carry. */
+  size(v: T): number;
+  put(w: Writer, v: T, n: number): void;
+}
+
+/** A length-prefixed string or bytes field: -1 is null where the version allows it. */
+function sizedCodec<T>(field: string, kind: 'string' | 'bytes', nullable: boolean, flexible: boolean, p: Payload<T>): Codec {
+  const len = lengthCodec(kind, flexible);
   return {
     read(r) {
       const n = len.read(r);
-      if (n >= 0) return r.utf8(n);
+      if (n >= 0) return p.read(r, n);
       if (n === -1 && nullable) return null;
-      throw new ProtocolError(`${field}: bad string length ${n}`);
+      throw new ProtocolError(`${field}: bad ${kind} length ${n}`);
     },
-    write(w, v: string | null) {
+    write(w, v: T | null) {
       if (v === null) return nullable ? len.write(w, -1) : nonNull(field);
-      const n = Buffer.byteLength(v, 'utf8');
-      if (!flexible && n > 0x7fff) throw new RangeError(`${field}: string longer than 32767 bytes`);
+      const n = p.size(v);
       len.write(w, n);
-      w.utf8(v, n);
+      p.put(w, v, n);
     },
   };
 }
 
+function stringCodec(field: string, nullable: boolean, flexible: boolean): Codec {
+  return sizedCodec<string>(field, 'string', nullable, flexible, {
+    read: (r, n) => r.utf8(n),
+    size(v) {
+      const n = Buffer.byteLength(v, 'utf8');
+      if (!flexible && n > 0x7fff) throw new RangeError(`${field}: string longer than 32767 bytes`);
+      return n;
+    },
+    put: (w, v, n) => w.utf8(v, n),
+  });
+}
+
 function bytesCodec(field: string, nullable: boolean, flexible: boolean): Codec {
-  const len = lengthCodec('bytes', flexible);
-  return {
-    read(r) {
-      const n = len.read(r);
-      if (n >= 0) return r.bytes(n);
-      if (n === -1 && nullable) return null;
-      throw new ProtocolError(`${field}: bad bytes length ${n}`);
-    },
-    write(w, v: Buffer | null) {
-      if (v === null) return nullable ? len.write(w, -1) : nonNull(field);
+  return sizedCodec<Buffer>(field, 'bytes', nullable, flexible, {
+    read: (r, n) => r.bytes(n),
+    size(v) {
       if (!Buffer.isBuffer(v)) throw new TypeError(`${field}: expected a Buffer`);
-      len.write(w, v.length);
-      w.raw(v);
+      return v.length;
     },
-  };
+    put: (w, v) => w.raw(v),
+  });
+}
+
+/** Records in a response may also be a list of stored batches, written back to back: Fetch hands
+ * over what the log returned without concatenating it (the Writer references large batches). */
+function recordsCodec(field: string, nullable: boolean, flexible: boolean): Codec {
+  return sizedCodec<Buffer | Buffer[]>(field, 'bytes', nullable, flexible, {
+    read: (r, n) => r.bytes(n),
+    size(v) {
+      if (Buffer.isBuffer(v)) return v.length;
+      if (!Array.isArray(v)) throw new TypeError(`${field}: expected a Buffer or an array of Buffers`);
+      let n = 0;
+      for (const b of v) {
+        if (!Buffer.isBuffer(b)) throw new TypeError(`${field}: expected a Buffer or an array of Buffers`);
+        n += b.length;
+      }
+      return n;
+    },
+    put(w, v) {
+      if (Buffer.isBuffer(v)) return w.raw(v);
+      for (const b of v) w.raw(b);
+    },
+  });
 }
 
 function arrayCodec(field: string, elem: Codec, nullable: boolean, flexible: boolean): Codec {
@@ -184,7 +219,8 @@ function fieldCodec(f: FieldSpec, version: number, flexible: boolean): Codec {
   let elem: Codec;
   if (elemType === 'struct') elem = structPlan(f.fields!, version, flexible).codec;
   else if (elemType === 'string') elem = stringCodec(f.name, elemNullable, flexible);
-  else if (elemType === 'bytes' || elemType === 'records') elem = bytesCodec(f.name, elemNullable, flexible);
+  else if (elemType === 'bytes') elem = bytesCodec(f.name, elemNullable, flexible);
+  else if (elemType === 'records') elem = recordsCodec(f.name, elemNullable, flexible);
   else elem = NUMERIC[elemType];
   if (f.type.startsWith('[]')) return arrayCodec(f.name, elem, nullable, flexible);
   return f.type === 'struct' && nullable ? nullableStruct(elem) : elem;

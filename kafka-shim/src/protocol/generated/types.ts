@@ -110,7 +110,7 @@ export interface FetchResponse {
         firstOffset?: number;
       }> | null;
       preferredReadReplica?: number;
-      records?: Buffer | null;
+      records?: Buffer | Buffer[] | null;
     }>;
   }>;
   nodeEndpoints?: Array<{
@@ -1629,7 +1629,7 @@ export interface FetchSnapshotResponse {
       };
       size?: number;
       position?: number;
-      unalignedRecords?: Buffer;
+      unalignedRecords?: Buffer | Buffer[];
     }>;
   }>;
   nodeEndpoints?: Array<{
@@ -2093,7 +2093,7 @@ export interface ShareFetchResponse {
         leaderId?: number;
         leaderEpoch?: number;
       };
-      records?: Buffer | null;
+      records?: Buffer | Buffer[] | null;
       acquiredRecords?: Array<{
         firstOffset?: number;
         lastOffset?: number;
