@@ -17,9 +17,6 @@ import type { FetchRequest, FetchResponse } from '../protocol/generated/types.js
 import { ErrorCode, KafkaError, type Partition } from '../log/index.js';
 import { register } from './registry.js';
 
-const FETCH_SESSION_ID_NOT_FOUND = 70;
-const INVALID_FETCH_SESSION_EPOCH = 71;
-
 type PartitionData = NonNullable<NonNullable<FetchResponse['responses']>[number]['partitions']>[number];
 
 interface Wanted {
@@ -36,9 +33,9 @@ register({
   maxVersion: 12,
   async handle(req: FetchRequest, ctx): Promise<FetchResponse> {
     const { log, core } = ctx.broker;
-    if (req.sessionId !== 0) return { throttleTimeMs: 0, errorCode: FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
+    if (req.sessionId !== 0) return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
     if (req.sessionEpoch !== -1 && req.sessionEpoch !== 0) {
-      return { throttleTimeMs: 0, errorCode: INVALID_FETCH_SESSION_EPOCH, sessionId: 0, responses: [] };
+      return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_FETCH_SESSION_EPOCH, sessionId: 0, responses: [] };
     }
     const wanted: Wanted[] = req.topics.flatMap((t) =>
       t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes })),

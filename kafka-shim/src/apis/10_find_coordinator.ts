@@ -8,7 +8,7 @@
  * Coordinators out); v5 only adds an error code we never return. v6 (share groups) is not served.
  */
 import type { FindCoordinatorRequest, FindCoordinatorResponse } from '../protocol/generated/types.js';
-import { ErrorCode } from '../groups/errors.js';
+import { ErrorCode } from '../errors.js';
 import { register } from './registry.js';
 
 register({

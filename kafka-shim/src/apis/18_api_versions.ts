@@ -11,10 +11,10 @@
  * our maximum never reaches this handler: the connection answers it with a v0 body and
  * UNSUPPORTED_VERSION so the client can retry lower.
  */
-import { register, registeredApis } from './registry.js';
 import type { ApiVersionsRequest, ApiVersionsResponse } from '../protocol/generated/types.js';
+import { ErrorCode } from '../errors.js';
+import { register, registeredApis } from './registry.js';
 
-const INVALID_REQUEST = 42;
 const SOFTWARE = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
 
 register({
@@ -24,7 +24,7 @@ register({
   maxVersion: 4,
   handle(req: ApiVersionsRequest, ctx): ApiVersionsResponse {
     if (ctx.apiVersion >= 3 && !(SOFTWARE.test(req.clientSoftwareName) && SOFTWARE.test(req.clientSoftwareVersion))) {
-      return { errorCode: INVALID_REQUEST, apiKeys: [] };
+      return { errorCode: ErrorCode.INVALID_REQUEST, apiKeys: [] };
     }
     return {
       errorCode: 0,

@@ -6,11 +6,11 @@
  * UNSUPPORTED_ENDPOINT_TYPE, as from a Kafka broker.
  */
 import type { DescribeClusterRequest, DescribeClusterResponse } from '../protocol/generated/types.js';
+import { ErrorCode } from '../errors.js';
 import { ALL_CLUSTER_OPERATIONS } from './03_metadata.js';
 import { register } from './registry.js';
 
 const BROKERS = 1;
-const UNSUPPORTED_ENDPOINT_TYPE = 115;
 
 register({
   key: 60,
@@ -20,7 +20,7 @@ register({
   handle(req: DescribeClusterRequest, ctx): DescribeClusterResponse {
     const { nodeId, clusterId, advertisedHost, advertisedPort } = ctx.broker;
     if (req.endpointType !== BROKERS) {
-      return { throttleTimeMs: 0, errorCode: UNSUPPORTED_ENDPOINT_TYPE, errorMessage: 'Only broker endpoints are served.', endpointType: req.endpointType, clusterId, controllerId: -1, brokers: [] };
+      return { throttleTimeMs: 0, errorCode: ErrorCode.UNSUPPORTED_ENDPOINT_TYPE, errorMessage: 'Only broker endpoints are served.', endpointType: req.endpointType, clusterId, controllerId: -1, brokers: [] };
     }
     return {
       throttleTimeMs: 0,

@@ -5,7 +5,7 @@
  */
 import type { Timer } from '../../../emulator/src/core/clock.js';
 import { subscribedTopics } from './consumer-protocol.js';
-import { ErrorCode } from './errors.js';
+import { ErrorCode } from '../errors.js';
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 

@@ -8,7 +8,7 @@ import type { Core } from '../../../emulator/src/core/core.js';
 import type { Logger } from '../../../emulator/src/core/logger.js';
 import type { LogManager } from '../log/index.js';
 import { assignedPartitions } from './consumer-protocol.js';
-import { ErrorCode } from './errors.js';
+import { ErrorCode } from '../errors.js';
 import { EMPTY, Group, type GroupState, type JoinResult, type SyncResult } from './group.js';
 import { Membership } from './membership.js';
 import { validGroupId, type GroupOptions, type JoinRequest, type LeavingMember, type SyncRequest } from './requests.js';

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../../emulator/src/core/clock.js';
 import type { Logger } from '../../../emulator/src/core/logger.js';
-import { ErrorCode } from './errors.js';
+import { ErrorCode } from '../errors.js';
 import { EMPTY, Group, joinError, syncError, type JoinResult, type Member, type Protocol, type SyncResult } from './group.js';
 import { validGroupId, type GroupOptions, type JoinRequest, type LeavingMember, type SyncRequest } from './requests.js';
 import type { GroupStorage } from './storage.js';

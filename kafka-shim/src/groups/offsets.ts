@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../../../emulator/src/core/clock.js';
 import type { Op } from '../../../emulator/src/core/store.js';
-import { ErrorCode } from './errors.js';
+import { ErrorCode } from '../errors.js';
 import { Group, type CommittedOffset } from './group.js';
 import type { Membership } from './membership.js';
 import { validGroupId } from './requests.js';

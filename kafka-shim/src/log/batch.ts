@@ -7,7 +7,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { crc32c } from './crc32c.js';
-import { ErrorCode, KafkaError } from './errors.js';
+import { ErrorCode, KafkaError } from '../errors.js';
 
 const HEADER_SIZE = 61;
 const OFF_BATCH_LENGTH = 8;

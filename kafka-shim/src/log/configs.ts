@@ -4,7 +4,7 @@
  * unreplicated log (so applications that set them at creation keep working).
  * Values are kept as strings, as Kafka's config APIs carry them.
  */
-import { ErrorCode, KafkaError } from './errors.js';
+import { ErrorCode, KafkaError } from '../errors.js';
 
 /** DescribeConfigs ConfigType. */
 export const ConfigType = { BOOLEAN: 1, STRING: 2, INT: 3, LONG: 5, DOUBLE: 6, LIST: 7 } as const;

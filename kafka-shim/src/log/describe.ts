@@ -3,7 +3,7 @@
  * and IncrementalAlterConfigs, kept apart from the wire so both APIs share one set of rules.
  */
 import { ConfigSource, ConfigType, TOPIC_CONFIGS, validateConfigs } from './configs.js';
-import { ErrorCode, KafkaError } from './errors.js';
+import { ErrorCode, KafkaError } from '../errors.js';
 import type { Topic } from './index.js';
 
 /** ConfigResource types (DescribeConfigs, AlterConfigs). */

@@ -12,10 +12,10 @@ import type { Op } from '../../../emulator/src/core/store.js';
 import { batchInfo, CODEC_ZSTD, validateBatch, type BatchInfo } from './batch.js';
 import { BatchCache } from './cache.js';
 import { effective, validateConfigs, type EffectiveConfig } from './configs.js';
-import { ErrorCode, KafkaError } from './errors.js';
+import { ErrorCode, KafkaError } from '../errors.js';
 import { Partition, type AppendResult, type PartitionHost } from './partition.js';
 
-export { ErrorCode, KafkaError } from './errors.js';
+export { ErrorCode, KafkaError } from '../errors.js';
 export { Partition } from './partition.js';
 
 export interface LogOptions {

@@ -13,7 +13,7 @@ import { key, PREFIX, u32, u64 } from '../../../emulator/src/core/keys.js';
 import { assignOffset, batchInfo, recordTimestamps, stampLogAppendTime, type BatchInfo, type ValidatedBatch } from './batch.js';
 import type { BatchCache, CachedBatches } from './cache.js';
 import type { EffectiveConfig } from './configs.js';
-import { ErrorCode, KafkaError } from './errors.js';
+import { ErrorCode, KafkaError } from '../errors.js';
 import { SideIndex } from './side-index.js';
 
 /** The leader epoch we write into batches: one broker that never loses leadership. */

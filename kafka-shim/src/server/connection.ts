@@ -14,6 +14,7 @@
  */
 import type net from 'node:net';
 import type { Broker } from '../broker.js';
+import { ErrorCode } from '../errors.js';
 import { NO_RESPONSE, handlerFor, type ApiHandler, type ConnectionInfo, type RequestContext } from '../apis/registry.js';
 import {
   API_VERSIONS_KEY,
@@ -36,9 +37,6 @@ export interface ConnectionOptions {
   readonly maxInFlight: number;
   readonly onClose: (conn: Connection) => void;
 }
-
-const UNSUPPORTED_VERSION = 35;
-const UNKNOWN_SERVER_ERROR = -1;
 
 interface Slot {
   /** undefined while the handler runs; [] for NO_RESPONSE; null to close the connection here. */
@@ -167,7 +165,7 @@ export class Connection {
   private unsupportedApiVersions(handler: ApiHandler, correlationId: number): void {
     this.opts.log.debug('kafka.apiversions.unsupported', { conn: this.info.id });
     const body = {
-      errorCode: UNSUPPORTED_VERSION,
+      errorCode: ErrorCode.UNSUPPORTED_VERSION,
       apiKeys: [{ apiKey: API_VERSIONS_KEY, minVersion: handler.minVersion, maxVersion: handler.maxVersion }],
     };
     this.queue.push({ chunks: encodeResponse(API_VERSIONS_KEY, 0, correlationId, body) });
@@ -203,9 +201,9 @@ export class Connection {
     slot.chunks = null;
     try {
       const res = handler.errorResponse
-        ? handler.errorResponse(request, UNKNOWN_SERVER_ERROR, ctx)
+        ? handler.errorResponse(request, ErrorCode.UNKNOWN_SERVER_ERROR, ctx)
         : hasTopLevelErrorCode(handler.key, ctx.apiVersion)
-          ? { errorCode: UNKNOWN_SERVER_ERROR }
+          ? { errorCode: ErrorCode.UNKNOWN_SERVER_ERROR }
           : undefined;
       if (res !== undefined) slot.chunks = encodeResponse(handler.key, ctx.apiVersion, ctx.correlationId, res);
     } catch (e) {

@@ -9,7 +9,7 @@ import '../../src/apis/15_describe_groups.js';
 import '../../src/apis/16_list_groups.js';
 import { handlerFor, type RequestContext } from '../../src/apis/registry.js';
 import type { Broker } from '../../src/broker.js';
-import { ErrorCode } from '../../src/groups/errors.js';
+import { ErrorCode } from '../../src/errors.js';
 import { harness, type Harness } from './helpers.js';
 
 let h: Harness;

@@ -1,4 +1,4 @@
-import { ErrorCode } from '../../src/groups/errors.js';
+import { ErrorCode } from '../../src/errors.js';
 import { harness, joinReq, meta, settle, track, type Harness } from './helpers.js';
 
 let h: Harness;
