@@ -6,9 +6,8 @@
 import * as J from '@aws-sdk/client-sqs';
 import * as Q from 'sqs-query-sdk';
 import { Consumer } from 'sqs-consumer';
-import { Emulator } from '../harness/emulator.js';
+import type { Emulator } from '../harness/emulator.js';
 import {
-  closeBotoWorkers,
   ACCOUNT,
   boto,
   botoProtocol,
@@ -24,20 +23,16 @@ import {
   v2,
   v3,
   v3q,
+  useSuite,
   type Attr,
 } from './helpers.js';
 
 let emu: Emulator;
+useSuite((s) => (emu = s.emu));
 
-beforeAll(async () => {
-  emu = await Emulator.start();
+beforeAll(() => {
   process.env.AWS_ACCESS_KEY_ID = 'test';
   process.env.AWS_SECRET_ACCESS_KEY = 'test';
-});
-
-afterAll(async () => {
-  await closeBotoWorkers();
-  await emu?.stop();
 });
 
 const OPERATIONS = [

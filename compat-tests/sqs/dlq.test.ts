@@ -16,25 +16,13 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import * as Q from 'sqs-query-sdk';
-import { Emulator } from '../harness/emulator.js';
-import { closeBotoWorkers, boto, caught, queueArn, uniq, v3, v3q, VECTORS } from './helpers.js';
+import type { Emulator } from '../harness/emulator.js';
+import { boto, caught, queueArn, uniq, VECTORS, useSuite } from './helpers.js';
 
 let emu: Emulator;
 let js: SQSClient;
 let qs: Q.SQSClient;
-
-beforeAll(async () => {
-  emu = await Emulator.start();
-  js = v3(emu);
-  qs = v3q(emu);
-});
-
-afterAll(async () => {
-  await closeBotoWorkers();
-  js?.destroy();
-  qs?.destroy();
-  await emu?.stop();
-});
+useSuite((s) => ({ emu, js, qs } = s));
 
 interface Q2 {
   url: string;

@@ -15,25 +15,13 @@ import {
 } from '@aws-sdk/client-sqs';
 import * as Q from 'sqs-query-sdk';
 import { Consumer } from 'sqs-consumer';
-import { Emulator } from '../harness/emulator.js';
-import { closeBotoWorkers, boto, caught, cli, CLI_TIMEOUT, md5, PY_JSON, PY_QUERY, queueUrl, uniq, v2, v3, v3q } from './helpers.js';
+import type { Emulator } from '../harness/emulator.js';
+import { boto, caught, cli, CLI_TIMEOUT, md5, PY_JSON, PY_QUERY, queueUrl, uniq, v2, v3, useSuite } from './helpers.js';
 
 let emu: Emulator;
 let js: SQSClient;
 let qs: Q.SQSClient;
-
-beforeAll(async () => {
-  emu = await Emulator.start();
-  js = v3(emu);
-  qs = v3q(emu);
-});
-
-afterAll(async () => {
-  await closeBotoWorkers();
-  js?.destroy();
-  qs?.destroy();
-  await emu?.stop();
-});
+useSuite((s) => ({ emu, js, qs } = s));
 
 const NON_EXISTENT = 'AWS.SimpleQueueService.NonExistentQueue';
 

@@ -10,10 +10,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SQSClient as QuerySQSClient } from 'sqs-query-sdk';
 import AWS from 'aws-sdk';
-import type { Emulator } from '../harness/emulator.js';
+import { Emulator, type EmulatorOptions } from '../harness/emulator.js';
 
 export const ACCOUNT = '000000000000';
 export const REGION = 'us-east-1';
@@ -76,6 +76,51 @@ export function v2(emu: Emulator, opts: { region?: string } = {}): AWS.SQS {
     credentials: new AWS.Credentials(CREDENTIALS),
     maxRetries: 0,
   });
+}
+
+export interface Suite {
+  emu: Emulator;
+  /** Current @aws-sdk/client-sqs (JSON). */
+  js: SQSClient;
+  /** @aws-sdk/client-sqs 3.445.0 (Query). */
+  qs: QuerySQSClient;
+}
+
+/**
+ * One emulator and a JSON and a Query client shared by every test of the file: started in beforeAll,
+ * closed in afterAll together with the file's boto3 workers. `use` gets them once they are started,
+ * so a file keeps plain variables: `useSuite((s) => ({ emu, js, qs } = s))`.
+ */
+export function useSuite(use: (s: Suite) => void, opts?: EmulatorOptions): void {
+  let suite: Suite | undefined;
+  beforeAll(async () => {
+    const emu = await Emulator.start(opts);
+    suite = { emu, js: v3(emu), qs: v3q(emu) };
+    use(suite);
+  });
+  afterAll(async () => {
+    await closeBotoWorkers();
+    suite?.js.destroy();
+    suite?.qs.destroy();
+    await suite?.emu.stop();
+  });
+}
+
+/** A new standard queue named `<prefix>-<unique>`; its URL. */
+export async function newQueue(js: SQSClient, prefix: string, Attributes?: Record<string, string>): Promise<string> {
+  return (await js.send(new CreateQueueCommand({ QueueName: uniq(prefix), Attributes }))).QueueUrl!;
+}
+
+/** [ApproximateNumberOfMessages, ...NotVisible, ...Delayed] of a queue. */
+export async function counts(js: SQSClient, QueueUrl: string): Promise<[number, number, number]> {
+  const r = await js.send(
+    new GetQueueAttributesCommand({
+      QueueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+    }),
+  );
+  const a = r.Attributes ?? {};
+  return [Number(a.ApproximateNumberOfMessages), Number(a.ApproximateNumberOfMessagesNotVisible), Number(a.ApproximateNumberOfMessagesDelayed)];
 }
 
 /** A client error, as each JS client surfaces it. */

@@ -15,9 +15,8 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import * as Q from 'sqs-query-sdk';
-import { Emulator } from '../harness/emulator.js';
+import type { Emulator } from '../harness/emulator.js';
 import {
-  closeBotoWorkers,
   boto,
   caught,
   md5,
@@ -30,24 +29,13 @@ import {
   v3q,
   VECTORS,
   type Attr,
+  useSuite,
 } from './helpers.js';
 
 let emu: Emulator;
 let js: SQSClient;
 let qs: Q.SQSClient;
-
-beforeAll(async () => {
-  emu = await Emulator.start();
-  js = v3(emu);
-  qs = v3q(emu);
-});
-
-afterAll(async () => {
-  await closeBotoWorkers();
-  js?.destroy();
-  qs?.destroy();
-  await emu?.stop();
-});
+useSuite((s) => ({ emu, js, qs } = s));
 
 async function newQueue(prefix: string, Attributes?: Record<string, string>): Promise<string> {
   return (await js.send(new CreateQueueCommand({ QueueName: uniq(prefix), Attributes }))).QueueUrl!;

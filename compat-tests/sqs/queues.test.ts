@@ -23,24 +23,12 @@ import {
 } from '@aws-sdk/client-sqs';
 import * as Q from 'sqs-query-sdk';
 import { Emulator } from '../harness/emulator.js';
-import { closeBotoWorkers, ACCOUNT, boto, caught, cli, CLI_TIMEOUT, PY_JSON, queueArn, queueUrl, uniq, v3, v3q } from './helpers.js';
+import { ACCOUNT, boto, caught, cli, CLI_TIMEOUT, PY_JSON, queueArn, queueUrl, uniq, v3, useSuite } from './helpers.js';
 
 let emu: Emulator;
 let js: SQSClient;
 let qs: Q.SQSClient;
-
-beforeAll(async () => {
-  emu = await Emulator.start();
-  js = v3(emu);
-  qs = v3q(emu);
-});
-
-afterAll(async () => {
-  await closeBotoWorkers();
-  js?.destroy();
-  qs?.destroy();
-  await emu?.stop();
-});
+useSuite((s) => ({ emu, js, qs } = s));
 
 async function getAttrs(url: string, names: string[] = ['All']): Promise<Record<string, string>> {
   const r = await js.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: names as any }));

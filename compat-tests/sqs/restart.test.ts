@@ -17,11 +17,10 @@ import {
   SendMessageBatchCommand,
   SendMessageCommand,
   SetQueueAttributesCommand,
-  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import * as Q from 'sqs-query-sdk';
 import { Emulator } from '../harness/emulator.js';
-import { closeBotoWorkers, boto, caught, md5OfAttributes, queueArn, uniq, v3, v3q, VECTORS } from './helpers.js';
+import { closeBotoWorkers, boto, caught, counts, md5OfAttributes, queueArn, uniq, v3, v3q, VECTORS } from './helpers.js';
 
 let emu: Emulator;
 
@@ -29,17 +28,6 @@ afterAll(async () => {
   await closeBotoWorkers();
   await emu?.stop();
 });
-
-async function counts(c: SQSClient, QueueUrl: string): Promise<[number, number, number]> {
-  const r = await c.send(
-    new GetQueueAttributesCommand({
-      QueueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
-    }),
-  );
-  const a = r.Attributes ?? {};
-  return [Number(a.ApproximateNumberOfMessages), Number(a.ApproximateNumberOfMessagesNotVisible), Number(a.ApproximateNumberOfMessagesDelayed)];
-}
 
 // Runs first: the manual clock of a restarted process starts again from the wall clock, so a test
 // that advanced the clock before restarting would find its messages "sent in the future".

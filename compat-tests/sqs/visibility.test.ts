@@ -15,25 +15,13 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import * as Q from 'sqs-query-sdk';
-import { Emulator } from '../harness/emulator.js';
-import { closeBotoWorkers, boto, caught, cli, CLI_TIMEOUT, PY_JSON, uniq, v2, v3, v3q } from './helpers.js';
+import type { Emulator } from '../harness/emulator.js';
+import { boto, caught, cli, CLI_TIMEOUT, PY_JSON, uniq, v2, useSuite } from './helpers.js';
 
 let emu: Emulator;
 let js: SQSClient;
 let qs: Q.SQSClient;
-
-beforeAll(async () => {
-  emu = await Emulator.start();
-  js = v3(emu);
-  qs = v3q(emu);
-});
-
-afterAll(async () => {
-  await closeBotoWorkers();
-  js?.destroy();
-  qs?.destroy();
-  await emu?.stop();
-});
+useSuite((s) => ({ emu, js, qs } = s));
 
 async function queueWith(prefix: string, bodies: string[], Attributes?: Record<string, string>): Promise<string> {
   const { QueueUrl } = await js.send(new CreateQueueCommand({ QueueName: uniq(prefix), Attributes }));
