@@ -12,16 +12,11 @@
  */
 import type { MetadataRequest, MetadataResponse } from '../protocol/generated/types.js';
 import { ErrorCode, KafkaError, type Topic } from '../log/index.js';
+import { ZERO_UUID } from '../protocol/spec.js';
+import { ALL_CLUSTER_OPERATIONS, ALL_TOPIC_OPERATIONS, NO_OPERATIONS } from './authorized-operations.js';
 import { register } from './registry.js';
 
 type TopicMetadata = NonNullable<MetadataResponse['topics']>[number];
-
-const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
-const NO_OPERATIONS = -(2 ** 31);
-/** READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS. */
-const ALL_TOPIC_OPERATIONS = [3, 4, 5, 6, 7, 8, 10, 11].reduce((a, op) => a | (1 << op), 0);
-/** CREATE, CLUSTER_ACTION, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE. */
-export const ALL_CLUSTER_OPERATIONS = [5, 7, 8, 9, 10, 11, 12].reduce((a, op) => a | (1 << op), 0);
 
 register({
   key: 3,

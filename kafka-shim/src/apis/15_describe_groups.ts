@@ -7,11 +7,9 @@
  * v4 group instance ids.
  */
 import type { DescribeGroupsRequest, DescribeGroupsResponse } from '../protocol/generated/types.js';
+import { ALL_GROUP_OPERATIONS, NO_OPERATIONS } from './authorized-operations.js';
 import { register } from './registry.js';
 
-const NO_OPERATIONS = -(2 ** 31);
-/** READ, DELETE, DESCRIBE: the operations Kafka defines on a group resource. */
-const GROUP_OPERATIONS = [3, 6, 8].reduce((a, op) => a | (1 << op), 0);
 
 register({
   key: 15,
@@ -19,7 +17,7 @@ register({
   minVersion: 0,
   maxVersion: 5,
   handle(req: DescribeGroupsRequest, ctx): DescribeGroupsResponse {
-    const authorizedOperations = req.includeAuthorizedOperations ? GROUP_OPERATIONS : NO_OPERATIONS;
+    const authorizedOperations = req.includeAuthorizedOperations ? ALL_GROUP_OPERATIONS : NO_OPERATIONS;
     return {
       throttleTimeMs: 0,
       groups: req.groups.map((id) => ({ ...ctx.broker.groups.describe(id), authorizedOperations })),

@@ -9,11 +9,10 @@
  */
 import type { DeleteTopicsRequest, DeleteTopicsResponse } from '../protocol/generated/types.js';
 import { ErrorCode, KafkaError } from '../log/index.js';
+import { ZERO_UUID } from '../protocol/spec.js';
 import { register } from './registry.js';
 
 type Result = NonNullable<DeleteTopicsResponse['responses']>[number];
-
-const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
 register({
   key: 20,

@@ -7,7 +7,7 @@
  */
 import type { DescribeClusterRequest, DescribeClusterResponse } from '../protocol/generated/types.js';
 import { ErrorCode } from '../errors.js';
-import { ALL_CLUSTER_OPERATIONS } from './03_metadata.js';
+import { ALL_CLUSTER_OPERATIONS, NO_OPERATIONS } from './authorized-operations.js';
 import { register } from './registry.js';
 
 const BROKERS = 1;
@@ -30,7 +30,7 @@ register({
       clusterId,
       controllerId: nodeId,
       brokers: [{ brokerId: nodeId, host: advertisedHost, port: advertisedPort, rack: null }],
-      clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? ALL_CLUSTER_OPERATIONS : -(2 ** 31),
+      clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? ALL_CLUSTER_OPERATIONS : NO_OPERATIONS,
     };
   },
 });

@@ -8,7 +8,7 @@
  * version does not have (handlers build one shape for all versions).
  */
 import { ProtocolError, Reader } from './reader.js';
-import { inRange, type FieldSpec, type MessageSpec } from './spec.js';
+import { inRange, ZERO_UUID, type FieldSpec, type MessageSpec } from './spec.js';
 import { Writer } from './writer.js';
 
 type Obj = Record<string, unknown>;
@@ -33,7 +33,6 @@ interface TaggedPlan extends FieldPlan {
 }
 
 const EMPTY = Buffer.alloc(0);
-const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
 /** Handler values are checked, not coerced: Buffer writes would silently turn null or '5' into
  * numbers and put a wrong value on the wire. */

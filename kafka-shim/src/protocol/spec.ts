@@ -9,6 +9,9 @@ export type VersionRange = readonly [number, number];
 
 export const MAX_VERSION = 0x7fff;
 
+/** The uuid default: "no topic id" in requests that name topics by name. */
+export const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
+
 export type Primitive =
   | 'bool'
   | 'int8'
