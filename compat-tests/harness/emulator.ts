@@ -3,7 +3,8 @@
  * temporary data dir, as a user would run it. Tests talk to it over real sockets only.
  *
  * Time: by default the emulator runs on a manual clock (`--manual-clock`), so tests move time with
- * `advance(ms)` instead of sleeping.
+ * `advance(ms)` instead of sleeping. `restart()` starts the new process at the clock value last seen
+ * (`--manual-clock-start`), so time does not jump back to the wall clock under stored messages.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,9 +22,14 @@ export interface EmulatorOptions {
   realClock?: boolean;
   /** Reuse a data dir (restart tests). */
   dataDir?: string;
+  /** Epoch ms the manual clock starts at (restart() passes the time the previous process had reached). */
+  clockStart?: number;
 }
 
 export class Emulator {
+  /** The manual clock's time as last reported by the emulator (or as it was started with). */
+  private clockSeen: number | undefined;
+
   private constructor(
     readonly proc: ChildProcess,
     readonly dataDir: string,
@@ -32,7 +38,9 @@ export class Emulator {
     private readonly opts: EmulatorOptions,
     private readonly ownsDir: boolean,
     readonly stderr: string[],
-  ) {}
+  ) {
+    this.clockSeen = opts.clockStart;
+  }
 
   /** e.g. http://127.0.0.1:PORT */
   get sqsEndpoint(): string {
@@ -52,6 +60,7 @@ export class Emulator {
       '--kafka-port', '0',
       '--data-dir', dataDir,
       ...(opts.realClock ? [] : ['--manual-clock']),
+      ...(opts.realClock || opts.clockStart === undefined ? [] : ['--manual-clock-start', String(opts.clockStart)]),
       ...(opts.args ?? []),
     ];
     const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -89,12 +98,17 @@ export class Emulator {
       body: JSON.stringify({ advanceMs: ms }),
     });
     if (!res.ok) throw new Error(`clock advance failed: ${res.status} ${await res.text()}`);
-    return ((await res.json()) as { now: number }).now;
+    return this.sawClock(res);
   }
 
   async now(): Promise<number> {
-    const res = await fetch(`${this.sqsEndpoint}/_tandem/clock`);
-    return ((await res.json()) as { now: number }).now;
+    return this.sawClock(await fetch(`${this.sqsEndpoint}/_tandem/clock`));
+  }
+
+  private async sawClock(res: Response): Promise<number> {
+    const { now } = (await res.json()) as { now: number };
+    this.clockSeen = now;
+    return now;
   }
 
   /** SIGKILL: no flush, no clean close. */
@@ -111,7 +125,7 @@ export class Emulator {
   /** Start a new process on the same data dir (after kill9 or stop({keepData})). */
   async restart(extra: EmulatorOptions = {}): Promise<Emulator> {
     if (this.proc.exitCode === null && this.proc.signalCode === null) await this.signal('SIGTERM');
-    const next = await Emulator.start({ ...this.opts, ...extra, dataDir: this.dataDir });
+    const next = await Emulator.start({ ...this.opts, clockStart: this.clockSeen, ...extra, dataDir: this.dataDir });
     (next as unknown as { ownsDir: boolean }).ownsDir = this.ownsDir;
     return next;
   }

@@ -29,8 +29,6 @@ afterAll(async () => {
   await emu?.stop();
 });
 
-// Runs first: the manual clock of a restarted process starts again from the wall clock, so a test
-// that advanced the clock before restarting would find its messages "sent in the future".
 it('a clean SIGTERM restart keeps the same state', async () => {
   emu = await Emulator.start();
   let js = v3(emu);
@@ -210,3 +208,32 @@ it('acknowledged state survives kill -9 and restart', async () => {
   }
 });
 
+it('a restarted emulator continues from the manual clock time reached before the crash', async () => {
+  await emu?.stop();
+  emu = await Emulator.start();
+  let js = v3(emu);
+  const name = uniq('later');
+  const { QueueUrl } = await js.send(new CreateQueueCommand({ QueueName: name, Attributes: { MessageRetentionPeriod: '60' } }));
+  const sentAt = await emu.advance(4 * 24 * 3600 * 1000);
+  await js.send(new SendMessageCommand({ QueueUrl, MessageBody: 'sent four days in' }));
+  js.destroy();
+
+  await emu.kill9();
+  emu = await emu.restart();
+  js = v3(emu);
+  const url = `${emu.sqsEndpoint}/000000000000/${name}`;
+  try {
+    // Without --manual-clock-start the new process would be back at the wall clock, four days before
+    // SentTimestamp, and the message would stay invisible until then.
+    expect(await emu.now()).toBe(sentAt);
+    const r = await js.send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 0, MessageSystemAttributeNames: ['SentTimestamp'] }));
+    expect(r.Messages?.map((m) => [m.Body, m.Attributes?.SentTimestamp])).toEqual([['sent four days in', String(sentAt)]]);
+    // Retention still counts from SentTimestamp: not expired by the restart, expired exactly 60 s after it.
+    await emu.advance(59_999);
+    expect(await counts(js, url)).toEqual([1, 0, 0]);
+    await emu.advance(1);
+    expect(await counts(js, url)).toEqual([0, 0, 0]);
+  } finally {
+    js.destroy();
+  }
+});

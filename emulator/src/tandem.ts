@@ -21,7 +21,10 @@ export interface Tandem {
 }
 
 export async function startTandem(config: Config, log = new Logger(config.logLevel)): Promise<Tandem> {
-  const clock: Clock = config.manualClock ? new ManualClock(Date.now()) : new SystemClock();
+  // A restarted test emulator is given the time its predecessor had reached (--manual-clock-start):
+  // starting again from the wall clock would put everything stored "in the future" after a test
+  // had advanced the clock.
+  const clock: Clock = config.manualClock ? new ManualClock(config.manualClockStart ?? Date.now()) : new SystemClock();
   const store = await Store.open(config.dataDir, { sync: config.fsync });
   const core: Core = { config, clock, store, log };
   const admin = new AdminRoutes();

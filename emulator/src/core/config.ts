@@ -25,6 +25,8 @@ export interface Config {
   fsync: boolean;
   /** Test mode: time stands still unless moved with POST /_tandem/clock. */
   manualClock: boolean;
+  /** Test mode: where the manual clock starts (epoch ms); default: the wall clock at startup. */
+  manualClockStart: number | undefined;
 }
 
 interface Spec {
@@ -48,6 +50,7 @@ const SPECS: Record<keyof Config, Spec> = {
   logLevel: { flag: 'log-level', kind: 'string', describe: 'debug | info | warn | error | silent' },
   fsync: { flag: 'fsync', kind: 'bool', describe: 'fsync every write batch (survive power loss, not only kill -9)' },
   manualClock: { flag: 'manual-clock', kind: 'bool', describe: 'tests only: time moves only via POST /_tandem/clock' },
+  manualClockStart: { flag: 'manual-clock-start', kind: 'int', describe: 'tests only: epoch ms the manual clock starts at (default: now)' },
 };
 
 export const DEFAULTS: Config = {
@@ -65,6 +68,7 @@ export const DEFAULTS: Config = {
   logLevel: 'warn',
   fsync: false,
   manualClock: false,
+  manualClockStart: undefined,
 };
 
 export class ConfigError extends Error {}
