@@ -1,11 +1,7 @@
-import { Harness } from './harness.js';
+import { harnessPerTest, type Harness } from './harness.js';
 
 describe('FIFO queues', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await new Harness().open();
-  });
-  afterEach(() => h.dispose());
+  const h = harnessPerTest();
 
   const fifo = (h: Harness, name = 'f.fifo', attrs: Record<string, string> = {}) =>
     h.createQueue(name, { FifoQueue: 'true', ContentBasedDeduplication: 'true', ...attrs });
@@ -85,11 +81,7 @@ describe('FIFO queues', () => {
 });
 
 describe('FIFO dead-lettering and long polling', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await new Harness().open();
-  });
-  afterEach(() => h.dispose());
+  const h = harnessPerTest();
 
   it('dead-letters the head of a group and unblocks the next message', async () => {
     await h.createQueue('dlq.fifo', { FifoQueue: 'true' });

@@ -12,15 +12,33 @@ import { SqsService } from '../../src/sqs/semantics/service.js';
 
 export const ctx: RequestContext = { region: 'us-east-1', accountId: '123456789012', baseUrl: 'http://localhost:9324', requestId: 'r' };
 
+/**
+ * A fresh Harness for every test of the enclosing describe block (new data dir and clock, opened
+ * before each test, disposed after it). The returned object stays the same, so `h` can be a const.
+ */
+export function harnessPerTest(relaxedTimers = false): Harness {
+  const h = new Harness(relaxedTimers);
+  beforeEach(() => h.start());
+  afterEach(() => h.dispose());
+  return h;
+}
+
 export class Harness {
-  clock = new ManualClock();
+  clock!: ManualClock;
   store!: Store;
   sqs!: SqsService;
-  readonly dir = mkdtempSync(path.join(tmpdir(), 'tandem-sqs-'));
+  dir!: string;
 
   constructor(private readonly relaxedTimers = false) {}
 
-  async open(): Promise<this> {
+  /** A new data dir and clock, then open. */
+  async start(): Promise<this> {
+    this.dir = mkdtempSync(path.join(tmpdir(), 'tandem-sqs-'));
+    this.clock = new ManualClock();
+    return this.open();
+  }
+
+  private async open(): Promise<this> {
     this.store = await Store.open(this.dir);
     const core: Core = { config: { ...DEFAULTS, relaxedTimers: this.relaxedTimers }, clock: this.clock, store: this.store, log: new Logger('silent') };
     this.sqs = new SqsService(core);

@@ -1,13 +1,9 @@
 import { md5OfAttributes } from '../../src/sqs/semantics/md5.js';
 import { SqsService } from '../../src/sqs/semantics/service.js';
-import { ctx, Harness } from './harness.js';
+import { ctx, harnessPerTest } from './harness.js';
 
 describe('messages', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await new Harness().open();
-  });
-  afterEach(() => h.dispose());
+  const h = harnessPerTest();
 
   it('carries AWSTraceHeader from the system attribute or the request header', async () => {
     const url = await h.createQueue('q1');

@@ -1,11 +1,7 @@
-import { Harness } from './harness.js';
+import { harnessPerTest } from './harness.js';
 
 describe('persistence across restart', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await new Harness().open();
-  });
-  afterEach(() => h.dispose());
+  const h = harnessPerTest();
 
   it('restores queues, messages, in-flight state, delays and their timers', async () => {
     const url = await h.createQueue('q1', { VisibilityTimeout: '10' });

@@ -1,11 +1,7 @@
-import { Harness } from './harness.js';
+import { harnessPerTest } from './harness.js';
 
 describe('queue management', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await new Harness().open();
-  });
-  afterEach(() => h.dispose());
+  const h = harnessPerTest();
 
   it('creates idempotently and reports the differing attribute', async () => {
     const url = await h.createQueue('q1', { DelaySeconds: '5' });
@@ -82,11 +78,7 @@ describe('queue management', () => {
 });
 
 describe('relaxed timers', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await new Harness(true).open();
-  });
-  afterEach(() => h.dispose());
+  const h = harnessPerTest(true);
 
   it('turns off the purge and recreate cooldowns', async () => {
     const url = await h.createQueue('q1');
@@ -98,11 +90,7 @@ describe('relaxed timers', () => {
 });
 
 describe('queue lookup', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await new Harness().open();
-  });
-  afterEach(() => h.dispose());
+  const h = harnessPerTest();
 
   it('finds queues by name, with tags given at creation', async () => {
     const url = (await h.call('CreateQueue', { QueueName: 'q1', tags: { env: 'test' } })).QueueUrl;

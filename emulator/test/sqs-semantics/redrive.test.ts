@@ -1,13 +1,9 @@
-import { Harness } from './harness.js';
+import { harnessPerTest } from './harness.js';
 
 const arn = (name: string) => `arn:aws:sqs:us-east-1:123456789012:${name}`;
 
 describe('message move tasks', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await new Harness().open();
-  });
-  afterEach(() => h.dispose());
+  const h = harnessPerTest();
 
   async function deadLetter(n: number): Promise<{ src: string; dlq: string }> {
     const dlq = await h.createQueue('dlq');

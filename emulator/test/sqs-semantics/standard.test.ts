@@ -1,11 +1,7 @@
-import { Harness } from './harness.js';
+import { harnessPerTest } from './harness.js';
 
 describe('standard queues', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await new Harness().open();
-  });
-  afterEach(() => h.dispose());
+  const h = harnessPerTest();
 
   it('hides a received message for the visibility timeout, then redelivers it', async () => {
     const url = await h.createQueue('q1', { VisibilityTimeout: '10' });
