@@ -10,8 +10,9 @@
  * read_committed consumers (kafkajs' default) see everything.
  *
  * Version notes: v4 is the first with record batches (v0-3 message sets are not served); v7+
- * fetch sessions are not created (sessionId 0, every request is a full fetch), and an unknown
- * session is FETCH_SESSION_ID_NOT_FOUND; v11 preferredReadReplica is -1; v13+ (topic ids) not served.
+ * fetch sessions are not created (sessionId 0, every request is a full fetch): an unknown
+ * session is FETCH_SESSION_ID_NOT_FOUND and an epoch other than -1/0 INVALID_FETCH_SESSION_EPOCH;
+ * v11 preferredReadReplica is -1; v13+ (topic ids) not served.
  */
 import type { FetchRequest, FetchResponse } from '../protocol/generated/types.js';
 import { ErrorCode, KafkaError, type Partition } from '../log/index.js';

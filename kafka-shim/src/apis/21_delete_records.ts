@@ -5,6 +5,8 @@
  * deleting whole batches below it; a batch straddling the new start stays stored but its earlier
  * records are no longer fetchable. Offsets beyond the high watermark are OFFSET_OUT_OF_RANGE.
  * Answered once the new start is in LevelDB; lowWatermark is the resulting log start offset.
+ *
+ * Version notes: v1 is v0 (it only changed the throttling behaviour); v2 is flexible.
  */
 import type { DeleteRecordsRequest, DeleteRecordsResponse } from '../protocol/generated/types.js';
 import { KafkaError } from '../log/index.js';

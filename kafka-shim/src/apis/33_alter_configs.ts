@@ -5,6 +5,8 @@
  * defaults), after validating every name and value (INVALID_CONFIG). Retention changes apply at
  * once. validateOnly changes nothing. Broker configs are read-only here (INVALID_REQUEST), as are
  * other resource types; unknown topics are UNKNOWN_TOPIC_OR_PARTITION.
+ *
+ * Version notes: v1 is v0 (it only changed the throttling behaviour); v2 is flexible.
  */
 import type { AlterConfigsRequest, AlterConfigsResponse } from '../protocol/generated/types.js';
 import { validateConfigs } from '../log/configs.js';

@@ -5,6 +5,9 @@
  * above the current one is INVALID_PARTITIONS; assignments, if given, must list this broker once
  * per new partition (INVALID_REPLICA_ASSIGNMENT); unknown topics UNKNOWN_TOPIC_OR_PARTITION; a
  * topic named twice INVALID_REQUEST. validateOnly changes nothing.
+ *
+ * Version notes: v1 is v0 (throttling behaviour only); v2 is flexible; v3 only adds
+ * THROTTLING_QUOTA_EXCEEDED, which we never return.
  */
 import type { CreatePartitionsRequest, CreatePartitionsResponse } from '../protocol/generated/types.js';
 import { ErrorCode, KafkaError } from '../log/index.js';

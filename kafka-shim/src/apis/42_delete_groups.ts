@@ -2,7 +2,9 @@
  * DeleteGroups: v0-2 (flexible from v2).
  *
  * Behaviour: deletes Empty groups with their committed offsets; NON_EMPTY_GROUP while members
- * remain, GROUP_ID_NOT_FOUND for groups we do not have.
+ * remain, GROUP_ID_NOT_FOUND for groups we do not have. Groups are deleted one after another.
+ *
+ * Version notes: v1 is v0 (throttling behaviour only); v2 is flexible.
  */
 import type { DeleteGroupsRequest, DeleteGroupsResponse } from '../protocol/generated/types.js';
 import { register } from './registry.js';

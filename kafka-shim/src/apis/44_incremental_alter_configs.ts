@@ -5,6 +5,8 @@
  * (cleanup.policy; INVALID_CONFIG for others); the result is validated as a whole, and applied
  * only if every edit of the resource is valid. Duplicate keys or unknown operations are
  * INVALID_REQUEST; broker configs are read-only here.
+ *
+ * Version notes: v1 is v0 in the flexible encoding.
  */
 import type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from '../protocol/generated/types.js';
 import { incrementalEdit } from '../log/describe.js';

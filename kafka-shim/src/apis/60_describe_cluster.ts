@@ -4,6 +4,8 @@
  * Behaviour: our one broker, which is also the controller; authorized operations are
  * "everything" when asked for (no ACLs). Asking for controller endpoints (v1 endpointType 2) is
  * UNSUPPORTED_ENDPOINT_TYPE, as from a Kafka broker.
+ *
+ * Version notes: v1 adds EndpointType (KIP-919); v0 always asks for brokers.
  */
 import type { DescribeClusterRequest, DescribeClusterResponse } from '../protocol/generated/types.js';
 import { ErrorCode } from '../errors.js';
