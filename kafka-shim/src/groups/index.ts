@@ -89,7 +89,10 @@ export class GroupCoordinator {
   }
 
   join(req: JoinRequest): Promise<JoinResult> {
-    return this.membership.join(req);
+    // Decoded Buffers are views into the request frame, which pins the whole socket read behind
+    // it; a member's protocols live as long as the member, so the group keeps copies.
+    const protocols = req.protocols.map((p) => ({ name: p.name, metadata: Buffer.from(p.metadata) }));
+    return this.membership.join({ ...req, protocols });
   }
 
   sync(req: SyncRequest): Promise<SyncResult> {

@@ -215,7 +215,8 @@ export class Membership {
 
   private storeAssignment(group: Group, given: SyncRequest['assignments']): void {
     const assignment = new Map<string, Buffer>();
-    for (const a of given) if (group.has(a.memberId)) assignment.set(a.memberId, a.assignment ?? EMPTY);
+    // Copies: the given Buffers are views into the leader's request frame (see GroupCoordinator.join).
+    for (const a of given) if (group.has(a.memberId)) assignment.set(a.memberId, a.assignment ? Buffer.from(a.assignment) : EMPTY);
     for (const id of group.members.keys()) if (!assignment.has(id)) assignment.set(id, EMPTY);
     const gen = group.generationId;
     this.log.info('group.assignment_received', { group: group.groupId, generation: gen, members: group.members.size });
