@@ -114,10 +114,7 @@ export class QueueOps {
 
   async listDeadLetterSources(input: Input, ctx: RequestContext): Promise<Output> {
     const dlq = this.s.registry.resolve(input.QueueUrl, ctx.region);
-    const sources = this.s.registry.list(ctx.region, dlq.record.account).filter((q) => {
-      const p = q.record.attrs.RedrivePolicy;
-      return !!p && (JSON.parse(p) as { deadLetterTargetArn: string }).deadLetterTargetArn === dlq.arn;
-    });
+    const sources = this.s.registry.list(ctx.region, dlq.record.account).filter((q) => q.deadLetterTargetArn === dlq.arn);
     const page = paginate(sources, input.MaxResults, input.NextToken, (q) => q.name);
     const out: Output = { queueUrls: page.items.map((q) => q.url(ctx.baseUrl)) };
     if (page.nextToken) out.NextToken = page.nextToken;

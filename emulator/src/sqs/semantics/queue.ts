@@ -81,16 +81,30 @@ export class Queue {
     return Number(this.record.attrs[attr] ?? 0);
   }
 
-  /** The dead-letter target and threshold, when the RedrivePolicy names a live queue. */
-  redrive(): { dlq: Queue; maxReceiveCount: number } | undefined {
+  /**
+   * The RedrivePolicy, parsed once per value: receives, ListDeadLetterSourceQueues and move tasks all
+   * ask, and the attribute is stored as the JSON text AWS returns.
+   */
+  private redrivePolicy(): { arn: string; maxReceiveCount: number } | undefined {
     const policy = this.record.attrs.RedrivePolicy;
     if (!policy) return undefined;
     if (this.redriveCache?.policy !== policy) {
       const p = JSON.parse(policy) as { deadLetterTargetArn: string; maxReceiveCount: number };
       this.redriveCache = { policy, arn: p.deadLetterTargetArn, maxReceiveCount: p.maxReceiveCount };
     }
-    const dlq = this.env.byArn(this.redriveCache.arn);
-    return dlq && dlq !== this ? { dlq, maxReceiveCount: this.redriveCache.maxReceiveCount } : undefined;
+    return this.redriveCache;
+  }
+
+  /** The ARN this queue dead-letters to, live or not. */
+  get deadLetterTargetArn(): string | undefined {
+    return this.redrivePolicy()?.arn;
+  }
+
+  /** The dead-letter target and threshold, when the RedrivePolicy names a live queue. */
+  redrive(): { dlq: Queue; maxReceiveCount: number } | undefined {
+    const policy = this.redrivePolicy();
+    const dlq = policy && this.env.byArn(policy.arn);
+    return dlq && dlq !== this ? { dlq, maxReceiveCount: policy.maxReceiveCount } : undefined;
   }
 
   private get retentionMs(): number {

@@ -58,10 +58,7 @@ export class MoveTasks {
   }
 
   private isDeadLetterQueue(q: Queue): boolean {
-    for (const src of this.s.registry.all()) {
-      const p = src.record.attrs.RedrivePolicy;
-      if (p && (JSON.parse(p) as { deadLetterTargetArn: string }).deadLetterTargetArn === q.arn) return true;
-    }
+    for (const src of this.s.registry.all()) if (src.deadLetterTargetArn === q.arn) return true;
     return false;
   }
 
