@@ -5,7 +5,7 @@
  */
 import type { Timer } from '../../core/clock.js';
 import type { Op } from '../../core/store.js';
-import { putMoveTask, type MoveTaskRecord } from '../storage/records.js';
+import { delMoveTask, putMoveTask, type MoveTaskRecord } from '../storage/records.js';
 import { SqsError, type Input, type Output } from './api.js';
 import { invalidParameter, optionalInt } from './errors.js';
 import type { Queue } from './queue.js';
@@ -136,7 +136,7 @@ export class MoveTasks {
     for (const t of mine.slice(0, Math.max(0, mine.length - KEPT_PER_SOURCE))) {
       if (t.record.status === 'RUNNING') continue;
       this.tasks.delete(t.record.taskId);
-      ops.push({ type: 'del', key: putMoveTask(t.record).key });
+      ops.push(delMoveTask(t.record.taskId));
     }
     return ops;
   }

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Core } from '../../core/core.js';
 import type { Logger } from '../../core/logger.js';
-import type { Op } from '../../core/store.js';
+import { prefixEnd, type Op } from '../../core/store.js';
 import { LongPolls } from './long-poll.js';
 import type { Queue, QueueEnv } from './queue.js';
 import { Registry } from './registry.js';
@@ -51,8 +51,7 @@ export class SqsState implements QueueEnv {
 
   /** Delete a whole key range once nothing refers to it (purged or deleted queue storage). */
   clearRange(prefix: Buffer, what: string, queue?: string): void {
-    const end = Buffer.concat([prefix.subarray(0, prefix.length - 1), Buffer.from([1])]);
-    const p = this.core.store.db.clear({ gte: prefix, lt: end }).catch((err) => this.log.error('sqs.clear_failed', { what, queue, err }));
+    const p = this.core.store.db.clear({ gte: prefix, lt: prefixEnd(prefix) }).catch((err) => this.log.error('sqs.clear_failed', { what, queue, err }));
     this.clearing.add(p);
     void p.finally(() => this.clearing.delete(p));
   }

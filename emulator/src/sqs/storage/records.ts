@@ -140,9 +140,11 @@ export function putMessageState(sid: string, m: Message): Op {
 }
 
 export function delMessage(sid: string, seq: number): Op[] {
+  // Every delete (DeleteMessage, retention, dead-lettering) needs both keys: build the message key once.
+  const k = messageKey(sid, seq);
   return [
-    { type: 'del', key: messageKey(sid, seq) },
-    { type: 'del', key: messageStateKey(sid, seq) },
+    { type: 'del', key: k },
+    { type: 'del', key: Buffer.concat([k, STATE_SUFFIX]) },
   ];
 }
 
