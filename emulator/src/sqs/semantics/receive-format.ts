@@ -55,12 +55,13 @@ function systemValue(m: Message, name: string): string | undefined {
   }
 }
 
+/** The attributes asked for; `attrs` itself when that is all of them. */
 function filterAttributes(attrs: AttributeMap | undefined, wanted: string[]): AttributeMap | undefined {
   if (!attrs || wanted.length === 0) return undefined;
-  const all = wanted.some((w) => w === 'All' || w === '.*');
+  if (wanted.some((w) => w === 'All' || w === '.*')) return Object.keys(attrs).length > 0 ? attrs : undefined;
   const out: AttributeMap = {};
   for (const [name, v] of Object.entries(attrs)) {
-    const hit = all || wanted.some((w) => (w.endsWith('.*') ? name.startsWith(w.slice(0, -1)) : w === name));
+    const hit = wanted.some((w) => (w.endsWith('.*') ? name.startsWith(w.slice(0, -1)) : w === name));
     if (hit) out[name] = v;
   }
   return Object.keys(out).length > 0 ? out : undefined;
@@ -78,7 +79,8 @@ export function formatMessage(m: Message, receiptHandle: string, sel: Selection)
   }
   const attrs = filterAttributes(m.attrs, sel.attributes);
   if (attrs) {
-    out.MD5OfMessageAttributes = md5OfAttributes(attrs);
+    // The digest made at send covers every attribute; only a subset needs hashing again.
+    out.MD5OfMessageAttributes = attrs === m.attrs && m.md5Attrs ? m.md5Attrs : md5OfAttributes(attrs);
     out.MessageAttributes = attrs;
   }
   return out;
