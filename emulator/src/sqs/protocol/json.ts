@@ -8,6 +8,7 @@
  */
 import { SqsError, type Input } from '../semantics/api.js';
 import { fitsInteger, missingMember, setEntry } from './input.js';
+import { base64, booleanText, integerText } from './output.js';
 import type { ListShape, MapShape, Shape, StructureShape } from './model.js';
 
 export function decodeJsonInput(shape: StructureShape, body: unknown): Input {
@@ -116,7 +117,7 @@ function encodeValue(shape: Shape, v: unknown): string {
     case 'long':
       return integerText(v);
     case 'boolean':
-      return v === true || v === 'true' ? 'true' : 'false';
+      return booleanText(v);
     case 'blob':
       return `"${base64(v)}"`;
     case 'list': {
@@ -147,17 +148,4 @@ const JSON_SPECIAL = /[\u0000-\u001f"\\\ud800-\udfff]/;
 /** Most output strings (ids, handles, URLs, MD5s) need no escaping; skip the general encoder for them. */
 function jsonString(s: string): string {
   return JSON_SPECIAL.test(s) ? JSON.stringify(s) : `"${s}"`;
-}
-
-/** Decimal text of an integer output member; anything else is a bug upstream, not something to send. */
-export function integerText(v: unknown): string {
-  if ((typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint') return String(v);
-  if (typeof v === 'string' && /^-?\d+$/.test(v)) return v;
-  throw new TypeError(`output integer expected, got ${String(v)}`);
-}
-
-export function base64(v: unknown): string {
-  if (Buffer.isBuffer(v)) return v.toString('base64');
-  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
-  throw new TypeError(`output blob expected, got ${typeof v}`);
 }

@@ -3,7 +3,7 @@
  * Flattened lists and maps repeat their element in the parent (`<Message>…</Message><Message>…`,
  * `<Attribute><Name>…</Name><Value>…</Value></Attribute>`), as SQS has always answered.
  */
-import { base64, integerText } from './json.js';
+import { base64, booleanText, integerText } from './output.js';
 import type { Shape, StructureShape } from './model.js';
 
 const XML_SPECIAL = /[&<>"\r]/;
@@ -64,7 +64,7 @@ function encodeValue(shape: Shape, v: unknown): string {
     case 'long':
       return integerText(v);
     case 'boolean':
-      return v === true || v === 'true' ? 'true' : 'false';
+      return booleanText(v);
     case 'blob':
       return base64(v);
     case 'structure':
