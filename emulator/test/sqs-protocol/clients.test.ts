@@ -28,6 +28,20 @@ const URL = 'http://localhost:9324/000000000000/q';
 const bin = new Uint8Array([0, 1, 2, 0xfe, 0xff]);
 const body = 'héllo "world" <&>\r\n';
 
+/** The messages of the ReceiveMessage case, with the binary attribute value as `binary`. */
+const receivedMessages = (binary: Uint8Array) => [
+  {
+    MessageId: 'm1',
+    ReceiptHandle: 'rh1',
+    MD5OfBody: md5(body),
+    Body: body,
+    Attributes: { SentTimestamp: '1767225600000', ApproximateReceiveCount: '1' },
+    MD5OfMessageAttributes: 'b'.repeat(32),
+    MessageAttributes: { b: { DataType: 'Binary', BinaryValue: binary }, s: { DataType: 'String', StringValue: 'v"' } },
+  },
+  { MessageId: 'm2', ReceiptHandle: 'rh2', MD5OfBody: md5('2'), Body: '2' },
+];
+
 const CASES: Case[] = [
   {
     op: 'CreateQueue',
@@ -98,34 +112,9 @@ const CASES: Case[] = [
     op: 'ReceiveMessage',
     params: { QueueUrl: URL, AttributeNames: ['All'], MessageAttributeNames: ['All'], MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 0 },
     input: { QueueUrl: URL, AttributeNames: ['All'], MessageAttributeNames: ['All'], MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 0 },
-    output: {
-      Messages: [
-        {
-          MessageId: 'm1',
-          ReceiptHandle: 'rh1',
-          MD5OfBody: md5(body),
-          Body: body,
-          Attributes: { SentTimestamp: '1767225600000', ApproximateReceiveCount: '1' },
-          MD5OfMessageAttributes: 'b'.repeat(32),
-          MessageAttributes: { b: { DataType: 'Binary', BinaryValue: Buffer.from(bin) }, s: { DataType: 'String', StringValue: 'v"' } },
-        },
-        { MessageId: 'm2', ReceiptHandle: 'rh2', MD5OfBody: md5('2'), Body: '2' },
-      ],
-    },
-    parsed: {
-      Messages: [
-        {
-          MessageId: 'm1',
-          ReceiptHandle: 'rh1',
-          MD5OfBody: md5(body),
-          Body: body,
-          Attributes: { SentTimestamp: '1767225600000', ApproximateReceiveCount: '1' },
-          MD5OfMessageAttributes: 'b'.repeat(32),
-          MessageAttributes: { b: { DataType: 'Binary', BinaryValue: bin }, s: { DataType: 'String', StringValue: 'v"' } },
-        },
-        { MessageId: 'm2', ReceiptHandle: 'rh2', MD5OfBody: md5('2'), Body: '2' },
-      ],
-    },
+    // Semantics hands out Buffers; the SDK gives back plain Uint8Arrays.
+    output: { Messages: receivedMessages(Buffer.from(bin)) },
+    parsed: { Messages: receivedMessages(bin) },
   },
   {
     op: 'ReceiveMessage',
