@@ -122,7 +122,7 @@ export class Emulator {
     if (this.ownsDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 
-  /** Start a new process on the same data dir (after kill9 or stop({keepData})). */
+  /** Start a new process on the same data dir: after kill9(), or SIGTERM first if this one still runs. */
   async restart(extra: EmulatorOptions = {}): Promise<Emulator> {
     if (this.proc.exitCode === null && this.proc.signalCode === null) await this.signal('SIGTERM');
     const next = await Emulator.start({ ...this.opts, clockStart: this.clockSeen, ...extra, dataDir: this.dataDir });

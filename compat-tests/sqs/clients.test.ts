@@ -48,6 +48,17 @@ const ATTRS: Record<string, Attr> = {
   raw: { DataType: 'Binary', BinaryValue: Buffer.from([1, 2, 3]) },
 };
 
+/** Polls (up to 10 x 25 ms of real time) until the queue holds no message, visible or in flight. */
+async function drained(c: J.SQSClient, QueueUrl: string): Promise<void> {
+  for (let i = 0; i < 10; i++) {
+    const a = await c.send(
+      new J.GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    );
+    if (a.Attributes?.ApproximateNumberOfMessages === '0' && a.Attributes?.ApproximateNumberOfMessagesNotVisible === '0') return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 /** Runs every one of the 23 operations through one v3 package (JSON or Query) and checks each result. */
 async function allOperations(mod: any, client: any): Promise<string[]> {
   const used = new Set<string>();
@@ -281,13 +292,7 @@ describe('message lifecycle per client', () => {
     try {
       await done;
       // Let the last delete land.
-      for (let i = 0; i < 10; i++) {
-        const a = await admin.send(
-          new J.GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-        );
-        if (a.Attributes?.ApproximateNumberOfMessages === '0' && a.Attributes?.ApproximateNumberOfMessagesNotVisible === '0') break;
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      await drained(admin, QueueUrl!);
     } finally {
       consumer.stop({ abort: true });
     }
@@ -330,13 +335,7 @@ describe('message lifecycle per client', () => {
     try {
       await done;
       // Let the DeleteMessageBatch land.
-      for (let i = 0; i < 10; i++) {
-        const a = await sqs.send(
-          new J.GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-        );
-        if (a.Attributes?.ApproximateNumberOfMessages === '0' && a.Attributes?.ApproximateNumberOfMessagesNotVisible === '0') break;
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      await drained(sqs, QueueUrl!);
     } finally {
       consumer.stop({ abort: true });
     }
