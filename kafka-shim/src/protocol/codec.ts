@@ -278,15 +278,15 @@ function structPlan(fields: readonly FieldSpec[], version: number, flexible: boo
         f.codec.write(w, x === undefined ? f.makeDefault() : x);
       }
       if (!flexible) return;
-      let present = 0;
-      for (let i = 0; i < tagged.length; i++) if (!tagged[i].isDefault(v[tagged[i].name])) present++;
-      w.uvarint(present);
-      if (present === 0) return;
-      for (const t of tagged) {
-        const x = v[t.name];
-        if (t.isDefault(x)) continue;
+      // One default check per tagged field (struct checks walk their fields; Fetch v12 has three
+      // per partition); the list is only allocated when something is actually tagged.
+      let present: TaggedPlan[] | undefined;
+      for (let i = 0; i < tagged.length; i++) if (!tagged[i].isDefault(v[tagged[i].name])) (present ??= []).push(tagged[i]);
+      if (!present) return w.uvarint(0);
+      w.uvarint(present.length);
+      for (const t of present) {
         const sub = new Writer(64);
-        t.codec.write(sub, x);
+        t.codec.write(sub, v[t.name]);
         const body = sub.toBuffer();
         w.uvarint(t.tag);
         w.uvarint(body.length);
