@@ -103,6 +103,8 @@ export class MessageOps {
       await this.s.write(first.ops);
       return answer(first.output);
     }
+    // Nothing to answer yet, but the attempt may have moved messages to the dead-letter queue:
+    // persist those moves without holding up the poll.
     this.s.background(first.ops, 'dead-letter moves', q.name);
     return new Promise<Output>((resolve, reject) => {
       this.s.polls.wait(

@@ -40,6 +40,7 @@ export class QueueOps {
     } else if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) {
       throw new SqsError('InvalidParameterValue', 'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length');
     }
+    // AWS accepts FifoQueue=false for a standard queue but neither stores nor reports it.
     if (fifoAttr === 'false') delete given.FifoQueue;
     const attrs = normalizeQueueAttributes(given, fifo);
     const arn = `arn:aws:sqs:${ctx.region}:${ctx.accountId}:${name}`;
@@ -150,6 +151,8 @@ export class QueueOps {
       if (v === '') delete next[k];
       else next[k] = v;
     }
+    // As at creation (initialAttributes): a KMS key brings its reuse period (default 300 s), and
+    // clearing the key takes the period away with it.
     if (attrs.KmsMasterKeyId !== undefined) {
       if (attrs.KmsMasterKeyId === '') delete next.KmsDataKeyReusePeriodSeconds;
       else next.KmsDataKeyReusePeriodSeconds ??= '300';
