@@ -4,7 +4,7 @@ import type { Op } from '../../core/store.js';
 import { SqsError, type Input, type Output, type RequestContext } from './api.js';
 import { checkBatch, failure, type BatchFailure } from './batch.js';
 import { invalidParameter, optionalInt } from './errors.js';
-import { validateEntry, type Draft, type Message } from './messages.js';
+import { ID_CHARS, validateEntry, type Draft, type Message } from './messages.js';
 import type { Queue } from './queue.js';
 import { encodeReceipt } from './receipts.js';
 import { formatMessage, selection } from './receive-format.js';
@@ -80,7 +80,7 @@ export class MessageOps {
     const wait =
       optionalInt('WaitTimeSeconds', input.WaitTimeSeconds, 0, 20, 'Must be >= 0 and <= 20, if provided.') ?? q.num('ReceiveMessageWaitTimeSeconds');
     const attemptId: unknown = input.ReceiveRequestAttemptId;
-    if (attemptId !== undefined && (typeof attemptId !== 'string' || !/^[!-~]{1,128}$/.test(attemptId))) {
+    if (attemptId !== undefined && (typeof attemptId !== 'string' || !ID_CHARS.test(attemptId))) {
       throw invalidParameter('ReceiveRequestAttemptId', attemptId, 'ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.');
     }
     const sel = selection(input);

@@ -57,7 +57,8 @@ const INVALID_BODY =
 
 // Lone surrogates fail the u-flag match, so they are rejected with the other invalid characters.
 const VALID_CHARS = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
-const ID_CHARS = /^[!-~]{1,128}$/;
+/** MessageGroupId, MessageDeduplicationId and ReceiveRequestAttemptId: 1 to 128 printable ASCII characters. */
+export const ID_CHARS = /^[!-~]{1,128}$/;
 const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,256}$/;
 
 function checkChars(s: string, what: string): void {
