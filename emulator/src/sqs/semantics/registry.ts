@@ -62,7 +62,7 @@ export class Registry {
   }
 
   /** Tombstones of deleted queues: CreateQueue refuses the name until `until` (ms). */
-  readonly tombstones = new Map<string, number>();
+  private readonly tombstones = new Map<string, number>();
 
   deletedRecently(region: string, account: string, name: string, now: number): boolean {
     return (this.tombstones.get(scopeKey(region, account, name)) ?? 0) > now;
