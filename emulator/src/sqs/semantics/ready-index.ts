@@ -3,7 +3,7 @@
  * standard queues; for FIFO queues, per-group message lists and an ordered set of groups whose
  * head is visible. Entries of removed messages are dropped lazily.
  */
-import { Deque } from './collections.js';
+import { Deque } from './deque.js';
 import type { Message } from './messages.js';
 
 /** What a receive or move task does with an offered message. 'skip': it left the queue (e.g. went to a DLQ). */

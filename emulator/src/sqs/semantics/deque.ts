@@ -1,6 +1,4 @@
-/** The FIFO deque the ready indexes are built on (the retention heap is core/heap.ts). */
-
-/** Amortised O(1) push/shift; compacts when the consumed head dominates. */
+/** The FIFO deque the ready indexes are built on: amortised O(1) push/shift; compacts when the consumed head dominates. */
 export class Deque<T> {
   private items: T[] = [];
   private head = 0;
