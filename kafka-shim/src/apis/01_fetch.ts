@@ -50,7 +50,7 @@ register({
       const parts: Partition[] = [];
       for (const w of wanted) {
         const p = lookup(w);
-        if (!p || w.fetchOffset < p.logStartOffset || w.fetchOffset > p.highWatermark) {
+        if (!p || !p.canFetch(w.fetchOffset)) {
           failing = true;
           break;
         }

@@ -105,9 +105,14 @@ export class Partition {
     return { baseOffset, logAppendTime: config.logAppendTime ? now : -1, logStartOffset: this.logStartOffset };
   }
 
+  /** Whether a fetch may start at `offset` now: from the log start up to the high watermark. */
+  canFetch(offset: number): boolean {
+    return offset >= this.logStartOffset && offset <= this.highWatermark;
+  }
+
   /** OFFSET_OUT_OF_RANGE unless `offset` can be fetched now. */
   checkFetchOffset(offset: number): void {
-    if (offset < this.logStartOffset || offset > this.highWatermark) {
+    if (!this.canFetch(offset)) {
       throw new KafkaError(
         ErrorCode.OFFSET_OUT_OF_RANGE,
         `offset ${offset} is outside [${this.logStartOffset}, ${this.highWatermark}] of ${this.topic}-${this.partition}`,
