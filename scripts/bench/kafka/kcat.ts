@@ -33,15 +33,39 @@ export interface KcatRun {
   bytes: number;
 }
 
-/** `kcat -P` of a records file; resolves when kcat exits (after every delivery report). */
+/*
+ * Runs are timed on librdkafka's own debug log (`-d protocol`, wall-clock timestamps): from the
+ * first Produce or Fetch request to the last Produce response or the last record printed. Client
+ * start-up is left out because librdkafka's internal timers add 0–0.7 s before the first request
+ * at random (seen as idle gaps after Metadata with no request outstanding), which would swamp a
+ * run of a few hundred milliseconds; the same window is used against the mock cluster.
+ */
+const DEBUG = ['-d', 'protocol'];
+
+/** Epoch ms of the debug lines (`%7|<seconds.millis>|...`) containing `what`. */
+function logTimes(stderr: string, what: string): number[] {
+  const out: number[] = [];
+  for (const line of stderr.split('\n')) {
+    if (!line.includes(what)) continue;
+    const m = /^%\d\|(\d+\.\d+)\|/.exec(line);
+    if (m) out.push(Number(m[1]) * 1000);
+  }
+  return out;
+}
+
+/** Lines that are not librdkafka debug output. */
+const messages = (stderr: string) => stderr.split('\n').filter((l) => l && !l.startsWith('%7|')).join('\n');
+
+/** `kcat -P` of a records file; kcat exits after every delivery report. */
 export async function kcatProduce(broker: string, topic: string, file: string, count: number, size: number, props: string[]): Promise<KcatRun> {
-  const args = ['-P', '-b', broker, '-t', topic, ...props.flatMap((p) => ['-X', p]), '-l', file];
-  const t0 = performance.now();
+  const args = ['-P', '-b', broker, '-t', topic, ...props.flatMap((p) => ['-X', p]), ...DEBUG, '-l', file];
   const { code, stderr } = await runKcat(args);
-  const ms = performance.now() - t0;
-  const failed = /Delivery failed|ERROR|Failed to produce/i.exec(stderr);
-  if (code !== 0 || failed) throw new Error(`kcat produce ${topic}: exit ${code} ${stderr.slice(0, 300)}`);
-  return { ms, records: count, bytes: count * size };
+  const other = messages(stderr);
+  if (code !== 0 || /Delivery failed|ERROR|Failed to produce/i.test(other)) throw new Error(`kcat produce ${topic}: exit ${code} ${other.slice(0, 300)}`);
+  const sent = logTimes(stderr, 'Sent ProduceRequest');
+  const acked = logTimes(stderr, 'Received ProduceResponse');
+  if (!sent.length || !acked.length) throw new Error(`kcat produce ${topic}: no Produce requests in its debug log`);
+  return { ms: Math.max(...acked) - Math.min(...sent), records: count, bytes: count * size };
 }
 
 /**
@@ -50,17 +74,19 @@ export async function kcatProduce(broker: string, topic: string, file: string, c
  * long-poll fetch (fetch.wait.max.ms) to learn it reached the end, and `-e` still ends a short topic.
  */
 export async function kcatConsume(broker: string, topic: string, expected: number): Promise<KcatRun> {
-  const args = ['-C', '-b', broker, '-t', topic, '-o', 'beginning', '-c', String(expected), '-e', '-q'];
+  const args = ['-C', '-b', broker, '-t', topic, '-o', 'beginning', '-c', String(expected), '-e', '-q', ...DEBUG];
   let records = 0;
   let bytes = 0;
-  const t0 = performance.now();
+  let last = 0;
   const { code, stderr } = await runKcat(args, (chunk) => {
+    last = Date.now();
     bytes += chunk.length;
     for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) records++;
   });
-  const ms = performance.now() - t0;
-  if (code !== 0) throw new Error(`kcat consume ${topic}: exit ${code} ${stderr.slice(0, 300)}`);
-  return { ms, records, bytes: bytes - records };
+  if (code !== 0) throw new Error(`kcat consume ${topic}: exit ${code} ${messages(stderr).slice(0, 300)}`);
+  const fetched = logTimes(stderr, 'Sent FetchRequest');
+  if (!fetched.length || !last) throw new Error(`kcat consume ${topic}: no Fetch requests or no records`);
+  return { ms: last - Math.min(...fetched), records, bytes: bytes - records };
 }
 
 function runKcat(args: string[], onStdout?: (b: Buffer) => void): Promise<{ code: number | null; stderr: string }> {
