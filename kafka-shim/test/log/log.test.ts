@@ -259,6 +259,24 @@ describe('partition log', () => {
     expect((await t.log.append('r', 0, makeBatch([{ value: 'next' }]))).baseOffset).toBe(20);
   });
 
+  it('reloads logs whose batches span many startup read chunks', async () => {
+    // load() reads LevelDB up to 1000 entries per step: 2,400 batches over 3 partitions (plus a
+    // second topic sorting after them) cross several steps and partition boundaries.
+    await t.log.createTopic('many', 3);
+    await t.log.createTopic('many2', 1);
+    const appends: Promise<unknown>[] = [];
+    for (let i = 0; i < 2400; i++) appends.push(t.log.append('many', i % 3, makeBatch([{ value: `m${i}` }, { value: `m${i}b` }])));
+    for (let i = 0; i < 5; i++) appends.push(t.log.append('many2', 0, makeBatch([{ value: `z${i}` }])));
+    await Promise.all(appends);
+    await t.log.partition('many', 1).deleteRecords(10);
+    t = await t.reopen();
+    expect([0, 1, 2].map((i) => t.log.partition('many', i).highWatermark)).toEqual([1600, 1600, 1600]);
+    expect([0, 1, 2].map((i) => t.log.partition('many', i).logStartOffset)).toEqual([0, 10, 0]);
+    expect(t.log.partition('many', 2).batchCount).toBe(800);
+    expect(values(await t.log.partition('many', 2).read(1598, 1 << 20, true))).toEqual(['m2399', 'm2399b']);
+    expect(t.log.partition('many2', 0).highWatermark).toBe(5);
+  });
+
   it('creates, validates, deletes and re-creates topics', async () => {
     expect(await code(t.log.createTopic('bad name', 1))).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
     expect(await code(t.log.createTopic('..', 1))).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
