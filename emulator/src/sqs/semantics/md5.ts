@@ -2,7 +2,13 @@
  * The digests SQS returns so clients can check what it stored: MD5 of the body, and MD5 of the
  * message (or system) attributes in AWS's length-prefixed, name-sorted encoding.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+const { createHash } = crypto;
+
+/** One-shot `crypto.hash` (Node >= 20.12): no Hash object per call, several times cheaper for a
+ * message body than createHash().update().digest(). Older Node 20s fall back to createHash. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string | Buffer, encoding: 'hex') => string }).hash;
 
 export interface AttributeValue {
   DataType: string;
@@ -13,7 +19,7 @@ export interface AttributeValue {
 export type AttributeMap = Record<string, AttributeValue>;
 
 export function md5Hex(data: string | Buffer): string {
-  return createHash('md5').update(data).digest('hex');
+  return oneShot ? oneShot('md5', data, 'hex') : createHash('md5').update(data).digest('hex');
 }
 
 function lengthPrefixed(b: Buffer): Buffer[] {

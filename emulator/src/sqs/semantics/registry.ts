@@ -31,25 +31,21 @@ export class Registry {
     return m ? this.get(m[1], m[2], m[3]) : undefined;
   }
 
+  /**
+   * QueueUrl text -> [account, name] (undefined: names no queue), so the WHATWG URL parse runs once
+   * per distinct URL instead of once per request. Bounded: cleared when it grows past CACHE_LIMIT.
+   */
+  private readonly urlCache = new Map<string, [string, string] | undefined>();
+
   /** The queue a QueueUrl names within `region`; `http://host/<account>/<name>` or just the path. */
   resolve(url: unknown, region: string): Queue {
     if (typeof url !== 'string') throw queueDoesNotExist();
-    let path = url;
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
-      try {
-        path = new URL(url).pathname;
-      } catch {
-        throw queueDoesNotExist();
-      }
+    let scope = this.urlCache.get(url);
+    if (scope === undefined && !this.urlCache.has(url)) {
+      if (this.urlCache.size >= CACHE_LIMIT) this.urlCache.clear();
+      this.urlCache.set(url, (scope = parseQueueUrl(url)));
     }
-    const parts = path.split('/').filter((p) => p !== '');
-    let name: string | undefined;
-    try {
-      name = parts.length === 2 ? decodeURIComponent(parts[1]) : undefined;
-    } catch {
-      name = undefined;
-    }
-    const q = name === undefined ? undefined : this.get(region, parts[0], name);
+    const q = scope && this.get(region, scope[0], scope[1]);
     if (!q) throw queueDoesNotExist();
     return q;
   }
@@ -75,5 +71,26 @@ export class Registry {
   /** Forget a tombstone; true when there was one (its key must be deleted). */
   clearTombstone(region: string, account: string, name: string): boolean {
     return this.tombstones.delete(scopeKey(region, account, name));
+  }
+}
+
+const CACHE_LIMIT = 10_000;
+
+/** `[account, name]` from a QueueUrl (`http://host/<account>/<name>` or just the path). */
+function parseQueueUrl(url: string): [string, string] | undefined {
+  let path = url;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    try {
+      path = new URL(url).pathname;
+    } catch {
+      return undefined;
+    }
+  }
+  const parts = path.split('/').filter((p) => p !== '');
+  if (parts.length !== 2) return undefined;
+  try {
+    return [parts[0], decodeURIComponent(parts[1])];
+  } catch {
+    return undefined;
   }
 }
