@@ -54,7 +54,24 @@ const parse = <T>(b: Buffer): T => JSON.parse(b.toString('utf8')) as T;
 
 export const queueKey = (region: string, account: string, name: string): Buffer => key(PREFIX.sqsQueue, region, account, name);
 export const messageRange = (sid: string): Buffer => key(PREFIX.sqsMessage, sid);
-export const messageKey = (sid: string, seq: number): Buffer => key(PREFIX.sqsMessage, sid, u64(seq));
+/**
+ * `key(PREFIX.sqsMessage, sid, u64(seq))`, built without the generic key builder's concat and
+ * BigInt: every send, receive and delete makes one. The `m/<sid>\0` prefix is cached per storage id.
+ */
+export function messageKey(sid: string, seq: number): Buffer {
+  let prefix = messagePrefixes.get(sid);
+  if (!prefix) {
+    if (messagePrefixes.size >= 10_000) messagePrefixes.clear();
+    messagePrefixes.set(sid, (prefix = key(PREFIX.sqsMessage, sid)));
+  }
+  const k = Buffer.allocUnsafe(prefix.length + 8);
+  prefix.copy(k, 0);
+  // seq < 2^53: high and low 32 bits, big-endian, as u64() writes them.
+  k.writeUInt32BE(Math.floor(seq / 0x100000000), prefix.length);
+  k.writeUInt32BE(seq >>> 0, prefix.length + 4);
+  return k;
+}
+const messagePrefixes = new Map<string, Buffer>();
 export const messageStateKey = (sid: string, seq: number): Buffer => Buffer.concat([messageKey(sid, seq), STATE_SUFFIX]);
 export const dedupRange = (sid: string): Buffer => key(PREFIX.sqsDedup, sid);
 export const dedupKey = (sid: string, dedupKey: string): Buffer => key(PREFIX.sqsDedup, sid, dedupKey);
