@@ -38,4 +38,14 @@ describe('Store group commit', () => {
     expect(await store.get(k)).toBeUndefined();
     await store.close();
   });
+
+  it('forEach visits every entry under a prefix in key order across chunks, and nothing else', async () => {
+    const store = await Store.open(dir);
+    await store.write(Array.from({ length: 2500 }, (_, i) => ({ type: 'put' as const, key: key('m/', 'q1', u64(i)), value: Buffer.from(String(i)) })));
+    await store.put(key('m/', 'q2', u64(0)), Buffer.from('other queue'));
+    const seen: number[] = [];
+    await store.forEach(key('m/', 'q1'), (_, v) => seen.push(Number(v.toString())));
+    expect(seen).toEqual(Array.from({ length: 2500 }, (_, i) => i));
+    await store.close();
+  });
 });

@@ -20,6 +20,13 @@ interface PrivateBatch {
   _batch(ops: Op[], options: { sync: boolean }): Promise<void>;
 }
 
+/**
+ * Bytes LevelDB reads ahead per chunk in `forEach`. The iterator's default (16 KiB) would return one
+ * or two Kafka batches per call; this bounds a chunk's memory while letting it hold hundreds of
+ * small records (or a few full 1 MiB batches).
+ */
+const LOAD_CHUNK_BYTES = 4 * 1024 * 1024;
+
 interface Pending {
   ops: Op[];
   promise: Promise<void>;
@@ -127,6 +134,24 @@ export class Store {
     const it = this.db.iterator({ gte: opts.gte ?? prefix, lt: prefixEnd(prefix), limit: opts.limit ?? -1 });
     try {
       for await (const [k, v] of it) yield [k, v];
+    } finally {
+      await it.close();
+    }
+  }
+
+  /**
+   * Call `fn` for every entry under `prefix`, in key order, reading up to 1000 entries (or
+   * LOAD_CHUNK_BYTES) per native call and handling them synchronously. This is the startup path of
+   * every subsystem: one `await` per entry is several times slower on million-entry stores.
+   */
+  async forEach(prefix: Buffer, fn: (k: Buffer, v: Buffer) => void): Promise<void> {
+    const it = this.db.iterator({ gte: prefix, lt: prefixEnd(prefix), highWaterMarkBytes: LOAD_CHUNK_BYTES });
+    try {
+      for (;;) {
+        const chunk = await it.nextv(1000);
+        if (chunk.length === 0) return;
+        for (const [k, v] of chunk) fn(k, v);
+      }
     } finally {
       await it.close();
     }

@@ -62,15 +62,15 @@ export class GroupStorage {
       return g;
     };
     const gPrefix = key(PREFIX.kafkaGroup);
-    for await (const [k, v] of this.store.scan(gPrefix)) {
+    await this.store.forEach(gPrefix, (k, v) => {
       const rec = JSON.parse(v.toString()) as GroupRecord;
       const g = groupOf(k.toString('utf8', gPrefix.length, k.length - 1));
       g.protocolType = rec.protocolType;
       g.generationId = rec.generationId;
-    }
-    for await (const [k, v] of this.store.scan(key(PREFIX.kafkaOffset))) {
+    });
+    await this.store.forEach(key(PREFIX.kafkaOffset), (k, v) => {
       const { parts, rest } = splitKey(k, OFFSET_PREFIX_LEN, 2);
-      if (parts.length !== 2 || rest.length !== 4) continue;
+      if (parts.length !== 2 || rest.length !== 4) return;
       const rec = JSON.parse(v.toString()) as OffsetRecord;
       const g = groupOf(parts[0]);
       let topic = g.offsets.get(parts[1]);
@@ -82,6 +82,6 @@ export class GroupStorage {
         metadata: rec.metadata,
         commitTimestamp: rec.commitTimestamp,
       });
-    }
+    });
   }
 }

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Core } from '../../../emulator/src/core/core.js';
 import { key, PREFIX, splitKey } from '../../../emulator/src/core/keys.js';
-import { prefixEnd, type Op, type Store } from '../../../emulator/src/core/store.js';
+import type { Op } from '../../../emulator/src/core/store.js';
 import { batchInfo, CODEC_ZSTD, validateBatch, type BatchInfo } from './batch.js';
 import { BatchCache } from './cache.js';
 import { effective, validateConfigs, type EffectiveConfig } from './configs.js';
@@ -74,7 +74,7 @@ export class LogManager {
   async load(): Promise<void> {
     const store = this.core.store;
     const tPrefix = Buffer.from(PREFIX.kafkaTopic, 'latin1');
-    await eachEntry(store, tPrefix, (k, v) => {
+    await store.forEach(tPrefix, (k, v) => {
       const name = splitKey(k, tPrefix.length, 1).parts[0];
       const rec = JSON.parse(v.toString()) as { id: string; partitions: number; configs: Record<string, string> };
       const topic = new Topic(name, rec.id, new Map(Object.entries(rec.configs)), Promise.resolve());
@@ -83,13 +83,13 @@ export class LogManager {
     });
     const starts = new Map<string, number>();
     const pPrefix = Buffer.from(PREFIX.kafkaPartition, 'latin1');
-    await eachEntry(store, pPrefix, (k, v) => {
+    await store.forEach(pPrefix, (k, v) => {
       const { parts, rest } = splitKey(k, pPrefix.length, 1);
       starts.set(`${parts[0]}\0${rest.readUInt32BE(0)}`, (JSON.parse(v.toString()) as { logStartOffset: number }).logStartOffset);
     });
     const batches = new Map<string, BatchInfo[]>();
     const bPrefix = Buffer.from(PREFIX.kafkaBatch, 'latin1');
-    await eachEntry(store, bPrefix, (k, v) => {
+    await store.forEach(bPrefix, (k, v) => {
       const { parts, rest } = splitKey(k, bPrefix.length, 1);
       const id = `${parts[0]}\0${rest.readUInt32BE(0)}`;
       let list = batches.get(id);
@@ -279,29 +279,4 @@ function newTopicId(): string {
 
 export function topicKey(name: string): Buffer {
   return key(PREFIX.kafkaTopic, name);
-}
-
-
-/**
- * Bytes LevelDB reads ahead per `nextv` at startup. The iterator's default (16 KiB) would return
- * one or two batches per call; this bounds a chunk's memory while letting it hold hundreds of
- * small batches (or a few full 1 MiB ones).
- */
-const LOAD_CHUNK_BYTES = 4 * 1024 * 1024;
-
-/**
- * `fn` for every entry under `prefix`, in key order, read in chunks of up to 1000 entries (or
- * LOAD_CHUNK_BYTES) per `nextv` instead of one `await` per entry (as `sqs/storage/load.ts` does).
- */
-async function eachEntry(store: Store, prefix: Buffer, fn: (k: Buffer, v: Buffer) => void): Promise<void> {
-  const it = store.db.iterator({ gte: prefix, lt: prefixEnd(prefix), highWaterMarkBytes: LOAD_CHUNK_BYTES });
-  try {
-    for (;;) {
-      const chunk = await it.nextv(1000);
-      if (chunk.length === 0) return;
-      for (const [k, v] of chunk) fn(k, v);
-    }
-  } finally {
-    await it.close();
-  }
 }

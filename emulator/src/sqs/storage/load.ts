@@ -4,7 +4,7 @@
  * are reported so the caller can clear them.
  */
 import { key, PREFIX, splitKey } from '../../core/keys.js';
-import { prefixEnd, type Store } from '../../core/store.js';
+import type { Store } from '../../core/store.js';
 import type { Message } from '../semantics/messages.js';
 import {
   applyMessageState,
@@ -28,35 +28,17 @@ export interface LoadedState {
   moveTasks: MoveTaskRecord[];
 }
 
-/**
- * Visit the entries under `prefix` in key order, read 1000 at a time and handled synchronously:
- * per-entry async iteration is several times slower on million-message queues.
- */
-async function each(store: Store, prefix: string, fn: (k: Buffer, v: Buffer) => void): Promise<void> {
-  const start = key(prefix);
-  const it = store.db.iterator({ gte: start, lt: prefixEnd(start) });
-  try {
-    for (;;) {
-      const chunk = await it.nextv(1000);
-      if (chunk.length === 0) return;
-      for (const [k, v] of chunk) fn(k, v);
-    }
-  } finally {
-    await it.close();
-  }
-}
-
 export async function loadState(store: Store): Promise<LoadedState> {
   const state: LoadedState = { queues: [], messages: new Map(), dedup: new Map(), tombstones: [], moveTasks: [] };
-  await each(store, PREFIX.sqsQueue, (_, v) => state.queues.push(decodeQueue(v)));
-  await each(store, PREFIX.sqsTombstone, (k, v) => {
+  await store.forEach(key(PREFIX.sqsQueue), (_, v) => state.queues.push(decodeQueue(v)));
+  await store.forEach(key(PREFIX.sqsTombstone), (k, v) => {
     const { parts } = splitKey(k, PREFIX.sqsTombstone.length, 3);
     state.tombstones.push({ region: parts[0], account: parts[1], name: parts[2], record: decodeTombstone(v) });
   });
   let last: Message | undefined;
   let list: Message[] = [];
   let sid = '';
-  await each(store, PREFIX.sqsMessage, (k, v) => {
+  await store.forEach(key(PREFIX.sqsMessage), (k, v) => {
     const sidEnd = k.indexOf(0, PREFIX.sqsMessage.length);
     const seq = Number(k.readBigUInt64BE(sidEnd + 1));
     if (k.length === sidEnd + 10) {
@@ -73,12 +55,12 @@ export async function loadState(store: Store): Promise<LoadedState> {
     last = decodeMessage(seq, v);
     list.push(last);
   });
-  await each(store, PREFIX.sqsDedup, (k, v) => {
+  await store.forEach(key(PREFIX.sqsDedup), (k, v) => {
     const { parts } = splitKey(k, PREFIX.sqsDedup.length, 2);
     let entries = state.dedup.get(parts[0]);
     if (!entries) state.dedup.set(parts[0], (entries = []));
     entries.push({ key: parts[1], record: decodeDedup(v) });
   });
-  await each(store, PREFIX.sqsMoveTask, (_, v) => state.moveTasks.push(decodeMoveTask(v)));
+  await store.forEach(key(PREFIX.sqsMoveTask), (_, v) => state.moveTasks.push(decodeMoveTask(v)));
   return state;
 }
