@@ -20,6 +20,7 @@ export function startHttp(
   sqs: BodyHandler,
   onError: (err: unknown) => void,
 ): Promise<http.Server> {
+  const adminHandler: BodyHandler = (req, res, body) => admin.handle(req, res, body);
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -36,9 +37,7 @@ export function startHttp(
       const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
       const path = req.url ?? '/';
       const q = path.indexOf('?');
-      const handler = admin.matches(q < 0 ? path : path.slice(0, q))
-        ? admin.handle.bind(admin)
-        : sqs;
+      const handler = admin.matches(q < 0 ? path : path.slice(0, q)) ? adminHandler : sqs;
       Promise.resolve()
         .then(() => handler(req, res, body))
         .catch((err) => {
