@@ -1,16 +1,9 @@
 // The README's table of Kafka APIs must say exactly what ApiVersions advertises.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../../compat-tests/harness/kafka-clients.js';
 import '../src/apis/index.js';
 import { registeredApis } from '../src/apis/registry.js';
-
-/** The repository root: the nearest folder above this compiled file that has a package.json. */
-function repoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return dir;
-}
 
 it('README lists every registered Kafka API with its served version range', () => {
   const readme = readFileSync(path.join(repoRoot(), 'README.md'), 'utf8');
