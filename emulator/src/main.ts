@@ -19,17 +19,6 @@ const log = new Logger(config.logLevel);
 
 try {
   const tandem = await startTandem(config, log);
-  const ms = Math.round(performance.now() - started);
-  // The one line printed at default log level; tests and scripts wait for it.
-  process.stdout.write(
-    JSON.stringify({
-      event: 'ready',
-      sqs: `http://${config.host}:${tandem.sqsPort}`,
-      kafka: `${config.host}:${tandem.kafkaPort}`,
-      dataDir: config.dataDir,
-      ms,
-    }) + '\n',
-  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -45,6 +34,18 @@ try {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  const ms = Math.round(performance.now() - started);
+  // The one line printed at default log level; tests and scripts wait for it, and may signal
+  // us the moment they read it, so the handlers above must already be in place.
+  process.stdout.write(
+    JSON.stringify({
+      event: 'ready',
+      sqs: `http://${config.host}:${tandem.sqsPort}`,
+      kafka: `${config.host}:${tandem.kafkaPort}`,
+      dataDir: config.dataDir,
+      ms,
+    }) + '\n',
+  );
 } catch (err) {
   log.error('startup.failed', { err, dataDir: config.dataDir });
   process.stderr.write(`tandem: could not start: ${err instanceof Error ? err.message : String(err)}\n`);
