@@ -16,4 +16,4 @@ COPY --from=build /app/dist dist
 ENV TANDEM_HOST=0.0.0.0 TANDEM_DATA_DIR=/data
 VOLUME /data
 EXPOSE 9324 9092
-CMD ["node", "dist/emulator/src/main.js"]
+CMD ["node", "dist/emulator/src/host/main.js"]

@@ -1,5 +1,5 @@
 /**
- * Spawns the real emulator process (compiled dist/emulator/src/main.js) on ephemeral ports and a
+ * Spawns the real emulator process (compiled dist/emulator/src/host/main.js) on ephemeral ports and a
  * temporary data dir, as a user would run it. Tests talk to it over real sockets only.
  *
  * Time: by default the emulator runs on a manual clock (`--manual-clock`), so tests move time with
@@ -13,7 +13,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../emulator/src/main.js');
+const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../emulator/src/host/main.js');
 
 export interface EmulatorOptions {
   /** Extra flags, e.g. ['--relaxed-timers']. */

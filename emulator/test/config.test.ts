@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULTS, parseConfig } from '../src/core/config.js';
+import { ConfigError, DEFAULTS, parseConfig } from '../src/host/config.js';
 
 describe('parseConfig', () => {
   it('uses the embedded defaults with no flags and no environment', () => {

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Store } from '../src/core/store.js';
-import { key, u64 } from '../src/core/keys.js';
+import { Store } from '../src/core/storage/store.js';
+import { key, u64 } from '../src/core/storage/keys.js';
 
 describe('Store group commit', () => {
   let dir: string;

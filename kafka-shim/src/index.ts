@@ -3,7 +3,7 @@
  * API handlers and serves them on the Kafka port.
  */
 import type { Core } from '../../emulator/src/core/core.js';
-import type { AdminRoutes } from '../../emulator/src/http/admin.js';
+import type { AdminRoutes } from '../../emulator/src/core/routes.js';
 import './apis/index.js';
 import type { Broker } from './broker.js';
 import { GroupCoordinator, registerLagRoutes } from './groups/index.js';

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { DEFAULTS, type Config } from '../../src/core/config.js';
+import { DEFAULTS, type Config } from '../../src/host/config.js';
 import { parseCredentialScope, requestContext } from '../../src/sqs/protocol/context.js';
 
 const AUTH =

@@ -1,10 +1,10 @@
 /** A real HTTP listener running the SQS handler over a stand-in for the semantics layer. */
 import type http from 'node:http';
-import { DEFAULTS } from '../../src/core/config.js';
+import { DEFAULTS } from '../../src/host/config.js';
 import type { Core } from '../../src/core/core.js';
 import { Logger } from '../../src/core/logger.js';
-import { AdminRoutes } from '../../src/http/admin.js';
-import { boundPort, startHttp } from '../../src/http/server.js';
+import { AdminRoutes } from '../../src/core/routes.js';
+import { boundPort, startHttp } from '../../src/host/http.js';
 import { createSqsHandler } from '../../src/sqs/protocol/handler.js';
 import type { Input, OperationName, Output, RequestContext, SqsApi } from '../../src/sqs/semantics/api.js';
 

@@ -7,12 +7,12 @@ import type http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ManualClock } from '../../src/core/clock.js';
-import { DEFAULTS } from '../../src/core/config.js';
+import { DEFAULTS } from '../../src/host/config.js';
 import type { Core } from '../../src/core/core.js';
 import { Logger } from '../../src/core/logger.js';
-import { Store } from '../../src/core/store.js';
-import { AdminRoutes } from '../../src/http/admin.js';
-import { boundPort, startHttp } from '../../src/http/server.js';
+import { Store } from '../../src/core/storage/store.js';
+import { AdminRoutes } from '../../src/core/routes.js';
+import { boundPort, startHttp } from '../../src/host/http.js';
 import { createSqs, type SqsModule } from '../../src/sqs/index.js';
 
 interface Running {

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ManualClock } from '../../src/core/clock.js';
-import { DEFAULTS } from '../../src/core/config.js';
+import { DEFAULTS } from '../../src/host/config.js';
 import type { Core } from '../../src/core/core.js';
 import { Logger } from '../../src/core/logger.js';
-import { Store } from '../../src/core/store.js';
+import { Store } from '../../src/core/storage/store.js';
 import { SqsError, type OperationName, type Output, type RequestContext } from '../../src/sqs/semantics/api.js';
 import { SqsService } from '../../src/sqs/semantics/service.js';
 

@@ -3,7 +3,7 @@
  *   GET /_tandem/kafka/lag?group=g   -> { group, partitions: LagRow[] }
  *   GET /_tandem/kafka/lag           -> { groups: [{ group, partitions }] } for every group
  */
-import { AdminError, type AdminRoutes } from '../../../emulator/src/http/admin.js';
+import { AdminError, type AdminRoutes } from '../../../emulator/src/core/routes.js';
 import type { Broker } from '../broker.js';
 
 export function registerLagRoutes(admin: AdminRoutes, broker: Broker): void {

@@ -4,7 +4,7 @@
  * An offset becomes visible to OffsetFetch only once it is in LevelDB.
  */
 import type { Clock } from '../../../emulator/src/core/clock.js';
-import type { Op } from '../../../emulator/src/core/store.js';
+import type { Op } from '../../../emulator/src/core/storage/store.js';
 import { ErrorCode } from '../errors.js';
 import { Group, type CommittedOffset } from './group.js';
 import type { Membership } from './membership.js';

@@ -5,8 +5,8 @@
  * from before the restart gets ILLEGAL_GENERATION or UNKNOWN_MEMBER_ID, never a silent success).
  * Members are not kept: after a restart every group is Empty and its members rejoin.
  */
-import { key, PREFIX, splitKey, u32 } from '../../../emulator/src/core/keys.js';
-import type { Op, Store } from '../../../emulator/src/core/store.js';
+import { key, PREFIX, splitKey, u32 } from '../../../emulator/src/core/storage/keys.js';
+import type { Op, Store } from '../../../emulator/src/core/storage/store.js';
 import { Group, type CommittedOffset } from './group.js';
 
 interface GroupRecord {

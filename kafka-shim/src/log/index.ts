@@ -7,8 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Core } from '../../../emulator/src/core/core.js';
-import { key, PREFIX, splitKey } from '../../../emulator/src/core/keys.js';
-import type { Op } from '../../../emulator/src/core/store.js';
+import { key, PREFIX, splitKey } from '../../../emulator/src/core/storage/keys.js';
+import type { Op } from '../../../emulator/src/core/storage/store.js';
 import { batchInfo, CODEC_ZSTD, validateBatch, type BatchInfo } from './batch.js';
 import { BatchCache } from './cache.js';
 import { effective, validateConfigs, type EffectiveConfig } from './configs.js';

@@ -8,8 +8,8 @@
  */
 import type { Timer } from '../../../emulator/src/core/clock.js';
 import type { Core } from '../../../emulator/src/core/core.js';
-import type { Op } from '../../../emulator/src/core/store.js';
-import { key, PREFIX, u32, u64 } from '../../../emulator/src/core/keys.js';
+import type { Op } from '../../../emulator/src/core/storage/store.js';
+import { key, PREFIX, u32, u64 } from '../../../emulator/src/core/storage/keys.js';
 import { assignOffset, batchInfo, recordTimestamps, stampLogAppendTime, type BatchInfo, type ValidatedBatch } from './batch.js';
 import type { BatchCache, CachedBatches } from './cache.js';
 import type { EffectiveConfig } from './configs.js';

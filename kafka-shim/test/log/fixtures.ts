@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ManualClock } from '../../../emulator/src/core/clock.js';
-import { DEFAULTS } from '../../../emulator/src/core/config.js';
+import { DEFAULTS } from '../../../emulator/src/host/config.js';
 import type { Core } from '../../../emulator/src/core/core.js';
 import { Logger } from '../../../emulator/src/core/logger.js';
-import { Store } from '../../../emulator/src/core/store.js';
+import { Store } from '../../../emulator/src/core/storage/store.js';
 import { crc32c } from '../../src/log/crc32c.js';
 import { LogManager } from '../../src/log/index.js';
 

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 /** The compiled scripts/bench folder (dist/scripts/bench or build/bench/scripts/bench). */
 export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Compiled output mirrors the source tree, so the emulator sits at the same relative place. */
-export const EMULATOR_MAIN = path.resolve(BENCH_DIR, '../../emulator/src/main.js');
+export const EMULATOR_MAIN = path.resolve(BENCH_DIR, '../../emulator/src/host/main.js');
 
 /** The repository root: the nearest ancestor holding the bench's C source. */
 export const REPO_ROOT = (() => {

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { Config } from '../../core/config.js';
+import type { Config } from '../../host/config.js';
 import type { RequestContext } from '../semantics/api.js';
 
 export interface CredentialScope {

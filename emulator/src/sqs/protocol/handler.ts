@@ -10,7 +10,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Core } from '../../core/core.js';
-import type { BodyHandler } from '../../http/server.js';
+import type { BodyHandler } from '../../host/http.js';
 import { ERRORS } from '../model/errors.js';
 import { SqsError, type Input, type RequestContext, type SqsApi } from '../semantics/api.js';
 import { requestContext } from './context.js';

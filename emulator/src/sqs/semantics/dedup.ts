@@ -3,7 +3,7 @@
  * order is expiry order: a Map (which iterates in insertion order) and one timer for its oldest entry.
  */
 import type { Timer } from '../../core/clock.js';
-import type { Op } from '../../core/store.js';
+import type { Op } from '../../core/storage/store.js';
 import { delDedup, putDedup, type DedupRecord } from '../storage/records.js';
 import type { QueueEnv } from './queue.js';
 

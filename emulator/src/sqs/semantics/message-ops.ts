@@ -1,6 +1,6 @@
 /** SendMessage, ReceiveMessage, DeleteMessage, ChangeMessageVisibility and their batch forms. */
 import type { Timer } from '../../core/clock.js';
-import type { Op } from '../../core/store.js';
+import type { Op } from '../../core/storage/store.js';
 import { SqsError, type Input, type Output, type RequestContext } from './api.js';
 import { checkBatch, failure, type BatchFailure } from './batch.js';
 import { invalidParameter, optionalInt } from './errors.js';

@@ -1,5 +1,5 @@
 /** Queue management: create/delete/find/list queues, their attributes, tags, permissions, purge. */
-import type { Op } from '../../core/store.js';
+import type { Op } from '../../core/storage/store.js';
 import { delTombstone, delQueue, dedupRange, messageRange, putQueue, putTombstone, type QueueRecord } from '../storage/records.js';
 import { SqsError, type Input, type Output, type RequestContext } from './api.js';
 import { initialAttributes, normalizeQueueAttributes, selectAttributeNames } from './attributes.js';

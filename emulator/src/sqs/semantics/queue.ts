@@ -9,7 +9,7 @@ import type { Core } from '../../core/core.js';
 import type { Logger } from '../../core/logger.js';
 import type { Timer } from '../../core/clock.js';
 import { IndexedHeap } from '../../core/heap.js';
-import type { Op } from '../../core/store.js';
+import type { Op } from '../../core/storage/store.js';
 import { delMessage, putMessage, putMessageState, type QueueRecord } from '../storage/records.js';
 import { SqsError } from './api.js';
 import { DedupWindow } from './dedup.js';

@@ -4,7 +4,7 @@
  * their progress and resume after a restart.
  */
 import type { Timer } from '../../core/clock.js';
-import type { Op } from '../../core/store.js';
+import type { Op } from '../../core/storage/store.js';
 import { delMoveTask, putMoveTask, type MoveTaskRecord } from '../storage/records.js';
 import { SqsError, type Input, type Output } from './api.js';
 import { invalidParameter, optionalInt } from './errors.js';

@@ -3,7 +3,7 @@
  * timers) and shutdown. Free of HTTP: the protocol layer calls `call` with AWS-JSON-shaped objects.
  */
 import type { Core } from '../../core/core.js';
-import type { Op } from '../../core/store.js';
+import type { Op } from '../../core/storage/store.js';
 import { loadState } from '../storage/load.js';
 import { delDedup, delMessage, delTombstone, dedupRange, messageRange } from '../storage/records.js';
 import { SqsError, type Input, type OperationName, type Output, type RequestContext, type SqsApi } from './api.js';

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Core } from '../../core/core.js';
 import type { Logger } from '../../core/logger.js';
-import { prefixEnd, type Op } from '../../core/store.js';
+import { prefixEnd, type Op } from '../../core/storage/store.js';
 import { LongPolls } from './long-poll.js';
 import type { Queue, QueueEnv } from './queue.js';
 import { Registry } from './registry.js';

@@ -3,8 +3,8 @@
  * whose queue id no longer belongs to a queue (left by a purge or DeleteQueue that was cut short)
  * are reported so the caller can clear them.
  */
-import { key, PREFIX, splitKey } from '../../core/keys.js';
-import type { Store } from '../../core/store.js';
+import { key, PREFIX, splitKey } from '../../core/storage/keys.js';
+import type { Store } from '../../core/storage/store.js';
 import type { Message } from '../semantics/messages.js';
 import {
   applyMessageState,

@@ -4,8 +4,8 @@
  *   m/<queueId>\0<u64 seq>       -> the immutable message (JSON)
  *   m/<queueId>\0<u64 seq>\x01   -> its mutable state (visibleAt, receiveCount, firstReceiveAt, receivedAt)
  */
-import { key, PREFIX, u64 } from '../../core/keys.js';
-import type { Op } from '../../core/store.js';
+import { key, PREFIX, u64 } from '../../core/storage/keys.js';
+import type { Op } from '../../core/storage/store.js';
 import type { AttributeMap } from '../semantics/md5.js';
 import type { Message } from '../semantics/messages.js';
 

@@ -3,15 +3,15 @@
  * Used by main.ts (the process) and by tests that want an in-process emulator.
  */
 import type http from 'node:http';
-import { ManualClock, SystemClock, type Clock } from './core/clock.js';
-import type { Config } from './core/config.js';
-import type { Core } from './core/core.js';
-import { Logger } from './core/logger.js';
-import { Store } from './core/store.js';
-import { AdminError, AdminRoutes } from './http/admin.js';
-import { boundPort, startHttp } from './http/server.js';
-import { createSqs } from './sqs/index.js';
-import { startKafka } from '../../kafka-shim/src/index.js';
+import { ManualClock, SystemClock, type Clock } from '../core/clock.js';
+import type { Config } from './config.js';
+import type { Core } from '../core/core.js';
+import { Logger } from '../core/logger.js';
+import { Store } from '../core/storage/store.js';
+import { AdminError, AdminRoutes } from '../core/routes.js';
+import { boundPort, startHttp } from './http.js';
+import { createSqs } from '../sqs/index.js';
+import { startKafka } from '../../../kafka-shim/src/index.js';
 
 export interface Tandem {
   readonly core: Core;

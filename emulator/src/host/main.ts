@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The process entry point: `npm start -- [flags]`. */
-import { ConfigError, parseConfig } from './core/config.js';
-import { Logger } from './core/logger.js';
+import { ConfigError, parseConfig } from './config.js';
+import { Logger } from '../core/logger.js';
 import { startTandem } from './tandem.js';
 
 const started = performance.now();

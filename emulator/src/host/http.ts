@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AdminRoutes } from './admin.js';
+import type { AdminRoutes } from '../core/routes.js';
 
 export type BodyHandler = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => void | Promise<void>;
 

@@ -2,7 +2,7 @@
  * Process settings: embedded defaults, overridden by environment variables, overridden by flags.
  * Every flag `--foo-bar` has the variable `TANDEM_FOO_BAR`.
  */
-import type { Level } from './logger.js';
+import type { Level } from '../core/logger.js';
 
 export interface Config {
   sqsPort: number;
