@@ -59,7 +59,8 @@ export class Emulator {
       '--sqs-port', '0',
       '--kafka-port', '0',
       '--data-dir', dataDir,
-      ...(opts.realClock ? [] : ['--manual-clock']),
+      // On the manual clock a first group join must not wait for time to be moved.
+      ...(opts.realClock ? [] : ['--manual-clock', '--kafka-group-initial-rebalance-delay-ms', '0']),
       ...(opts.realClock || opts.clockStart === undefined ? [] : ['--manual-clock-start', String(opts.clockStart)]),
       ...(opts.args ?? []),
     ];
