@@ -7,6 +7,7 @@ import (
 	"net"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/segmentio/kafka-go"
 )
@@ -33,6 +34,9 @@ func kafkaGoRoundTrip(ctx context.Context, a args) map[string]any {
 		Brokers: []string{a.bootstrap},
 		GroupID: a.group,
 		Topic:   a.topic,
+		// Close waits out the fetch in flight, which the broker holds for up to MaxWait (10 s by
+		// default, on Kafka as on Tandem) once the reader has caught up.
+		MaxWait: time.Second,
 	})
 	got := []string{}
 	var readErr error
