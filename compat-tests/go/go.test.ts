@@ -68,9 +68,9 @@ describe('Go Kafka clients on a real clock', () => {
     expect(r.producerIds[0]).toBeGreaterThanOrEqual(0);
   }, T);
 
-  it('segmentio/kafka-go: CreateTopics via the controller, Writer (acks=all) -> Reader with GroupID, offsets committed', async () => {
+  it.each(['all', 'none'])('segmentio/kafka-go: CreateTopics via the controller, Writer (acks=%s) -> Reader with GroupID, offsets committed', async (acks) => {
     const r = await goRun(GO_COMPAT, 'kafkago', {
-      bootstrap: target.bootstrap, topic: unique('go-kafkago'), group: unique('go-kafkago'), n: N, partitions: PARTITIONS,
+      bootstrap: target.bootstrap, topic: unique(`go-kafkago-${acks}`), group: unique(`go-kafkago-${acks}`), n: N, partitions: PARTITIONS, acks,
     });
     expect(r).toMatchObject({
       createError: '', produceError: '', writerCloseError: '', readError: '', readerCloseError: '', offsetFetchError: '',

@@ -20,8 +20,12 @@ func kafkaGoRoundTrip(ctx context.Context, a args) map[string]any {
 		Addr:     kafka.TCP(a.bootstrap),
 		Topic:    a.topic,
 		Balancer: &kafka.LeastBytes{},
-		// The Writer's default is acks=0; wait for the broker so the reader below finds every record.
+		// As kafka-go's documented example; -acks=none keeps the Writer's default, fire-and-forget
+		// acks=0 (the reader below then waits for the records to land).
 		RequiredAcks: kafka.RequireAll,
+	}
+	if a.acks == "none" {
+		w.RequiredAcks = kafka.RequireNone
 	}
 	msgs := make([]kafka.Message, a.n)
 	for i, v := range values(a.n) {

@@ -25,6 +25,7 @@ type args struct {
 	partitions int
 	idempotent bool
 	retention  string
+	acks       string
 	timeout    time.Duration
 	idle       time.Duration
 }
@@ -60,6 +61,7 @@ func main() {
 	fs.IntVar(&a.n, "n", 10, "records to produce / expect")
 	fs.IntVar(&a.partitions, "partitions", 3, "partitions of created topics")
 	fs.BoolVar(&a.idempotent, "idempotent", false, "franz-go: keep the default idempotent producer")
+	fs.StringVar(&a.acks, "acks", "all", "kafka-go Writer acks: all or none")
 	fs.StringVar(&a.retention, "retention-ms", "", "sarama: retention.ms of the created topic (empty: broker default)")
 	// Only stops a hung client from hanging the suite: results are judged on what was received.
 	fs.DurationVar(&a.timeout, "timeout", 20*time.Second, "overall deadline")
