@@ -105,7 +105,7 @@ func franzRoundTrip(ctx context.Context, a args) map[string]any {
 		recs[i] = &kgo.Record{Topic: a.topic, Key: []byte(fmt.Sprintf("key-%d", i)), Value: []byte(v)}
 	}
 	// A producer that cannot get going must fail this call, not the whole run.
-	pctx, pcancel := context.WithTimeout(ctx, 8*time.Second)
+	pctx, pcancel := context.WithTimeout(ctx, 15*time.Second)
 	res := producer.ProduceSync(pctx, recs...)
 	pcancel()
 	producer.Close()

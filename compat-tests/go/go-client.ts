@@ -20,7 +20,7 @@ export async function goRun<T = any>(bin: string, scenario: string | undefined, 
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run scripts/setup/35-go.sh`);
   const args = scenario ? [scenario] : [];
   for (const [k, v] of Object.entries(flags)) args.push(`-${k}=${v}`);
-  // The programs bound themselves (-timeout, 20 s); this only stops a wedged process.
+  // The programs bound themselves (-timeout, 30 s); this only stops a wedged process.
   const out = await run(bin, args, { timeoutMs: 45_000 });
   return JSON.parse(out.trim().split('\n').at(-1)!) as T;
 }

@@ -64,7 +64,7 @@ func main() {
 	fs.StringVar(&a.acks, "acks", "all", "kafka-go Writer acks: all or none")
 	fs.StringVar(&a.retention, "retention-ms", "", "sarama: retention.ms of the created topic (empty: broker default)")
 	// Only stops a hung client from hanging the suite: results are judged on what was received.
-	fs.DurationVar(&a.timeout, "timeout", 20*time.Second, "overall deadline")
+	fs.DurationVar(&a.timeout, "timeout", 30*time.Second, "overall deadline")
 	fs.DurationVar(&a.idle, "idle", 6*time.Second, "consumers: give up after this long without a new record")
 	_ = fs.Parse(os.Args[2:])
 
