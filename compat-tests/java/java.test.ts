@@ -113,7 +113,7 @@ describe('Java clients', () => {
       expect(k.listedAfterDelete).toBe(false);
     });
 
-    it('producer (idempotence off) -> group consumer round trip with commitSync; a new member resumes after the commit', () => {
+    it('producer (idempotence off) -> group consumer round trip with commitSync; a new member resumes after the commit; the empty group is described and listed', () => {
       const k = scenario(plain, 'kafka');
       const produced: { key: string; partition: number; offset: number }[] = k.produced;
       expect(produced.map((p) => p.key)).toEqual(Array.from({ length: 9 }, (_, i) => `key-${i}`));
@@ -139,6 +139,9 @@ describe('Java clients', () => {
       expect(k.resumed).toEqual([
         { partition: later.partition, offset: later.offset, key: 'key-9', value: 'value-9', header: '9' },
       ]);
+      expect(k.group).toEqual({ state: 'Empty', members: 0, type: 'Classic' });
+      expect(k.groupListed).toBe(true);
+      expect(k.clusterNodes).toBe(1);
     });
 
     // kafka-clients enables idempotence by default, so its first send asks for a producer id. Tandem

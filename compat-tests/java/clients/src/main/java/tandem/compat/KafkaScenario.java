@@ -1,8 +1,8 @@
 /*
  * kafka-clients 4.x quick-start flow: AdminClient creates, describes and lists a topic with several
  * partitions; a producer writes keyed records with headers; a consumer in a group reads them all and
- * commits with commitSync; a second consumer of the same group resumes after the commit; the topic
- * is deleted. Error cases: creating an existing topic, describing a missing one.
+ * commits with commitSync; a second consumer of the same group resumes after the commit; the
+ * admin describes the (now empty) group, lists it and the cluster; the topic is deleted. Error cases: creating an existing topic, describing a missing one.
  *
  * The producer sets enable.idempotence=false: kafka-clients enables idempotence by default, which
  * needs InitProducerId, and Tandem does not serve it yet (KafkaIdempotentScenario documents that).
@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -76,6 +77,12 @@ final class KafkaScenario {
       // A new member of the same group starts from the committed offsets: it sees only what follows.
       out.put("producedLater", produce(bootstrap, topic, RECORDS, 1));
       out.put("resumed", consume(bootstrap, topic, group, 1, false));
+
+      // Both members have left: the group is empty but known, with its classic protocol type.
+      ConsumerGroupDescription g = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+      out.put("group", Map.of("state", g.groupState().toString(), "members", g.members().size(), "type", g.type().toString()));
+      out.put("groupListed", admin.listGroups().all().get().stream().anyMatch(l -> l.groupId().equals(group)));
+      out.put("clusterNodes", admin.describeCluster().nodes().get().size());
 
       admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
       out.put("listedAfterDelete", listedAfterDelete(admin, topic));

@@ -33,6 +33,7 @@ public final class Main {
     for (String name : argv[0].split(",")) {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("scenario", name);
+      long started = System.nanoTime();
       try {
         Scenario s = SCENARIOS.get(name);
         if (s == null) throw new IllegalArgumentException("unknown scenario " + name);
@@ -42,6 +43,8 @@ public final class Main {
         t.printStackTrace(new PrintWriter(trace));
         out.put("error", trace.toString());
       }
+      // Timing goes to stderr for whoever tunes CI time; nothing asserts on it.
+      System.err.printf("%s took %d ms%n", name, (System.nanoTime() - started) / 1_000_000);
       System.out.println(Json.write(out));
       System.out.flush();
     }
