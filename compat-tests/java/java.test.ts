@@ -1,6 +1,6 @@
 /**
  * The Java client matrix, end to end: kafka-clients 4.x, Spring Kafka (DefaultErrorHandler + DLT),
- * AWS SDK for Java v2 (SqsClient, SqsAsyncClient, FIFO) and Spring Cloud AWS (@SqsListener +
+ * AWS SDK for Java v2 (SqsClient, SqsAsyncClient, its batch manager, FIFO) and Spring Cloud AWS (@SqsListener +
  * SqsTemplate), each run as a real JVM against Tandem (compat-tests/java, built by
  * scripts/setup/30-java.sh). Two JVMs in all — one per classpath, several scenarios each — because
  * a JVM start (and a Spring start) is the expensive part. Kafka scenarios go to startKafkaTarget(),
@@ -88,7 +88,7 @@ describe('Java clients', () => {
       queue: 'java',
     };
     [plain, spring] = await Promise.all([
-      runJava('clients', 'tandem.compat.Main', ['kafka', 'kafka-idempotent', 'sqs-sync', 'sqs-async', 'sqs-fifo'], args),
+      runJava('clients', 'tandem.compat.Main', ['kafka', 'kafka-idempotent', 'sqs-sync', 'sqs-async', 'sqs-fifo', 'sqs-batch-manager'], args),
       runJava('spring', 'tandem.compat.spring.SpringMain', ['spring-kafka', 'spring-sqs'], args),
     ]);
   }, JVM_TIMEOUT_MS + 30_000);
@@ -221,6 +221,15 @@ describe('Java clients', () => {
         code: 'AWS.SimpleQueueService.NonExistentQueue',
         status: 400,
       });
+    });
+
+    it('SqsAsyncBatchManager: buffered sends, receives and deletes (as batch calls) deliver every message once and drain the queue', () => {
+      const s = scenario(plain, 'sqs-batch-manager');
+      const bodies = Array.from({ length: 12 }, (_, i) => `batched-${i}`);
+      expect(s.sent).toBe(12);
+      expect(s.received).toEqual([...bodies].sort());
+      expect(s.deletes).toBe(12);
+      expect(s.left).toEqual({ visible: '0', inFlight: '0' });
     });
 
     it('FIFO queue: content-based dedup, order within a group, group blocked while in flight', () => {

@@ -22,7 +22,8 @@ public final class Main {
       "kafka-idempotent", KafkaIdempotentScenario::run,
       "sqs-sync", SqsSyncScenario::run,
       "sqs-async", SqsAsyncScenario::run,
-      "sqs-fifo", SqsFifoScenario::run);
+      "sqs-fifo", SqsFifoScenario::run,
+      "sqs-batch-manager", SqsBatchManagerScenario::run);
 
   public static void main(String[] argv) {
     Map<String, String> args = new HashMap<>();
