@@ -113,6 +113,14 @@ describe('Java clients', () => {
       expect(k.listedAfterDelete).toBe(false);
     });
 
+    it('AdminClient sets and describes a topic config (with its source) and adds a partition; shrinking is InvalidPartitionsException', () => {
+      const k = scenario(plain, 'kafka');
+      expect(k.retention).toEqual({ value: '3600000', source: 'DYNAMIC_TOPIC_CONFIG' });
+      expect(k.cleanupPolicy).toEqual({ value: 'delete', source: 'DEFAULT_CONFIG' });
+      expect(k.partitionsAfterGrowth).toBe(4);
+      expect(k.shrink).toBe('InvalidPartitionsException');
+    });
+
     it('producer (idempotence off) -> group consumer round trip with commitSync; a new member resumes after the commit; the empty group is described and listed', () => {
       const k = scenario(plain, 'kafka');
       const produced: { key: string; partition: number; offset: number }[] = k.produced;

@@ -2,7 +2,8 @@
  * kafka-clients 4.x quick-start flow: AdminClient creates, describes and lists a topic with several
  * partitions; a producer writes keyed records with headers; a consumer in a group reads them all and
  * commits with commitSync; a second consumer of the same group resumes after the commit; the
- * admin describes the (now empty) group, lists it and the cluster; the topic is deleted. Error cases: creating an existing topic, describing a missing one.
+ * admin describes the (now empty) group, lists it and the cluster, sets and reads a topic config,
+ * adds a partition (and fails to shrink); the topic is deleted. Error cases: creating an existing topic, describing a missing one.
  *
  * The producer sets enable.idempotence=false: kafka-clients enables idempotence by default, which
  * needs InitProducerId, and Tandem does not serve it yet (KafkaIdempotentScenario documents that).
@@ -20,7 +21,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,6 +37,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -83,6 +89,17 @@ final class KafkaScenario {
       out.put("group", Map.of("state", g.groupState().toString(), "members", g.members().size(), "type", g.type().toString()));
       out.put("groupListed", admin.listGroups().all().get().stream().anyMatch(l -> l.groupId().equals(group)));
       out.put("clusterNodes", admin.describeCluster().nodes().get().size());
+
+      // Topic configs and growth, as an operator's tooling does them.
+      ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      admin.incrementalAlterConfigs(Map.of(res, List.of(new AlterConfigOp(
+          new ConfigEntry("retention.ms", "3600000"), AlterConfigOp.OpType.SET)))).all().get();
+      Config config = admin.describeConfigs(List.of(res)).all().get().get(res);
+      out.put("retention", Map.of("value", config.get("retention.ms").value(), "source", config.get("retention.ms").source().toString()));
+      out.put("cleanupPolicy", Map.of("value", config.get("cleanup.policy").value(), "source", config.get("cleanup.policy").source().toString()));
+      admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(PARTITIONS + 1))).all().get();
+      out.put("partitionsAfterGrowth", admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size());
+      out.put("shrink", errorOf(() -> admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(1))).all().get()));
 
       admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
       out.put("listedAfterDelete", listedAfterDelete(admin, topic));
