@@ -22,6 +22,13 @@ want=$(fingerprint)
 outputs=("$dir"/clients/target/{java-clients.jar,classpath.txt} "$dir"/spring/target/{java-spring.jar,classpath.txt})
 up_to_date=1
 for f in "${outputs[@]}"; do [[ -f $f ]] || up_to_date=0; done
+# The classpath files name jars in ~/.m2: a cleaned local repository means a rebuild too.
+if [[ $up_to_date == 1 ]]; then
+  for m in clients spring; do
+    while IFS= read -r jar; do [[ -z $jar || -f $jar ]] || { up_to_date=0; break; }; done \
+      < <(tr ':' '\n' < "$dir/$m/target/classpath.txt"; echo)
+  done
+fi
 [[ $up_to_date == 1 && -f $stamp && "$(cat "$stamp")" == "$want" ]] && exit 0
 
 build() { mvn -B -q -f "$dir/pom.xml" "$@" package -DskipTests; }
