@@ -1,10 +1,12 @@
 /**
- * The Kafka endpoint: builds the broker state (partition logs, group coordinator), registers the
- * API handlers and serves them on the Kafka port.
+ * The Kafka endpoint: builds the broker state (partition logs, group coordinator) and serves the
+ * API handlers of ./apis/registry.ts on the Kafka port, plus, when configured, on a second
+ * "internal" port that advertises another address (clients in other containers of a Docker
+ * network are told the service name; clients on the host are told localhost).
  */
 import type { Core } from '../../emulator/src/core/core.js';
 import type { AdminRoutes } from '../../emulator/src/http/admin.js';
-import './apis/index.js';
+import { ApiRegistry } from './apis/registry.js';
 import type { Broker } from './broker.js';
 import { GroupCoordinator, registerLagRoutes } from './groups/index.js';
 import { LogManager } from './log/index.js';
@@ -12,6 +14,8 @@ import { KafkaServer } from './server/server.js';
 
 export interface KafkaModule {
   readonly port: number;
+  /** The internal listener's port, when there is one. */
+  readonly internalPort: number | undefined;
   close(): Promise<void>;
 }
 
@@ -28,30 +32,42 @@ export async function startKafka(core: Core, admin: AdminRoutes): Promise<KafkaM
   const groups = new GroupCoordinator(core, log);
   await groups.load();
 
-  let broker: Broker | undefined;
-  let server: KafkaServer;
+  const broker: Broker = { core, nodeId: NODE_ID, clusterId: CLUSTER_ID, log, groups };
+  const apis = new ApiRegistry();
+  const logger = core.log.child({ component: 'kafka' });
+  // A wildcard bind is no address to connect to: tell clients the loopback address instead.
+  const defaultHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const servers: KafkaServer[] = [];
   try {
-    server = await KafkaServer.listen(config.host, config.kafkaPort, () => broker!, core.log.child({ component: 'kafka' }));
+    const external: KafkaServer = await KafkaServer.listen(config.host, config.kafkaPort, {
+      broker: () => broker,
+      apis,
+      advertised: () => ({ listener: 'external', host: config.kafkaAdvertisedHost ?? defaultHost, port: config.kafkaAdvertisedPort ?? external.port }),
+      log: logger,
+    });
+    servers.push(external);
+    if (config.kafkaInternalPort !== undefined) {
+      const internal: KafkaServer = await KafkaServer.listen(config.host, config.kafkaInternalPort, {
+        broker: () => broker,
+        apis,
+        advertised: () => ({ listener: 'internal', host: config.kafkaInternalAdvertisedHost ?? defaultHost, port: internal.port }),
+        log: logger,
+      });
+      servers.push(internal);
+    }
   } catch (e) {
+    await Promise.all(servers.map((s) => s.close()));
     await groups.close();
     await log.close();
     throw e;
   }
-  broker = {
-    core,
-    nodeId: NODE_ID,
-    clusterId: CLUSTER_ID,
-    advertisedHost: config.kafkaAdvertisedHost ?? (config.host === '0.0.0.0' ? '127.0.0.1' : config.host),
-    advertisedPort: config.kafkaAdvertisedPort ?? server.port,
-    log,
-    groups,
-  };
   registerLagRoutes(admin, broker);
 
   return {
-    port: server.port,
+    port: servers[0].port,
+    internalPort: servers[1]?.port,
     async close() {
-      await server.close();
+      await Promise.all(servers.map((s) => s.close()));
       await groups.close();
       await log.close();
     },

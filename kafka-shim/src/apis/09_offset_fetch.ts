@@ -1,5 +1,5 @@
 /**
- * OffsetFetch: v0-8 (flexible from v6).
+ * OffsetFetch: v0-9 (flexible from v6).
  *
  * Behaviour: committed offsets of a group whatever its state (it may not use group management at
  * all); -1 with empty metadata for partitions without a commit. A null topic list means every
@@ -7,11 +7,11 @@
  *
  * Version notes: v0-1 have no top-level error, so a group error is reported per partition;
  * v2 null topics and top-level error; v5 leader epoch; v7 RequireStable (nothing is ever
- * pending here, so it changes nothing); v8 several groups per request. v9 (KIP-848) is not served.
+ * pending here, so it changes nothing); v8 several groups per request; v9 adds the member id and
+ * epoch of KIP-848 consumers, which Kafka does not check for classic groups (the only kind here).
  */
-import type { OffsetFetchRequest, OffsetFetchResponse } from '../protocol/generated/types.js';
 import type { FetchedTopic } from '../groups/offsets.js';
-import { register } from './registry.js';
+import { defineApi } from './api.js';
 
 /** A group-level error, spread over the requested partitions (how v0-1 report it). */
 function perPartition(topics: { name: string; partitionIndexes: number[] }[] | null, errorCode: number): FetchedTopic[] {
@@ -21,12 +21,12 @@ function perPartition(topics: { name: string; partitionIndexes: number[] }[] | n
   }));
 }
 
-register({
+export const offsetFetch = defineApi({
   key: 9,
   name: 'OffsetFetch',
   minVersion: 0,
-  maxVersion: 8,
-  handle(req: OffsetFetchRequest, ctx): OffsetFetchResponse {
+  maxVersion: 9,
+  handle(req, ctx) {
     const groups = ctx.broker.groups;
     const v = ctx.apiVersion;
     if (v >= 8) {
