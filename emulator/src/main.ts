@@ -42,6 +42,7 @@ try {
       event: 'ready',
       sqs: `http://${config.host}:${tandem.sqsPort}`,
       kafka: `${config.host}:${tandem.kafkaPort}`,
+      ...(tandem.kafkaInternalPort !== undefined ? { kafkaInternal: `${config.host}:${tandem.kafkaInternalPort}` } : {}),
       dataDir: config.dataDir,
       ms,
     }) + '\n',

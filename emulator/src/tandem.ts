@@ -17,6 +17,8 @@ export interface Tandem {
   readonly core: Core;
   readonly sqsPort: number;
   readonly kafkaPort: number;
+  /** The internal Kafka listener's port (--kafka-internal-port), if any. */
+  readonly kafkaInternalPort: number | undefined;
   close(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function startTandem(config: Config, log = new Logger(config.logLev
     core,
     sqsPort: boundPort(httpServer),
     kafkaPort: kafka.port,
+    kafkaInternalPort: kafka.internalPort,
     async close() {
       ready = false;
       await new Promise<void>((resolve) => {

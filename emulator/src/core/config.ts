@@ -14,6 +14,9 @@ export interface Config {
   /** Host and port Kafka clients are told to connect to (Metadata); default: --host and --kafka-port. */
   kafkaAdvertisedHost: string | undefined;
   kafkaAdvertisedPort: number | undefined;
+  /** Optional second Kafka listener (e.g. for other containers), advertising its own host. */
+  kafkaInternalPort: number | undefined;
+  kafkaInternalAdvertisedHost: string | undefined;
   /** Partitions of auto-created Kafka topics. */
   defaultPartitions: number;
   /** Turn off the AWS-parity cooldowns (PurgeQueueInProgress, QueueDeletedRecently). */
@@ -43,6 +46,8 @@ const SPECS: Record<keyof Config, Spec> = {
   sqsBaseUrl: { flag: 'sqs-base-url', kind: 'string', describe: 'pin queue URLs to this scheme://host:port (default: from the request Host header)' },
   kafkaAdvertisedHost: { flag: 'kafka-advertised-host', kind: 'string', describe: 'host Kafka clients are told to connect to' },
   kafkaAdvertisedPort: { flag: 'kafka-advertised-port', kind: 'int', describe: 'port Kafka clients are told to connect to' },
+  kafkaInternalPort: { flag: 'kafka-internal-port', kind: 'int', describe: 'optional second Kafka port, e.g. for clients in other containers' },
+  kafkaInternalAdvertisedHost: { flag: 'kafka-internal-advertised-host', kind: 'string', describe: 'host clients of the internal Kafka port are told to connect to' },
   defaultPartitions: { flag: 'default-partitions', kind: 'int', describe: 'partitions of auto-created topics' },
   relaxedTimers: { flag: 'relaxed-timers', kind: 'bool', describe: 'turn off the 60 s PurgeQueue and recreate-after-delete cooldowns' },
   region: { flag: 'region', kind: 'string', describe: 'default AWS region' },
@@ -61,6 +66,8 @@ export const DEFAULTS: Config = {
   sqsBaseUrl: undefined,
   kafkaAdvertisedHost: undefined,
   kafkaAdvertisedPort: undefined,
+  kafkaInternalPort: undefined,
+  kafkaInternalAdvertisedHost: undefined,
   defaultPartitions: 1,
   relaxedTimers: false,
   region: 'us-east-1',
