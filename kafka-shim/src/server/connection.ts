@@ -144,6 +144,7 @@ export class Connection {
     this.updateFlow();
     let result: unknown;
     try {
+      // The codec decoded the request with the schema of this handler's key.
       result = handler.handle(request as RequestOf<ApiKey>, ctx);
     } catch (err) {
       return this.handlerFailed(slot, handler, request, ctx, err);

@@ -156,6 +156,18 @@ describe('DescribeTopicPartitions v0', () => {
     expect(body.nextCursor).toEqual({ topicName: b, partitionIndex: 0 });
   });
 
+  it('describes every topic, in name order, when the list is empty', async () => {
+    const a = unique('dtp-all-a');
+    const b = unique('dtp-all-b');
+    const idB = await createTopic(b, 1);
+    const idA = await createTopic(a, 1);
+    const body = await describeTopics([], 2000);
+    const names: string[] = body.topics.map((t: { name: string }) => t.name);
+    expect(names).toEqual([...names].sort());
+    expect(body.topics.find((t: { name: string }) => t.name === a)).toMatchObject({ errorCode: 0, topicId: idA });
+    expect(body.topics.find((t: { name: string }) => t.name === b)).toMatchObject({ errorCode: 0, topicId: idB });
+  });
+
   it('refuses a cursor on a topic the request does not list, with INVALID_REQUEST on every topic', async () => {
     const a = unique('dtp-cursor');
     await createTopic(a, 1);
