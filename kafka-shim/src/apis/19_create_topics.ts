@@ -1,5 +1,5 @@
 /**
- * CreateTopics: v0-7 (flexible from v5).
+ * CreateTopics: v2-7 (flexible from v5).
  *
  * Behaviour: numPartitions -1 = the broker default; replication factor must be 1 or -1 (one
  * broker; INVALID_REPLICATION_FACTOR otherwise); manual assignments may only name this broker
@@ -8,7 +8,7 @@
  * TOPIC_ALREADY_EXISTS; a name given twice in one request INVALID_REQUEST. validateOnly checks
  * everything and creates nothing.
  *
- * Version notes: v1+ errorMessage; v5+ returns partitions, replication factor and every config
+ * Version notes: v0-1 are not served, as in Kafka 4 (KIP-896); v5+ returns partitions, replication factor and every config
  * with its source; v7 topic ids.
  */
 import type { CreateTopicsRequest, CreateTopicsResponse } from '../protocol/generated/types.js';
@@ -22,7 +22,7 @@ type Creatable = CreateTopicsRequest['topics'][number];
 export const createTopics = defineApi({
   key: 19,
   name: 'CreateTopics',
-  minVersion: 0,
+  minVersion: 2,
   maxVersion: 7,
   async handle(req, ctx) {
     const { log, nodeId } = ctx.broker;

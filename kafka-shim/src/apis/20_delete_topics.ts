@@ -1,11 +1,11 @@
 /**
- * DeleteTopics: v0-6 (flexible from v4).
+ * DeleteTopics: v1-6 (flexible from v4).
  *
  * Behaviour: removes the topic, its partitions and every stored batch in one LevelDB write;
  * pending fetches on it are answered at once. Unknown names are UNKNOWN_TOPIC_OR_PARTITION,
  * unknown ids UNKNOWN_TOPIC_ID; a v6 entry with both or neither of name and id is INVALID_REQUEST.
  *
- * Version notes: v0-5 name topics in topicNames; v6 in topics[] by name or id; v5+ errorMessage.
+ * Version notes: v0 is not served, as in Kafka 4 (KIP-896); v1-5 name topics in topicNames; v6 in topics[] by name or id; v5+ errorMessage.
  */
 import type { DeleteTopicsResponse } from '../protocol/generated/types.js';
 import { catchKafkaError, ErrorCode, KafkaError } from '../errors.js';
@@ -17,7 +17,7 @@ type Result = NonNullable<DeleteTopicsResponse['responses']>[number];
 export const deleteTopics = defineApi({
   key: 20,
   name: 'DeleteTopics',
-  minVersion: 0,
+  minVersion: 1,
   maxVersion: 6,
   async handle(req, ctx) {
     const { log } = ctx.broker;

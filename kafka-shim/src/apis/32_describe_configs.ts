@@ -1,23 +1,23 @@
 /**
- * DescribeConfigs: v0-4 (flexible from v4).
+ * DescribeConfigs: v1-4 (flexible from v4).
  *
  * Behaviour: topics list every topic config we support with its effective value and source
  * (TOPIC_CONFIG when overridden, else DEFAULT_CONFIG); the broker ("" or our node id) lists its
  * fixed, read-only settings. configurationKeys null = all, otherwise only the named ones.
  * Unknown topics are UNKNOWN_TOPIC_OR_PARTITION; other resource types or broker ids INVALID_REQUEST.
  *
- * Version notes: v0 isDefault; v1+ configSource and, when includeSynonyms, the synonyms (the
+ * Version notes: v0 (isDefault instead of a source) is not served, as in Kafka 4 (KIP-896); v1+
+ * configSource and, when includeSynonyms, the synonyms (the
  * override, then the broker default it shadows); v3+ configType and documentation on request.
  */
 import { brokerConfigEntries, ResourceType, topicConfigEntries, type ConfigEntry } from '../log/describe.js';
-import { ConfigSource } from '../log/configs.js';
 import { catchKafkaError, ErrorCode, KafkaError } from '../errors.js';
 import { defineApi } from './api.js';
 
 export const describeConfigs = defineApi({
   key: 32,
   name: 'DescribeConfigs',
-  minVersion: 0,
+  minVersion: 1,
   maxVersion: 4,
   handle(req, ctx) {
     const { log, nodeId, core } = ctx.broker;
@@ -45,7 +45,6 @@ export const describeConfigs = defineApi({
               name: e.name,
               value: e.value,
               readOnly: e.readOnly,
-              isDefault: e.source === ConfigSource.DEFAULT_CONFIG,
               configSource: e.source,
               isSensitive: false,
               synonyms: req.includeSynonyms ? e.synonyms : [],

@@ -36,11 +36,22 @@ afterAll(async () => {
   await target.stop();
 });
 
-/** Create a topic with CreateTopics v7 and return its id. */
+/** Create a topic with CreateTopics v7 and return its id, once Metadata shows it with a leader
+ * for every partition (a Kafka broker learns of a new topic a moment after creating it). */
 async function createTopic(name: string, partitions: number): Promise<string> {
   const res = (await c.call(CREATE_TOPICS, 7, { topics: [{ name, numPartitions: partitions, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 10_000 })).body;
   expect(res.topics[0]).toMatchObject({ name, errorCode: 0 });
+  await untilVisible(name, partitions);
   return res.topics[0].topicId;
+}
+
+async function untilVisible(name: string, partitions: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const t = (await c.call(METADATA, 12, { topics: [{ name, topicId: ZERO_UUID }], allowAutoTopicCreation: false })).body.topics[0];
+    if (t.errorCode === 0 && t.partitions.length === partitions && t.partitions.every((p: { leaderId: number }) => p.leaderId >= 0)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`topic ${name} never became visible`);
 }
 
 const produce = async (topic: string, partition: number, value: string, version: number) =>
@@ -100,6 +111,7 @@ describe('Fetch v13+ names topics by id', () => {
       else await new Promise((r) => setTimeout(r, 100));
     }
     expect(newId).not.toBe(oldId);
+    await untilVisible(topic, 1);
     expect((await fetchById(17, oldId)).body.responses[0].partitions[0].errorCode).toBe(UNKNOWN_TOPIC_ID);
     expect((await fetchById(17, newId)).body.responses[0].partitions[0].errorCode).toBe(0);
   });

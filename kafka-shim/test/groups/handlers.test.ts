@@ -68,9 +68,9 @@ test('LeaveGroup: top-level error before v3, per member from v3', async () => {
   });
 });
 
-test('OffsetCommit v0 is a simple commit; OffsetFetch v1 per partition, v2+ all topics, v8 several groups', async () => {
+test('OffsetCommit v2 simple commit; OffsetFetch v1 per partition, v2+ all topics, v8 several groups', async () => {
   const partitions = [{ partitionIndex: 1, committedOffset: 3, committedLeaderEpoch: 9, commitTimestamp: -1, committedMetadata: 'md' }];
-  const commit = await call(8, 0, { groupId: 'g', generationIdOrMemberEpoch: 5, memberId: 'ignored', groupInstanceId: null, retentionTimeMs: -1, topics: [{ name: 't', partitions }] });
+  const commit = await call(8, 2, { groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1, topics: [{ name: 't', partitions }] });
   expect(commit.topics).toEqual([{ name: 't', partitions: [{ partitionIndex: 1, errorCode: 0 }] }]);
 
   const v1 = await call(9, 1, { groupId: 'g', topics: [{ name: 't', partitionIndexes: [0, 1] }], groups: [], requireStable: false });
