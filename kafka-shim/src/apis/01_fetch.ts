@@ -21,7 +21,7 @@
  */
 import type { FetchResponse } from '../protocol/generated/types.js';
 import { catchKafkaError, ErrorCode } from '../errors.js';
-import type { Partition } from '../log/index.js';
+import type { Partition, Topic } from '../log/index.js';
 import { defineApi } from './api.js';
 
 type PartitionData = NonNullable<NonNullable<FetchResponse['responses']>[number]['partitions']>[number];
@@ -51,9 +51,18 @@ export const fetch = defineApi({
     const wanted: Wanted[] = req.topics.flatMap((t) =>
       t.partitions.map((p) => ({ key: byId ? t.topicId : t.topic, partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes })),
     );
-    // Looked up again after waiting: the topic may have been deleted meanwhile.
-    const lookup = (w: Wanted): Partition | number => {
-      const topic = byId ? log.topicById(w.key) : log.topic(w.key);
+    // Topics are looked up again after waiting (one may have been deleted meanwhile), through a
+    // fresh finder each pass; ids are resolved once per topic per pass (topicById scans topics).
+    const finder = (): ((key: string) => Topic | undefined) => {
+      if (!byId) return (name) => log.topic(name);
+      const byKey = new Map<string, Topic | undefined>();
+      return (id) => {
+        if (!byKey.has(id)) byKey.set(id, log.topicById(id));
+        return byKey.get(id);
+      };
+    };
+    const lookup = (w: Wanted, find: (key: string) => Topic | undefined): Partition | number => {
+      const topic = find(w.key);
       if (!topic) return byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
       return topic.partitions[w.partition] ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
     };
@@ -63,8 +72,9 @@ export const fetch = defineApi({
       let available = 0;
       let failing = false;
       const parts: Partition[] = [];
+      const find = finder();
       for (const w of wanted) {
-        const p = lookup(w);
+        const p = lookup(w, find);
         if (typeof p === 'number' || !p.canFetch(w.fetchOffset)) {
           failing = true;
           break;
@@ -80,10 +90,11 @@ export const fetch = defineApi({
     let remaining = req.maxBytes;
     let minOne = true;
     const byTopic = new Map<string, PartitionData[]>();
+    const find = finder();
     for (const w of wanted) {
       let list = byTopic.get(w.key);
       if (!list) byTopic.set(w.key, (list = []));
-      const p = lookup(w);
+      const p = lookup(w, find);
       if (typeof p === 'number') {
         list.push(errorData(w.partition, p));
         continue;

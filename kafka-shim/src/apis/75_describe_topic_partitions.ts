@@ -50,12 +50,13 @@ export const describeTopicPartitions = defineApi({
       }
       const topic = log.topic(name);
       if (!topic) {
-        // A listed-but-missing topic only appears when it was asked for by name.
+        // Only a topic asked for by name can be missing (one deleted meanwhile is just skipped).
+        if (all) continue;
         const errorCode = catchKafkaError(
           () => (log.validateName(name), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION),
           (err) => err.code,
         );
-        if (!all) topics.push({ errorCode, name, topicId: ZERO_UUID, isInternal: false, partitions: [], topicAuthorizedOperations: ALL_TOPIC_OPERATIONS });
+        topics.push({ errorCode, name, topicId: ZERO_UUID, isInternal: false, partitions: [], topicAuthorizedOperations: ALL_TOPIC_OPERATIONS });
         continue;
       }
       const start = name === cursorTopic ? req.cursor!.partitionIndex : 0;
