@@ -1,7 +1,8 @@
 /**
  * The API versions Kafka 4 clients use, on the wire: Fetch v13-17 naming topics by id (and
  * UNKNOWN_TOPIC_ID for ids the broker does not know), DescribeTopicPartitions with its cursor,
- * ListOffsets v8-10, OffsetCommit/OffsetFetch v9, FindCoordinator v6 and Produce v10-11.
+ * ListOffsets v8-10, OffsetCommit/OffsetFetch v9, FindCoordinator v6 and Produce v10-11; and the
+ * versions Kafka 4 removed (KIP-896), which close the connection.
  * Runs against a spawned Tandem, or the real broker in the oracle pass (TANDEM_KAFKA_ORACLE).
  */
 import { startKafkaTarget, unique, type KafkaTarget } from '../../../compat-tests/harness/kafka-target.js';
@@ -17,6 +18,7 @@ const OFFSET_FETCH = 9;
 const FIND_COORDINATOR = 10;
 const CREATE_TOPICS = 19;
 const DELETE_TOPICS = 20;
+const DESCRIBE_CONFIGS = 32;
 const DESCRIBE_TOPIC_PARTITIONS = 75;
 
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
@@ -228,5 +230,27 @@ describe('newer versions of the other APIs', () => {
     expect(res.coordinators).toHaveLength(1);
     expect(res.coordinators[0]).toMatchObject({ errorCode: 0 });
     expect(res.coordinators[0].port).toBeGreaterThan(0);
+  });
+});
+
+describe('versions Kafka 4 removed (KIP-896)', () => {
+  it('closes the connection on them, as a Kafka 4 broker does', async () => {
+    const removed: [number, number, object][] = [
+      [PRODUCE, 2, { acks: 1, timeoutMs: 1000, topicData: [] }],
+      [OFFSET_COMMIT, 1, { groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', topics: [] }],
+      [OFFSET_FETCH, 0, { groupId: 'g', topics: [] }],
+      [CREATE_TOPICS, 1, { topics: [], timeoutMs: 1000 }],
+      [DELETE_TOPICS, 0, { topicNames: [], timeoutMs: 1000 }],
+      [DESCRIBE_CONFIGS, 0, { resources: [] }],
+    ];
+    for (const [key, version, body] of removed) {
+      const raw = await RawClient.connectTo(target.bootstrap);
+      try {
+        raw.write(raw.frame(key, version, body).bytes);
+        expect({ key, version, response: await raw.next() }).toEqual({ key, version, response: null });
+      } finally {
+        raw.close();
+      }
+    }
   });
 });
