@@ -5,6 +5,8 @@
  * routes, restarts) use `tandemOnly` instead of `describe` and say why.
  */
 import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Admin, ITopicConfig } from 'kafkajs';
 import { Emulator, type EmulatorOptions } from './emulator.js';
 
 /** Bootstrap address of the real Kafka broker for the oracle pass, if this is one. */
@@ -37,3 +39,36 @@ export function unique(name: string): string {
 
 /** `describe` for suites that need Tandem itself; skipped in the oracle pass. */
 export const tandemOnly: jest.Describe = ORACLE ? describe.skip : describe;
+
+/**
+ * kafkajs `admin.createTopics`, returning once every partition of the new topics takes writes.
+ * Real Kafka (KRaft) answers CreateTopics when its controller has committed the topics; the broker
+ * learns of them, and becomes each partition's leader, a moment later. Until then kafkajs's own
+ * wait for leaders fails with UNKNOWN_TOPIC_OR_PARTITION, and a produce refused for one partition
+ * is re-sent by kafkajs for all of them (duplicates). Tandem's topics are ready at once.
+ */
+export async function createTopics(admin: Admin, topics: ITopicConfig[]): Promise<boolean> {
+  const created = await admin.createTopics({ topics, waitForLeaders: false });
+  for (const t of topics) await topicReady(admin, t.topic, t.numPartitions);
+  return created;
+}
+
+/**
+ * Resolve once `topic` has `partitions` partitions (any, if not given) that all answer ListOffsets,
+ * which Kafka serves only from a partition's leader. Used after creating topics or partitions.
+ * Kafka announces no event for this, so it is polled; a broker that never gets there fails the
+ * test by its timeout.
+ */
+export async function topicReady(admin: Admin, topic: string, partitions?: number): Promise<void> {
+  for (;;) {
+    const offsets = await admin.fetchTopicOffsets(topic).catch(() => undefined);
+    if (offsets && offsets.length > 0 && (partitions === undefined || partitions < 0 || offsets.length === partitions)) return;
+    await delay(20);
+  }
+}
+
+/** kafkajs `admin.deleteTopics`, returning once the broker's metadata no longer lists them (see createTopics). */
+export async function deleteTopics(admin: Admin, topics: string[]): Promise<void> {
+  await admin.deleteTopics({ topics });
+  while ((await admin.listTopics()).some((t) => topics.includes(t))) await delay(20);
+}
