@@ -66,7 +66,7 @@ start() {
   local cp="$LIB/*"
   local jvm=(-Xmx512m -Xms256m -XX:+UseSerialGC -Djava.awt.headless=true "-Dlog4j2.configurationFile=$RUN/log4j2.properties")
   local t0=$SECONDS
-  "$JAVA" "${jvm[@]}" -cp "$cp" kafka.tools.StorageTool format -t "$(uuid_for_run)" -c "$RUN/server.properties" >"$RUN/format.log" 2>&1 ||
+  "$JAVA" "${jvm[@]}" -cp "$cp" kafka.tools.StorageTool format "--cluster-id=$(uuid_for_run)" -c "$RUN/server.properties" >"$RUN/format.log" 2>&1 ||
     { cat "$RUN/format.log" >&2; exit 1; }
   # setsid: the broker leads its own process group, so a stop never reaches the caller's.
   setsid "$JAVA" "${jvm[@]}" -cp "$cp" kafka.Kafka "$RUN/server.properties" >"$RUN/stdout.log" 2>&1 </dev/null &
@@ -76,8 +76,25 @@ start() {
     if ((SECONDS - t0 > 90)); then echo "kafka oracle not ready in 90 s" >&2; stop; exit 1; fi
     sleep 0.2
   done
+  warm_groups || { echo "kafka oracle: the group coordinator did not come up" >&2; stop; exit 1; }
   echo "kafka oracle ready in $((SECONDS - t0)) s (pid $(cat "$PIDFILE"))" >&2
   echo "$BOOTSTRAP"
+}
+
+# Kafka creates __consumer_offsets (50 partitions, each its own coordinator) on the first
+# FindCoordinator and answers COORDINATOR_NOT_AVAILABLE or _LOAD_IN_PROGRESS until the partition of
+# a group is loaded: clients retry, but a test's first raw FindCoordinator would see it. So "ready"
+# also means every coordinator answers: kafkajs (from the repo's node_modules, retrying until it
+# does) describes one group per partition, picked as Kafka does: (javaHashCode(id) & 0x7fffffff) % 50.
+warm_groups() {
+  (cd "$ROOT" && node -e '
+    const { Kafka, logLevel } = require("kafkajs");
+    const hash = (s) => { let h = 0; for (const c of s) h = (Math.imul(h, 31) + c.charCodeAt(0)) | 0; return h & 0x7fffffff; };
+    const byPartition = new Map();
+    for (let i = 0; byPartition.size < 50; i++) if (!byPartition.has(hash("oracle-warmup-" + i) % 50)) byPartition.set(hash("oracle-warmup-" + i) % 50, "oracle-warmup-" + i);
+    const admin = new Kafka({ brokers: [process.argv[1]], logLevel: logLevel.NOTHING, retry: { retries: 30, maxRetryTime: 1000 } }).admin();
+    admin.connect().then(() => admin.describeGroups([...byPartition.values()])).then(() => admin.disconnect()).catch((e) => { console.error(e.message); process.exit(1); });
+  ' "$BOOTSTRAP")
 }
 
 # KRaft wants a cluster id of 16 random bytes in URL-safe base64 without padding.
