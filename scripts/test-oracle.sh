@@ -24,9 +24,17 @@ for f in "${files[@]}"; do
 done
 
 bash scripts/setup/40-kafka-oracle.sh
+# Ports: as given, or the first free pair from 19092 up (the machine may be shared).
+if [[ -z "${TANDEM_ORACLE_PORT:-}" ]]; then
+  in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+  port=19092
+  while in_use "$port" || in_use $((port + 1)); do port=$((port + 2)); done
+  export TANDEM_ORACLE_PORT=$port TANDEM_ORACLE_CONTROLLER_PORT=$((port + 1))
+fi
 trap 'scripts/oracle/kafka.sh stop' EXIT
 started=$SECONDS
 bootstrap="$(scripts/oracle/kafka.sh start)"
 echo "oracle broker at $bootstrap after $((SECONDS - started)) s; running ${#compiled[@]} test files" >&2
+# A real broker's group rebalances and JVM pauses are slower than Tandem's: twice jest's 30 s.
 TANDEM_KAFKA_ORACLE="$bootstrap" node --experimental-vm-modules --no-warnings=ExperimentalWarning \
-  node_modules/jest/bin/jest.js "$@" -- "${compiled[@]}"
+  node_modules/jest/bin/jest.js --testTimeout=60000 "$@" -- "${compiled[@]}"

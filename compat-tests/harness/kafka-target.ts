@@ -54,21 +54,38 @@ export async function createTopics(admin: Admin, topics: ITopicConfig[]): Promis
 }
 
 /**
- * Resolve once `topic` has `partitions` partitions (any, if not given) that all answer ListOffsets,
- * which Kafka serves only from a partition's leader. Used after creating topics or partitions.
- * Kafka announces no event for this, so it is polled; a broker that never gets there fails the
- * test by its timeout.
+ * The first answer of `fetch` that satisfies `ok` (a rejection counts as not yet). Real Kafka
+ * applies an acknowledged topic creation, deletion or config change to what its broker answers a
+ * moment later, and announces no event for it, so this polls; Tandem's first answer already holds.
+ * A broker that never gets there fails the test by its timeout.
  */
-export async function topicReady(admin: Admin, topic: string, partitions?: number): Promise<void> {
+export async function eventually<T>(fetch: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
   for (;;) {
-    const offsets = await admin.fetchTopicOffsets(topic).catch(() => undefined);
-    if (offsets && offsets.length > 0 && (partitions === undefined || partitions < 0 || offsets.length === partitions)) return;
+    const got = await fetch().then(
+      (value) => ({ value }),
+      () => undefined,
+    );
+    if (got && ok(got.value)) return got.value;
     await delay(20);
   }
+}
+
+/**
+ * Resolve once `topic` has `partitions` partitions (any, if not given) that all answer ListOffsets,
+ * which Kafka serves only from a partition's leader. Used after creating topics or partitions.
+ */
+export async function topicReady(admin: Admin, topic: string, partitions?: number): Promise<void> {
+  await eventually(
+    () => admin.fetchTopicOffsets(topic),
+    (offsets) => offsets.length > 0 && (partitions === undefined || partitions < 0 || offsets.length === partitions),
+  );
 }
 
 /** kafkajs `admin.deleteTopics`, returning once the broker's metadata no longer lists them (see createTopics). */
 export async function deleteTopics(admin: Admin, topics: string[]): Promise<void> {
   await admin.deleteTopics({ topics });
-  while ((await admin.listTopics()).some((t) => topics.includes(t))) await delay(20);
+  await eventually(
+    () => admin.listTopics(),
+    (listed) => !listed.some((t) => topics.includes(t)),
+  );
 }

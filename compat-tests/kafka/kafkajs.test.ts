@@ -1,7 +1,7 @@
 /** kafkajs 2.2.4: producing (codecs, keys, headers, acks) and the admin API, checked with kcat. */
 import kafkajs, { CompressionTypes, Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { Emulator } from '../harness/emulator.js';
-import { createTopics, deleteTopics, startKafkaTarget, topicReady, tandemOnly, unique, type KafkaTarget } from '../harness/kafka-target.js';
+import { createTopics, deleteTopics, eventually, startKafkaTarget, topicReady, tandemOnly, unique, type KafkaTarget } from '../harness/kafka-target.js';
 import { kcat } from './clients.js';
 
 const { ConfigResourceTypes } = kafkajs;
@@ -112,7 +112,7 @@ describe('kafkajs 2.2.4', () => {
 
     await producer.send({ topic: cfg, messages: [{ value: 'old' }] });
     await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: cfg, configEntries: [{ name: 'retention.ms', value: '60000' }] }] });
-    const after = await describe();
+    const after = await eventually(describe, (c) => c['retention.ms'].value === '60000');
     expect(after['retention.ms']).toEqual({ value: '60000', isDefault: false, source: 1 });
     // AlterConfigs replaces the whole set: cleanup.policy went back to its default.
     expect(after['cleanup.policy'].isDefault).toBe(true);

@@ -19,6 +19,9 @@ JAVA="${TANDEM_ORACLE_JAVA:-/usr/bin/java}"
 BOOTSTRAP="127.0.0.1:$PORT"
 PIDFILE="$RUN/kafka.pid"
 
+# Something already accepts connections there (another engineer's broker, say).
+in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 alive() { [[ -f "$PIDFILE" ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 
 # Ready = a Metadata answer that lists broker 1 (the broker has registered with its controller).
@@ -60,6 +63,10 @@ EOF
 start() {
   if alive; then echo "kafka oracle already running (pid $(cat "$PIDFILE")) at $BOOTSTRAP" >&2; exit 1; fi
   [[ -f "$LIB/.complete" ]] || { echo "missing $LIB: run scripts/setup/40-kafka-oracle.sh" >&2; exit 1; }
+  # Readiness is judged by what answers on the port, so it must not be someone else's broker.
+  for p in "$PORT" "$CPORT"; do
+    if in_use "$p"; then echo "port $p is in use: set TANDEM_ORACLE_PORT / TANDEM_ORACLE_CONTROLLER_PORT" >&2; exit 1; fi
+  done
   rm -rf "$RUN"
   mkdir -p "$RUN"
   write_config
@@ -104,6 +111,7 @@ stop() {
   alive || { rm -f "$PIDFILE"; return 0; }
   local pid
   pid="$(cat "$PIDFILE")"
+  echo "kafka oracle peak RSS: $(awk '/VmHWM/ {print $2, $3}' "/proc/$pid/status" 2>/dev/null)" >&2
   kill -TERM "$pid" 2>/dev/null || true
   for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
   if kill -0 "$pid" 2>/dev/null; then
