@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DIST="${TANDEM_DIST:-dist}"
 
-mapfile -t files < <(grep -rlE --include='*.test.ts' "from '(\.\./)+harness/kafka-target\.js'" compat-tests | sort)
+mapfile -t files < <(grep -rlE --include='*.test.ts' "from ['\"](\.\./)+harness/kafka-target\.js['\"]" compat-tests | sort)
 ((${#files[@]})) || { echo "no compat test uses harness/kafka-target.js" >&2; exit 1; }
 compiled=()
 for f in "${files[@]}"; do
@@ -24,6 +24,8 @@ for f in "${files[@]}"; do
 done
 
 bash scripts/setup/40-kafka-oracle.sh
+# A broker of this work tree left by a run that was killed outright: ours to stop.
+scripts/oracle/kafka.sh stop
 # Ports: as given, or the first free pair from 19092 up (the machine may be shared).
 if [[ -z "${TANDEM_ORACLE_PORT:-}" ]]; then
   in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -8,7 +8,9 @@
 #   scripts/oracle/kafka.sh status   exit 0 and print the bootstrap when it answers
 #
 # One node, combined broker+controller, node.id=1 (Tandem's node id, so leader ids compare equal),
-# loopback only. Ports: TANDEM_ORACLE_PORT (19092) and TANDEM_ORACLE_CONTROLLER_PORT (19093).
+# loopback only. Ports: TANDEM_ORACLE_PORT (19092) and TANDEM_ORACLE_CONTROLLER_PORT (19093); start
+# refuses ports something else already listens on. Files (config, logs, data) in .oracle/run, wiped
+# at each start; stop prints the broker's peak RSS.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 LIB="$ROOT/.oracle/lib"
