@@ -14,12 +14,20 @@ out = {}
 
 def until(fetch, ok, seconds=15):
     """Real Kafka applies topic creations, deletions and config changes to what its brokers answer a
-    moment after acknowledging them; poll until `ok` (Tandem: at once). Returns the last answer."""
+    moment after acknowledging them; poll until `ok` (Tandem: at once). An error counts as not yet.
+    Returns the last answer, or raises the last error, when `seconds` have passed."""
     deadline = time.time() + seconds
     while True:
-        got = fetch()
-        if ok(got) or time.time() > deadline:
-            return got
+        try:
+            got = fetch()
+            if ok(got):
+                return got
+        except Exception:
+            if time.time() > deadline:
+                raise
+        else:
+            if time.time() > deadline:
+                return got
         time.sleep(0.05)
 
 
