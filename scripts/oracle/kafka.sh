@@ -11,6 +11,7 @@
 # loopback only. Ports: TANDEM_ORACLE_PORT (19092) and TANDEM_ORACLE_CONTROLLER_PORT (19093); start
 # refuses ports something else already listens on. Files (config, logs, data) in .oracle/run, wiped
 # at each start; stop prints the broker's peak RSS.
+# Needs /usr/bin/java (17), kcat (scripts/setup/10-debian.sh) and the repo's node_modules (kafkajs).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 LIB="$ROOT/.oracle/lib"

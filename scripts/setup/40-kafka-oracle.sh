@@ -8,6 +8,12 @@ POM=scripts/oracle/pom.xml
 LIB=.oracle/lib
 want="$(sha256sum "$POM" | cut -d' ' -f1)"
 [[ -f "$LIB/.complete" && "$(cat "$LIB/.complete")" == "$want" ]] && exit 0
+# Java 17 runs the broker, Maven fetches it: both come with Debian 12 when the machine lacks them.
+if ! [[ -x /usr/bin/java ]] || ! command -v mvn >/dev/null; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless maven >/dev/null
+fi
 rm -rf "$LIB"
 mvn -q -B -f "$POM" dependency:copy-dependencies -DincludeScope=runtime "-DoutputDirectory=$PWD/$LIB"
 echo "$want" >"$LIB/.complete"
