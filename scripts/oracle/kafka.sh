@@ -74,11 +74,14 @@ start() {
   mkdir -p "$RUN"
   write_config
   local cp="$LIB/*"
-  local jvm=(-Xmx512m -Xms256m -XX:+UseSerialGC -Djava.awt.headless=true "-Dlog4j2.configurationFile=$RUN/log4j2.properties")
+  # A small, short-lived test broker on a shared 2-core machine: serial GC and the quick C1 compiler
+  # only (it started in ~10 s instead of ~15, and used less memory, with the oracle pass no slower).
+  local jvm=(-Xmx512m -Xms256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true "-Dlog4j2.configurationFile=$RUN/log4j2.properties")
   local t0=$SECONDS
   "$JAVA" "${jvm[@]}" -cp "$cp" kafka.tools.StorageTool format "--cluster-id=$(uuid_for_run)" -c "$RUN/server.properties" >"$RUN/format.log" 2>&1 ||
     { cat "$RUN/format.log" >&2; exit 1; }
   # setsid: the broker leads its own process group, so a stop never reaches the caller's.
+  local t1=$SECONDS
   setsid "$JAVA" "${jvm[@]}" -cp "$cp" kafka.Kafka "$RUN/server.properties" >"$RUN/stdout.log" 2>&1 </dev/null &
   echo $! >"$PIDFILE"
   until answers; do
@@ -86,8 +89,9 @@ start() {
     if ((SECONDS - t0 > 90)); then echo "kafka oracle not ready in 90 s" >&2; stop; exit 1; fi
     sleep 0.2
   done
+  local t2=$SECONDS
   warm_groups || { echo "kafka oracle: the group coordinator did not come up" >&2; stop; exit 1; }
-  echo "kafka oracle ready in $((SECONDS - t0)) s (pid $(cat "$PIDFILE"))" >&2
+  echo "kafka oracle ready in $((SECONDS - t0)) s (format $((t1 - t0)) s, broker $((t2 - t1)) s, group coordinators $((SECONDS - t2)) s; pid $(cat "$PIDFILE"))" >&2
   echo "$BOOTSTRAP"
 }
 
