@@ -80,8 +80,8 @@ start() {
   local t0=$SECONDS
   "$JAVA" "${jvm[@]}" -cp "$cp" kafka.tools.StorageTool format "--cluster-id=$(uuid_for_run)" -c "$RUN/server.properties" >"$RUN/format.log" 2>&1 ||
     { cat "$RUN/format.log" >&2; exit 1; }
-  # setsid: the broker leads its own process group, so a stop never reaches the caller's.
   local t1=$SECONDS
+  # setsid: the broker leads its own process group, so a stop never reaches the caller's.
   setsid "$JAVA" "${jvm[@]}" -cp "$cp" kafka.Kafka "$RUN/server.properties" >"$RUN/stdout.log" 2>&1 </dev/null &
   echo $! >"$PIDFILE"
   until answers; do
@@ -99,11 +99,11 @@ start() {
 # FindCoordinator and answers COORDINATOR_NOT_AVAILABLE or _LOAD_IN_PROGRESS until the partition of
 # a group is loaded: clients retry, but a test's first raw FindCoordinator would see it. So "ready"
 # also means every coordinator answers: kafkajs (from the repo's node_modules, retrying until it
-# does) describes one group per partition, picked as Kafka does: (javaHashCode(id) & 0x7fffffff) % 50.
+# does) describes one group per partition, picked as Kafka does: Utils.abs(id.hashCode()) % 50.
 warm_groups() {
   (cd "$ROOT" && node -e '
     const { Kafka, logLevel } = require("kafkajs");
-    const hash = (s) => { let h = 0; for (const c of s) h = (Math.imul(h, 31) + c.charCodeAt(0)) | 0; return h & 0x7fffffff; };
+    const hash = (s) => { let h = 0; for (const c of s) h = (Math.imul(h, 31) + c.charCodeAt(0)) | 0; return h === -2147483648 ? 0 : Math.abs(h); };
     const byPartition = new Map();
     for (let i = 0; byPartition.size < 50; i++) if (!byPartition.has(hash("oracle-warmup-" + i) % 50)) byPartition.set(hash("oracle-warmup-" + i) % 50, "oracle-warmup-" + i);
     const admin = new Kafka({ brokers: [process.argv[1]], logLevel: logLevel.NOTHING, retry: { retries: 30, maxRetryTime: 1000 } }).admin();
