@@ -4,7 +4,7 @@
 #   1. every jest suite (unit, wire, real clients against spawned Tandems);
 #   2. the in-memory pass: the real-client compat suites again with every emulator on --in-memory
 #      (suites that restart an emulator on its data dir need the disk and are left out);
-#   3. the oracle pass, when scripts/test-oracle.sh exists: the Kafka compat suites against a real
+#   3. the oracle pass (scripts/test-oracle.sh): the Kafka compat suites against a real
 #      Apache Kafka broker;
 #   4. the package check: `npm pack` installs with runtime dependencies only and runs.
 # With arguments (`npm test -- dist/compat-tests/sqs`), only step 1, restricted to them.
@@ -20,9 +20,7 @@ fi
 echo "== in-memory pass (--in-memory)"
 TANDEM_TEST_IN_MEMORY=1 "${jest[@]}" dist/compat-tests \
   --testPathIgnorePatterns 'restart\.test|durability\.test|kafka-groups/kafkajs\.test|storage-faults\.test'
-if [[ -f scripts/test-oracle.sh ]]; then
-  echo "== oracle pass (real Apache Kafka)"
-  bash scripts/test-oracle.sh
-fi
+echo "== oracle pass (real Apache Kafka)"
+bash scripts/test-oracle.sh
 echo "== package check (npm pack)"
 bash scripts/check-pack.sh

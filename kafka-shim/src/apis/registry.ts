@@ -22,6 +22,9 @@ import { apiVersions } from './18_api_versions.js';
 import { createTopics } from './19_create_topics.js';
 import { deleteTopics } from './20_delete_topics.js';
 import { deleteRecords } from './21_delete_records.js';
+import { describeAcls } from './29_describe_acls.js';
+import { createAcls } from './30_create_acls.js';
+import { deleteAcls } from './31_delete_acls.js';
 import { describeConfigs } from './32_describe_configs.js';
 import { alterConfigs } from './33_alter_configs.js';
 import { createPartitions } from './37_create_partitions.js';
@@ -50,6 +53,9 @@ export const KAFKA_APIS: readonly ApiHandler[] = [
   createTopics,
   deleteTopics,
   deleteRecords,
+  describeAcls,
+  createAcls,
+  deleteAcls,
   describeConfigs,
   alterConfigs,
   createPartitions,
