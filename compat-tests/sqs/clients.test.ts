@@ -1,7 +1,7 @@
 /**
  * The per-client matrix: all 23 operations through the JSON (current v3) and the Query (v3 3.445)
- * clients, and a full message lifecycle through aws-sdk v2, boto3 (Debian, Query), boto3 (pyenv,
- * JSON), the Debian aws CLI (Query) and sqs-consumer (which routes to the QueueUrl host).
+ * clients, and a full message lifecycle through aws-sdk v2, boto3 (Debian, Query), boto3 (PyPI in
+ * .venv, JSON), the Debian aws CLI (Query) and sqs-consumer (which routes to the QueueUrl host).
  */
 import * as J from '@aws-sdk/client-sqs';
 import * as Q from 'sqs-query-sdk';
@@ -180,7 +180,7 @@ describe('message lifecycle per client', () => {
 
   it.each([
     ['Debian boto3 1.26 (Query)', PY_QUERY, 'query'],
-    ['pyenv boto3 1.43 (JSON)', PY_JSON, 'json'],
+    ['PyPI boto3 1.44 in .venv (JSON)', PY_JSON, 'json'],
   ])('%s', async (_label, python, protocol) => {
     expect(await botoProtocol(python)).toBe(protocol);
     const name = uniq(`py-${protocol}`);

@@ -1,6 +1,6 @@
 /**
  * Shared plumbing for the SQS compatibility suite: real clients pointed at a spawned emulator,
- * a runner for the Debian boto3 (Query) / pyenv boto3 (JSON) step scripts and for the Debian
+ * a runner for the Debian boto3 (Query) / .venv boto3 (JSON) step scripts and for the Debian
  * aws CLI, error capture, and the AWS MD5-of-attributes algorithm (checked against the vectors
  * recorded from real AWS in vectors below).
  */
@@ -162,8 +162,8 @@ export async function caught(fn: () => Promise<unknown>): Promise<CaughtError> {
 
 /** Debian python3-boto3 1.26 (botocore 1.29: Query protocol). */
 export const PY_QUERY = '/usr/bin/python3';
-/** pyenv python3 with boto3 1.43 (JSON protocol). */
-export const PY_JSON = 'python3';
+/** The repo's .venv (scripts/setup/20-python.sh) with PyPI's boto3 1.44 (JSON protocol). */
+export const PY_JSON = path.join(REPO_ROOT, '.venv', 'bin', 'python');
 
 export const CLIENT_ENV: NodeJS.ProcessEnv = {
   ...process.env,

@@ -460,7 +460,7 @@ describe('PurgeQueue and DeleteQueue cooldowns', () => {
       await c.send(new PurgeQueueCommand({ QueueUrl }));
       await c.send(new DeleteQueueCommand({ QueueUrl }));
       expect((await c.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl).toBe(QueueUrl);
-      // boto3 JSON (pyenv) too.
+      // boto3 JSON (.venv) too.
       const res = await boto(relaxed.sqsEndpoint, [
         { op: 'purge_queue', params: { QueueUrl } },
         { op: 'delete_queue', params: { QueueUrl } },
