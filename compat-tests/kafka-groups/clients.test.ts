@@ -44,8 +44,9 @@ describe('group consumers of other clients', () => {
     const group = unique(`g-${assignor}`);
     await seed(topic, 4, 40);
     const r = await python('confluent_group.py', [broker, topic, group, assignor, '40']);
-    expect(r.total).toBe(40);
+    // Every record at least once; a record read again across the first rebalance is at-least-once delivery.
     expect(r.unique).toBe(40);
+    expect(r.total).toBeGreaterThanOrEqual(40);
     expect([...r.assignment.a, ...r.assignment.b].sort()).toEqual([0, 1, 2, 3]);
     expect(r.assignment.a.length).toBe(2);
     expect(await committed(group, topic)).toEqual([10, 10, 10, 10]);
