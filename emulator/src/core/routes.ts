@@ -5,6 +5,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+/** A request with its whole body read: what the host's listener hands an engine's endpoint (SQS). */
+export type BodyHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void | Promise<void>;
+
 export type AdminHandler = (req: IncomingMessage, body: Buffer, url: URL) => unknown | Promise<unknown>;
 
 export class AdminError extends Error {

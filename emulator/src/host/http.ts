@@ -5,9 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AdminRoutes } from '../core/routes.js';
-
-export type BodyHandler = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => void | Promise<void>;
+import type { AdminRoutes, BodyHandler } from '../core/routes.js';
 
 /** Refuse bodies larger than this before buffering them (SQS's own limit is 1 MiB of payload,
  * which form or JSON encoding can inflate several times). */

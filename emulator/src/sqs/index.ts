@@ -1,6 +1,6 @@
 /** SQS: the queue engine (semantics, restored from LevelDB) behind both wire protocols. */
 import type { Core } from '../core/core.js';
-import type { BodyHandler } from '../host/http.js';
+import type { BodyHandler } from '../core/routes.js';
 import { createSqsHandler } from './protocol/handler.js';
 import { SqsService } from './semantics/service.js';
 

@@ -4,8 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { Config } from '../../host/config.js';
+import type { Core } from '../../core/core.js';
 import type { RequestContext } from '../semantics/api.js';
+
+/** The settings as the core hands them to engines (the engine never reads the host's config itself). */
+type Config = Core['config'];
 
 export interface CredentialScope {
   accessKeyId: string;
