@@ -1,10 +1,17 @@
 /**
  * The process as users run it: the health endpoint, the flags that tell clients in other
- * containers where to connect (--sqs-base-url, --kafka-advertised-host/port), and a clean SIGTERM.
+ * containers where to connect (--sqs-base-url, --kafka-advertised-host/port), a clean SIGTERM,
+ * the command line (--help, --version, bad flags), the data-dir format check and --in-memory.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { CreateQueueCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { key, PREFIX_META } from '../emulator/src/core/storage/keys.js';
+import { Store } from '../emulator/src/core/storage/store.js';
 import { Emulator } from './harness/emulator.js';
-import { KCAT, run } from './harness/kafka-clients.js';
+import { KCAT, repoRoot, run } from './harness/kafka-clients.js';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -44,4 +51,52 @@ it('exits 0 on SIGTERM after closing cleanly', async () => {
   other.proc.kill('SIGTERM');
   expect(await exited).toBe(0);
   await other.stop();
+});
+
+describe('the command line', () => {
+  const MAIN = path.join(repoRoot(), 'dist', 'emulator', 'src', 'host', 'main.js');
+  const tandem = (args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 20_000 });
+
+  it('prints --help to stdout and exits 0', () => {
+    const r = tandem(['--help']);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toMatch(/^usage: tandem \[options\]/);
+    expect(r.stdout).toMatch(/--in-memory/);
+  });
+
+  it('prints --version from package.json and exits 0', () => {
+    const { version } = JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { version: string };
+    const r = tandem(['--version']);
+    expect([r.status, r.stdout.trim()]).toEqual([0, `tandem ${version}`]);
+  });
+
+  it('exits 2 with a message on stderr for an unknown flag', () => {
+    const r = tandem(['--sqs-prot', '1']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^tandem: Unknown option '--sqs-prot'/);
+  });
+
+  it('refuses a data dir written by a newer Tandem, naming it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tandem-newer-'));
+    const store = await Store.open({ dir });
+    await store.begin().put(key(PREFIX_META), Buffer.from('{"format":99}')).commit();
+    await store.close();
+    const r = tandem(['--data-dir', dir, '--sqs-port', '0', '--kafka-port', '0']);
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`data dir ${dir} has format version 99`);
+  });
+});
+
+it('--in-memory serves SQS and Kafka and writes nothing to the data dir', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tandem-mem-'));
+  const mem = await Emulator.start({ args: ['--in-memory', '--data-dir', path.join(dir, 'unused')] });
+  expect(await (await fetch(`${mem.sqsEndpoint}/health`)).json()).toMatchObject({ status: 'ok', storage: 'memory' });
+  const sqs = new SQSClient({ endpoint: mem.sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  await sqs.send(new CreateQueueCommand({ QueueName: 'mem' }));
+  sqs.destroy();
+  await run(KCAT, ['-b', mem.kafkaBroker, '-P', '-t', 'mem'], { input: 'x\n', timeoutMs: 20_000 });
+  await mem.stop();
+  expect(readdirSync(dir)).toEqual([]);
+  rmSync(dir, { recursive: true, force: true });
 });

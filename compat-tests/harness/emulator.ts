@@ -13,6 +13,12 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * TANDEM_TEST_IN_MEMORY=1 runs every emulator that does not reuse a data dir on the memory engine
+ * (the in-memory pass of scripts/test.sh); restart tests keep their disk.
+ */
+const IN_MEMORY = process.env.TANDEM_TEST_IN_MEMORY === '1';
+
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../emulator/src/host/main.js');
 
 export interface EmulatorOptions {
@@ -59,8 +65,10 @@ export class Emulator {
       '--sqs-port', '0',
       '--kafka-port', '0',
       '--data-dir', dataDir,
-      ...(opts.realClock ? [] : ['--manual-clock']),
+      // On the manual clock a first group join must not wait for time to be moved.
+      ...(opts.realClock ? [] : ['--manual-clock', '--kafka-group-initial-rebalance-delay-ms', '0']),
       ...(opts.realClock || opts.clockStart === undefined ? [] : ['--manual-clock-start', String(opts.clockStart)]),
+      ...(IN_MEMORY && !opts.dataDir ? ['--in-memory'] : []),
       ...(opts.args ?? []),
     ];
     const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

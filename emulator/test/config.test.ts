@@ -1,21 +1,64 @@
-import { ConfigError, DEFAULTS, parseConfig } from '../src/host/config.js';
+/** Settings: sections, precedence (flag > env > file > default), errors, --help and --version. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigAnswer, ConfigError, defaults, parseConfig } from '../src/host/config.js';
 
 describe('parseConfig', () => {
-  it('uses the embedded defaults with no flags and no environment', () => {
-    expect(parseConfig([], {})).toEqual(DEFAULTS);
-    expect(DEFAULTS).toMatchObject({ sqsPort: 9324, kafkaPort: 9092, dataDir: './data', host: '127.0.0.1' });
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(path.join(tmpdir(), 'tandem-config-'))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string) => {
+    const p = path.join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+
+  it('uses the embedded defaults with no flags, no environment and no file', () => {
+    expect(parseConfig([], {})).toEqual(defaults());
+    expect(defaults()).toMatchObject({
+      host: { bind: '127.0.0.1', logLevel: 'warn' },
+      sqs: { port: 9324, region: 'us-east-1', accountId: '000000000000' },
+      kafka: { port: 9092, defaultPartitions: 1 },
+      storage: { dataDir: './data', inMemory: false },
+    });
   });
 
   it('lets environment variables override defaults and flags override both', () => {
     const env = { TANDEM_SQS_PORT: '1111', TANDEM_DATA_DIR: '/env', TANDEM_RELAXED_TIMERS: 'true' };
-    const c = parseConfig(['--sqs-port', '2222', '--kafka-port=3333', '--no-relaxed-timers'], env);
-    expect(c).toMatchObject({ sqsPort: 2222, kafkaPort: 3333, dataDir: '/env', relaxedTimers: false });
+    const c = parseConfig(['--sqs-port', '2222', '--kafka-port=3333', '--no-relaxed-timers', '--in-memory'], env);
+    expect(c.sqs).toMatchObject({ port: 2222, relaxedTimers: false });
+    expect(c.kafka.port).toBe(3333);
+    expect(c.storage).toMatchObject({ dataDir: '/env', inMemory: true });
+  });
+
+  it('reads a YAML or JSON config file by sections, below env and flags', () => {
+    const yaml = file('t.yaml', 'sqs:\n  port: 4444\n  region: eu-west-1\nkafka:\n  defaultPartitions: 3\nstorage:\n  dataDir: /from-file\n');
+    const c = parseConfig(['--config', yaml, '--sqs-port', '5555'], { TANDEM_REGION: 'ap-south-1' });
+    expect(c.sqs).toMatchObject({ port: 5555, region: 'ap-south-1' });
+    expect(c.kafka.defaultPartitions).toBe(3);
+    expect(c.storage.dataDir).toBe('/from-file');
+    const json = file('t.json', JSON.stringify({ host: { logLevel: 'info' } }));
+    expect(parseConfig([], { TANDEM_CONFIG: json }).host.logLevel).toBe('info');
+  });
+
+  it('names the file and key of a bad config file', () => {
+    expect(() => parseConfig(['--config', file('a.yaml', 'sqs:\n  prot: 1\n')], {})).toThrow(/a\.yaml: unknown key "sqs\.prot"/);
+    expect(() => parseConfig(['--config', file('b.yaml', 'queues: []\n')], {})).toThrow(/unknown section "queues"/);
+    expect(() => parseConfig(['--config', file('c.yaml', 'kafka:\n  port: many\n')], {})).toThrow(/c\.yaml: kafka\.port must be a non-negative integer/);
+    expect(() => parseConfig(['--config', path.join(dir, 'missing.yaml')], {})).toThrow(/missing\.yaml/);
   });
 
   it('rejects unknown flags, missing values and bad numbers with a usage message', () => {
     expect(() => parseConfig(['--nope'], {})).toThrow(ConfigError);
-    expect(() => parseConfig(['--sqs-port'], {})).toThrow(/needs a value/);
+    expect(() => parseConfig(['--sqs-port'], {})).toThrow(/argument missing/);
     expect(() => parseConfig(['--sqs-port', 'abc'], {})).toThrow(/non-negative integer/);
     expect(() => parseConfig([], { TANDEM_LOG_LEVEL: 'loud' })).toThrow(/unknown level/);
+  });
+
+  it('answers --help and --version instead of starting', () => {
+    expect(() => parseConfig(['--help'], {})).toThrow(ConfigAnswer);
+    expect(() => parseConfig(['--help'], {})).toThrow(/--in-memory/);
+    expect(() => parseConfig(['--version'], {})).toThrow(/^tandem \d+\.\d+\.\d+/);
   });
 });

@@ -1,51 +1,121 @@
+/** The storage port: group commit, units of work (atomic, commit/rollback hooks), range deletes, both engines, the format version. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Store } from '../src/core/storage/store.js';
-import { key, u64 } from '../src/core/storage/keys.js';
+import { key, PREFIX_META, u64 } from '../src/core/storage/keys.js';
 
-describe('Store group commit', () => {
+const put = (store: Store, k: Buffer, v: string) => store.begin().put(k, Buffer.from(v)).commit();
+
+describe.each([['leveldb', false], ['memory', true]])('Store (%s)', (_engine, inMemory) => {
+  let dir: string;
+  const open = () => Store.open({ dir, inMemory });
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'tandem-store-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('coalesces concurrent units into few batches and keeps them all', async () => {
+    const store = await open();
+    const before = { ...store.stats };
+    await Promise.all(Array.from({ length: 500 }, (_, i) => put(store, key('m/', 'q1', u64(i)), String(i))));
+    expect(store.stats.ops - before.ops).toBe(500);
+    expect(store.stats.batches - before.batches).toBeLessThan(10);
+    const seen: number[] = [];
+    for await (const [, v] of store.scan(key('m/', 'q1'))) seen.push(Number(v.toString()));
+    expect(seen).toEqual(Array.from({ length: 500 }, (_, i) => i));
+    await store.close();
+  });
+
+  it('applies a put and a later delete of the same key in order', async () => {
+    const store = await open();
+    const k = key('m/', 'q', u64(1));
+    const a = put(store, k, 'x');
+    const b = store.begin().del(k).commit();
+    await Promise.all([a, b]);
+    expect(await store.get(k)).toBeUndefined();
+    await store.close();
+  });
+
+  it('runs commit hooks after the write and rollback hooks (newest first) when it fails', async () => {
+    const store = await open();
+    const events: string[] = [];
+    const ok = store.begin().put(key('a/', 'x'), Buffer.from('1'));
+    ok.onCommit(() => events.push('commit'));
+    ok.onRollback(() => events.push('rollback'));
+    const pending = ok.commit();
+    expect(events).toEqual([]);
+    await pending;
+    expect(events).toEqual(['commit']);
+
+    store.intercept(() => {
+      throw new Error('disk on fire');
+    });
+    const bad = store.begin().put(key('a/', 'y'), Buffer.from('2'));
+    bad.onCommit(() => events.push('never'));
+    bad.onRollback(() => events.push('undo 1'));
+    bad.onRollback(() => events.push('undo 2'));
+    await expect(bad.commit()).rejects.toThrow('disk on fire');
+    expect(events).toEqual(['commit', 'undo 2', 'undo 1']);
+    store.intercept(undefined);
+    expect(await store.get(key('a/', 'y'))).toBeUndefined();
+    await store.close();
+  });
+
+  it('deletes a range atomically with the rest of its unit, including keys put earlier in the same batch', async () => {
+    const store = await open();
+    await Promise.all([0, 1, 2].map((i) => put(store, key('m/', 'old', u64(i)), 'x')));
+    await put(store, key('m/', 'other', u64(0)), 'keep');
+    const early = put(store, key('m/', 'old', u64(9)), 'same batch');
+    const purge = store.begin().delRange(key('m/', 'old')).put(key('q/', 'queue'), Buffer.from('new sid')).commit();
+    await Promise.all([early, purge]);
+    const left: string[] = [];
+    await store.forEach(key('m/'), (k) => left.push(k.toString('latin1')));
+    expect(left).toEqual([key('m/', 'other', u64(0)).toString('latin1')]);
+    expect((await store.get(key('q/', 'queue')))?.toString()).toBe('new sid');
+    await store.close();
+  });
+
+  it('forEach visits every entry under a prefix in key order across chunks, and nothing else', async () => {
+    const store = await open();
+    const uow = store.begin();
+    for (let i = 0; i < 2500; i++) uow.put(key('m/', 'q1', u64(i)), Buffer.from(String(i)));
+    await uow.commit();
+    await put(store, key('m/', 'q2', u64(0)), 'other queue');
+    const seen: number[] = [];
+    await store.forEach(key('m/', 'q1'), (_, v) => seen.push(Number(v.toString())));
+    expect(seen).toEqual(Array.from({ length: 2500 }, (_, i) => i));
+    await store.close();
+  });
+});
+
+describe('Store on disk', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'tandem-store-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('coalesces concurrent writes into few batches and keeps them all', async () => {
-    const store = await Store.open(dir);
-    const writes = Array.from({ length: 500 }, (_, i) =>
-      store.put(key('m/', 'q1', u64(i)), Buffer.from(String(i))),
-    );
-    await Promise.all(writes);
-    expect(store.stats.ops).toBe(500);
-    expect(store.stats.batches).toBeLessThan(10);
-    const seen: number[] = [];
-    for await (const [, v] of store.scan(key('m/', 'q1'))) seen.push(Number(v.toString()));
-    expect(seen).toEqual(Array.from({ length: 500 }, (_, i) => i));
+  it('keeps what was committed across a reopen; the memory engine keeps nothing on disk', async () => {
+    const store = await Store.open({ dir });
+    await put(store, key('m/', 'q', u64(1)), 'kept');
     await store.close();
-    const reopened = await Store.open(dir);
-    expect((await reopened.get(key('m/', 'q1', u64(499))))?.toString()).toBe('499');
-    await reopened.close();
+    const again = await Store.open({ dir });
+    expect((await again.get(key('m/', 'q', u64(1))))?.toString()).toBe('kept');
+    await again.close();
+    const mem = await Store.open({ dir: path.join(dir, 'never'), inMemory: true });
+    await put(mem, key('m/', 'q', u64(2)), 'gone');
+    await mem.close();
+    const disk = await Store.open({ dir });
+    expect(await disk.get(key('m/', 'q', u64(2)))).toBeUndefined();
+    await disk.close();
   });
 
-  it('applies a put and a later delete of the same key in order', async () => {
-    const store = await Store.open(dir);
-    const k = key('m/', 'q', u64(1));
-    const a = store.put(k, Buffer.from('x'));
-    await a;
-    const b = store.del(k);
-    await b;
-    expect(await store.get(k)).toBeUndefined();
+  it('writes the format version at creation and refuses a data dir from a newer Tandem', async () => {
+    const store = await Store.open({ dir });
+    expect(JSON.parse((await store.get(key(PREFIX_META)))!.toString())).toEqual({ format: 1 });
+    await store.begin().put(key(PREFIX_META), Buffer.from(JSON.stringify({ format: 2 }))).commit();
     await store.close();
-  });
-
-  it('forEach visits every entry under a prefix in key order across chunks, and nothing else', async () => {
-    const store = await Store.open(dir);
-    await store.write(Array.from({ length: 2500 }, (_, i) => ({ type: 'put' as const, key: key('m/', 'q1', u64(i)), value: Buffer.from(String(i)) })));
-    await store.put(key('m/', 'q2', u64(0)), Buffer.from('other queue'));
-    const seen: number[] = [];
-    await store.forEach(key('m/', 'q1'), (_, v) => seen.push(Number(v.toString())));
-    expect(seen).toEqual(Array.from({ length: 2500 }, (_, i) => i));
-    await store.close();
+    await expect(Store.open({ dir })).rejects.toThrow(/format version 2, written by a newer Tandem; this one reads formats up to 1/);
   });
 });

@@ -3,11 +3,14 @@
  * where clients should connect, the partition logs and the group coordinator.
  */
 import type { Core } from '../../emulator/src/core/core.js';
+import type { KafkaConfig } from './config.js';
 import type { GroupCoordinator } from './groups/index.js';
 import type { LogManager } from './log/index.js';
 
 export interface Broker {
   readonly core: Core;
+  /** The kafka section of the configuration. */
+  readonly config: KafkaConfig;
   /** Our one node id; leader of every partition. */
   readonly nodeId: number;
   readonly clusterId: string;

@@ -3,6 +3,7 @@
  * API handlers and serves them on the Kafka port.
  */
 import type { Core } from '../../emulator/src/core/core.js';
+import type { KafkaConfig } from './config.js';
 import type { AdminRoutes } from '../../emulator/src/core/routes.js';
 import './apis/index.js';
 import type { Broker } from './broker.js';
@@ -21,17 +22,16 @@ const NODE_ID = 1;
  * (base64url of "TandemEmulator01", the 22-character form Kafka uses). */
 const CLUSTER_ID = 'VGFuZGVtRW11bGF0b3IwMQ';
 
-export async function startKafka(core: Core, admin: AdminRoutes): Promise<KafkaModule> {
-  const { config } = core;
+export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaConfig, bind: string): Promise<KafkaModule> {
   const log = new LogManager(core, { defaultPartitions: config.defaultPartitions });
   await log.load();
-  const groups = new GroupCoordinator(core, log);
+  const groups = new GroupCoordinator(core, log, { initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs });
   await groups.load();
 
   let broker: Broker | undefined;
   let server: KafkaServer;
   try {
-    server = await KafkaServer.listen(config.host, config.kafkaPort, () => broker!, core.log.child({ component: 'kafka' }));
+    server = await KafkaServer.listen(bind, config.port, () => broker!, core.log.child({ component: 'kafka' }));
   } catch (e) {
     await groups.close();
     await log.close();
@@ -39,10 +39,11 @@ export async function startKafka(core: Core, admin: AdminRoutes): Promise<KafkaM
   }
   broker = {
     core,
+    config,
     nodeId: NODE_ID,
     clusterId: CLUSTER_ID,
-    advertisedHost: config.kafkaAdvertisedHost ?? (config.host === '0.0.0.0' ? '127.0.0.1' : config.host),
-    advertisedPort: config.kafkaAdvertisedPort ?? server.port,
+    advertisedHost: config.advertisedHost ?? (bind === '0.0.0.0' ? '127.0.0.1' : bind),
+    advertisedPort: config.advertisedPort ?? server.port,
     log,
     groups,
   };

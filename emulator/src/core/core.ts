@@ -1,11 +1,12 @@
-/** What every subsystem (SQS, Kafka, admin) is handed: settings, time, storage and logs. */
+/**
+ * What every engine (SQS, Kafka) is handed by the host: time, storage and logs. Settings are not
+ * here: each engine gets only its own section of the configuration (host/config.ts).
+ */
 import type { Clock } from './clock.js';
-import type { Config } from '../host/config.js';
 import type { Logger } from './logger.js';
 import type { Store } from './storage/store.js';
 
 export interface Core {
-  readonly config: Config;
   readonly clock: Clock;
   readonly store: Store;
   readonly log: Logger;

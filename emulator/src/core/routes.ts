@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** A request with its whole body read: what the host's listener hands an engine's endpoint (SQS). */
+/** A request with its whole body read: what the host's HTTP listener hands the SQS endpoint and the admin routes. */
 export type BodyHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void | Promise<void>;
 
 export type AdminHandler = (req: IncomingMessage, body: Buffer, url: URL) => unknown | Promise<unknown>;

@@ -1,129 +1,210 @@
 /**
- * Process settings: embedded defaults, overridden by environment variables, overridden by flags.
- * Every flag `--foo-bar` has the variable `TANDEM_FOO_BAR`.
+ * Process settings, in four sections (host, sqs, kafka, storage), each handed only to the layer
+ * that owns it. One table (SETTINGS) names every setting once; from it come the flags (parsed
+ * with node:util.parseArgs), the `TANDEM_*` environment variables, the config-file keys
+ * (`section.key`), `--help` and the README's flag table.
+ *
+ * Precedence: flag > environment > config file > embedded default.
  */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import type { Level } from '../core/logger.js';
+import type { SqsConfig } from '../sqs/config.js';
+import type { KafkaConfig } from '../../../kafka-shim/src/config.js';
 
-export interface Config {
-  sqsPort: number;
-  kafkaPort: number;
-  dataDir: string;
-  host: string;
-  /** Pin the scheme://host:port of queue URLs; by default they are built from each request's Host header. */
-  sqsBaseUrl: string | undefined;
-  /** Host and port Kafka clients are told to connect to (Metadata); default: --host and --kafka-port. */
-  kafkaAdvertisedHost: string | undefined;
-  kafkaAdvertisedPort: number | undefined;
-  /** Partitions of auto-created Kafka topics. */
-  defaultPartitions: number;
-  /** Turn off the AWS-parity cooldowns (PurgeQueueInProgress, QueueDeletedRecently). */
-  relaxedTimers: boolean;
-  region: string;
-  accountId: string;
+export type { KafkaConfig, SqsConfig };
+
+export interface HostConfig {
+  /** Address every listener binds. */
+  bind: string;
   logLevel: Level;
-  /** fsync every LevelDB batch. */
-  fsync: boolean;
-  /** Test mode: time stands still unless moved with POST /_tandem/clock. */
+  /** Tests: time stands still unless moved with POST /_tandem/clock. */
   manualClock: boolean;
-  /** Test mode: where the manual clock starts (epoch ms); default: the wall clock at startup. */
+  /** Tests: epoch ms the manual clock starts at; default the wall clock at startup. */
   manualClockStart: number | undefined;
 }
 
-interface Spec {
+export interface StorageConfig {
+  dataDir: string;
+  /** fsync every write batch. */
+  fsync: boolean;
+  /** Keep everything in memory (memory-level): nothing on disk, nothing survives a restart. */
+  inMemory: boolean;
+}
+
+export interface Config {
+  host: HostConfig;
+  sqs: SqsConfig;
+  kafka: KafkaConfig;
+  storage: StorageConfig;
+  /** The config file read, if any (for error messages and the ready line). */
+  file: string | undefined;
+}
+
+type Section = 'host' | 'sqs' | 'kafka' | 'storage';
+type Kind = 'int' | 'string' | 'bool' | 'level';
+
+interface Setting {
+  section: Section;
+  key: string;
   flag: string;
-  kind: 'int' | 'string' | 'bool';
+  kind: Kind;
+  default: unknown;
   describe: string;
 }
 
-const SPECS: Record<keyof Config, Spec> = {
-  sqsPort: { flag: 'sqs-port', kind: 'int', describe: 'SQS (and admin/health) HTTP port' },
-  kafkaPort: { flag: 'kafka-port', kind: 'int', describe: 'Kafka wire-protocol port' },
-  dataDir: { flag: 'data-dir', kind: 'string', describe: 'LevelDB data directory' },
-  host: { flag: 'host', kind: 'string', describe: 'address to bind' },
-  sqsBaseUrl: { flag: 'sqs-base-url', kind: 'string', describe: 'pin queue URLs to this scheme://host:port (default: from the request Host header)' },
-  kafkaAdvertisedHost: { flag: 'kafka-advertised-host', kind: 'string', describe: 'host Kafka clients are told to connect to' },
-  kafkaAdvertisedPort: { flag: 'kafka-advertised-port', kind: 'int', describe: 'port Kafka clients are told to connect to' },
-  defaultPartitions: { flag: 'default-partitions', kind: 'int', describe: 'partitions of auto-created topics' },
-  relaxedTimers: { flag: 'relaxed-timers', kind: 'bool', describe: 'turn off the 60 s PurgeQueue and recreate-after-delete cooldowns' },
-  region: { flag: 'region', kind: 'string', describe: 'default AWS region' },
-  accountId: { flag: 'account-id', kind: 'string', describe: 'default AWS account id' },
-  logLevel: { flag: 'log-level', kind: 'string', describe: 'debug | info | warn | error | silent' },
-  fsync: { flag: 'fsync', kind: 'bool', describe: 'fsync every write batch (survive power loss, not only kill -9)' },
-  manualClock: { flag: 'manual-clock', kind: 'bool', describe: 'tests only: time moves only via POST /_tandem/clock' },
-  manualClockStart: { flag: 'manual-clock-start', kind: 'int', describe: 'tests only: epoch ms the manual clock starts at (default: now)' },
-};
+const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'];
 
-export const DEFAULTS: Config = {
-  sqsPort: 9324,
-  kafkaPort: 9092,
-  dataDir: './data',
-  host: '127.0.0.1',
-  sqsBaseUrl: undefined,
-  kafkaAdvertisedHost: undefined,
-  kafkaAdvertisedPort: undefined,
-  defaultPartitions: 1,
-  relaxedTimers: false,
-  region: 'us-east-1',
-  accountId: '000000000000',
-  logLevel: 'warn',
-  fsync: false,
-  manualClock: false,
-  manualClockStart: undefined,
-};
+const s = (section: Section, key: string, flag: string, kind: Kind, def: unknown, describe: string): Setting => ({
+  section,
+  key,
+  flag,
+  kind,
+  default: def,
+  describe,
+});
+
+/** Every setting, once. Flags keep the names of the first release. */
+export const SETTINGS: readonly Setting[] = [
+  s('host', 'bind', 'host', 'string', '127.0.0.1', 'address to bind (0.0.0.0 in containers)'),
+  s('host', 'logLevel', 'log-level', 'level', 'warn', 'debug | info | warn | error | silent; one JSON line per event on stderr'),
+  s('host', 'manualClock', 'manual-clock', 'bool', false, 'tests only: time moves only via POST /_tandem/clock'),
+  s('host', 'manualClockStart', 'manual-clock-start', 'int', undefined, 'tests only: epoch ms the manual clock starts at (default: now)'),
+  s('sqs', 'port', 'sqs-port', 'int', 9324, 'SQS HTTP port (also /health and the admin routes)'),
+  s('sqs', 'baseUrl', 'sqs-base-url', 'string', undefined, 'pin queue URLs to scheme://host:port (default: from the request Host header)'),
+  s('sqs', 'region', 'region', 'string', 'us-east-1', 'region when a request names none'),
+  s('sqs', 'accountId', 'account-id', 'string', '000000000000', 'account in queue URLs and ARNs'),
+  s('sqs', 'relaxedTimers', 'relaxed-timers', 'bool', false, 'turn off the 60 s PurgeQueue and recreate-after-delete cooldowns'),
+  s('kafka', 'port', 'kafka-port', 'int', 9092, 'Kafka wire-protocol port'),
+  s('kafka', 'advertisedHost', 'kafka-advertised-host', 'string', undefined, 'host Kafka clients are told to connect to (default: --host)'),
+  s('kafka', 'advertisedPort', 'kafka-advertised-port', 'int', undefined, 'port Kafka clients are told to connect to (default: --kafka-port)'),
+  s('kafka', 'defaultPartitions', 'default-partitions', 'int', 1, 'partitions of auto-created topics'),
+  s('kafka', 'groupInitialRebalanceDelayMs', 'kafka-group-initial-rebalance-delay-ms', 'int', 100, "Kafka's group.initial.rebalance.delay.ms"),
+  s('storage', 'dataDir', 'data-dir', 'string', './data', 'LevelDB data directory'),
+  s('storage', 'fsync', 'fsync', 'bool', false, 'fsync every write batch (survive power loss, not only kill -9)'),
+  s('storage', 'inMemory', 'in-memory', 'bool', false, 'keep everything in memory: nothing on disk, nothing survives a restart'),
+];
 
 export class ConfigError extends Error {}
 
-function envName(flag: string): string {
+/** --help and --version are answers, not errors: main prints them to stdout and exits 0. */
+export class ConfigAnswer extends Error {}
+
+export function envName(flag: string): string {
   return 'TANDEM_' + flag.toUpperCase().replace(/-/g, '_');
 }
 
-function coerce(spec: Spec, raw: string): unknown {
-  switch (spec.kind) {
+function coerce(st: Setting, raw: unknown, where: string): unknown {
+  switch (st.kind) {
     case 'int': {
-      const n = Number(raw);
-      if (!Number.isInteger(n) || n < 0) throw new ConfigError(`--${spec.flag} must be a non-negative integer, got "${raw}"`);
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+      if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${where} must be a non-negative integer, got ${JSON.stringify(raw)}`);
       return n;
     }
     case 'bool':
-      if (/^(1|true|yes|on)?$/i.test(raw)) return true;
-      if (/^(0|false|no|off)$/i.test(raw)) return false;
-      throw new ConfigError(`--${spec.flag} must be true or false, got "${raw}"`);
+      if (typeof raw === 'boolean') return raw;
+      if (typeof raw === 'string' && /^(1|true|yes|on)?$/i.test(raw)) return true;
+      if (typeof raw === 'string' && /^(0|false|no|off)$/i.test(raw)) return false;
+      throw new ConfigError(`${where} must be true or false, got ${JSON.stringify(raw)}`);
+    case 'level':
+      if (typeof raw === 'string' && LEVELS.includes(raw)) return raw;
+      throw new ConfigError(`${where}: unknown level ${JSON.stringify(raw)} (one of ${LEVELS.join(', ')})`);
     default:
-      return raw;
+      if (typeof raw !== 'string' && typeof raw !== 'number') throw new ConfigError(`${where} must be a string, got ${JSON.stringify(raw)}`);
+      return String(raw);
   }
+}
+
+export function defaults(): Config {
+  const c = { host: {}, sqs: {}, kafka: {}, storage: {}, file: undefined } as Record<string, any>;
+  for (const st of SETTINGS) c[st.section][st.key] = st.default;
+  return c as Config;
+}
+
+/** The settings of a config file (YAML or JSON: YAML is a superset), by `section.key`. */
+function readFile(file: string): Map<Setting, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`config file ${file}: ${(e as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    throw new ConfigError(`config file ${file}: ${(e as Error).message}`);
+  }
+  const out = new Map<Setting, unknown>();
+  if (doc === null || doc === undefined) return out;
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`config file ${file}: expected a mapping of sections (host, sqs, kafka, storage)`);
+  for (const [section, body] of Object.entries(doc as Record<string, unknown>)) {
+    if (!['host', 'sqs', 'kafka', 'storage'].includes(section)) throw new ConfigError(`config file ${file}: unknown section "${section}"`);
+    if (body === null) continue;
+    if (typeof body !== 'object' || Array.isArray(body)) throw new ConfigError(`config file ${file}: section "${section}" must be a mapping`);
+    for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+      const st = SETTINGS.find((x) => x.section === section && x.key === key);
+      if (!st) throw new ConfigError(`config file ${file}: unknown key "${section}.${key}"`);
+      out.set(st, coerce(st, value, `config file ${file}: ${section}.${key}`));
+    }
+  }
+  return out;
 }
 
 export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Config {
-  const config: Record<string, unknown> = { ...DEFAULTS };
-  const byFlag = new Map(Object.entries(SPECS).map(([k, s]) => [s.flag, [k, s] as const]));
-  for (const [k, s] of Object.entries(SPECS)) {
-    const v = env[envName(s.flag)];
-    if (v !== undefined && v !== '') config[k] = coerce(s, v);
+  const options: Record<string, { type: 'string' | 'boolean' }> = {
+    help: { type: 'boolean' },
+    version: { type: 'boolean' },
+    config: { type: 'string' },
+  };
+  for (const st of SETTINGS) {
+    options[st.flag] = { type: st.kind === 'bool' ? 'boolean' : 'string' };
+    if (st.kind === 'bool') options[`no-${st.flag}`] = { type: 'boolean' };
   }
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') throw new ConfigError(usage());
-    const m = /^--(no-)?([a-z-]+)(?:=(.*))?$/.exec(arg);
-    const entry = m && byFlag.get(m[2]);
-    if (!m || !entry) throw new ConfigError(`unknown argument "${arg}"\n\n${usage()}`);
-    const [k, s] = entry;
-    if (s.kind === 'bool') {
-      config[k] = m[1] ? false : m[3] === undefined ? true : coerce(s, m[3]);
-      continue;
-    }
-    const raw = m[3] ?? argv[++i];
-    if (raw === undefined) throw new ConfigError(`--${s.flag} needs a value`);
-    config[k] = coerce(s, raw);
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+  } catch (e) {
+    throw new ConfigError(`${(e as Error).message}\n\n${usage()}`);
   }
-  const c = config as unknown as Config;
-  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(c.logLevel)) throw new ConfigError(`--log-level: unknown level "${c.logLevel}"`);
-  return c;
+  if (values.help) throw new ConfigAnswer(usage());
+  if (values.version) throw new ConfigAnswer(`tandem ${VERSION}`);
+
+  const config = defaults() as unknown as Record<string, any>;
+  const file = (values.config as string | undefined) ?? (env.TANDEM_CONFIG || undefined);
+  if (file) {
+    config.file = file;
+    for (const [st, v] of readFile(file)) config[st.section][st.key] = v;
+  }
+  for (const st of SETTINGS) {
+    const v = env[envName(st.flag)];
+    if (v !== undefined && v !== '') config[st.section][st.key] = coerce(st, v, envName(st.flag));
+  }
+  for (const st of SETTINGS) {
+    if (values[`no-${st.flag}`]) config[st.section][st.key] = false;
+    const v = values[st.flag];
+    if (v !== undefined) config[st.section][st.key] = coerce(st, v, `--${st.flag}`);
+  }
+  return config as Config;
 }
 
 export function usage(): string {
-  const lines = Object.entries(SPECS).map(([k, s]) => {
-    const def = DEFAULTS[k as keyof Config];
-    return `  --${s.flag.padEnd(24)} ${s.describe}${def !== undefined && def !== false ? ` (default ${def})` : ''}\n  ${''.padEnd(26)} env ${envName(s.flag)}`;
+  const lines = SETTINGS.map((st) => {
+    const def = st.default !== undefined && st.default !== false ? ` (default ${String(st.default)})` : '';
+    return `  --${st.flag.padEnd(40)} ${st.describe}${def}\n  ${''.padEnd(42)} env ${envName(st.flag)}, file ${st.section}.${st.key}`;
   });
-  return `usage: npm start -- [options]\n\n${lines.join('\n')}`;
+  return [
+    'usage: tandem [options]',
+    '',
+    '  --config FILE                            YAML or JSON file with sections host, sqs, kafka, storage (env TANDEM_CONFIG)',
+    '  --help                                   print this and exit',
+    '  --version                                print the version and exit',
+    ...lines,
+    '',
+    'Precedence: flag > environment > config file > default.',
+  ].join('\n');
 }
+
+/** The package's version: package.json sits four levels above the compiled dist/emulator/src/host/config.js. */
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;

@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AdminRoutes, BodyHandler } from '../core/routes.js';
 
+
 /** Refuse bodies larger than this before buffering them (SQS's own limit is 1 MiB of payload,
  * which form or JSON encoding can inflate several times). */
 const MAX_BODY = 16 * 1024 * 1024;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-/** The process entry point: `npm start -- [flags]`. */
-import { ConfigError, parseConfig } from './config.js';
+/** The process entry point (`tandem [flags]`, `npm start -- [flags]`). */
+import { ConfigAnswer, ConfigError, parseConfig } from './config.js';
 import { Logger } from '../core/logger.js';
 import { startTandem } from './tandem.js';
 
@@ -9,13 +9,18 @@ let config;
 try {
   config = parseConfig(process.argv.slice(2));
 } catch (e) {
+  if (e instanceof ConfigAnswer) {
+    process.stdout.write(e.message + '\n');
+    process.exit(0);
+  }
   if (e instanceof ConfigError) {
-    process.stderr.write(e.message + '\n');
+    process.stderr.write(`tandem: ${e.message}\n`);
     process.exit(2);
   }
   throw e;
 }
-const log = new Logger(config.logLevel);
+const log = new Logger(config.host.logLevel);
+const dataDir = config.storage.inMemory ? '(in memory)' : config.storage.dataDir;
 
 try {
   const tandem = await startTandem(config, log);
@@ -37,17 +42,12 @@ try {
   const ms = Math.round(performance.now() - started);
   // The one line printed at default log level; tests and scripts wait for it, and may signal
   // us the moment they read it, so the handlers above must already be in place.
+  const bind = config.host.bind;
   process.stdout.write(
-    JSON.stringify({
-      event: 'ready',
-      sqs: `http://${config.host}:${tandem.sqsPort}`,
-      kafka: `${config.host}:${tandem.kafkaPort}`,
-      dataDir: config.dataDir,
-      ms,
-    }) + '\n',
+    JSON.stringify({ event: 'ready', sqs: `http://${bind}:${tandem.sqsPort}`, kafka: `${bind}:${tandem.kafkaPort}`, dataDir, ms }) + '\n',
   );
 } catch (err) {
-  log.error('startup.failed', { err, dataDir: config.dataDir });
+  log.error('startup.failed', { err, dataDir });
   process.stderr.write(`tandem: could not start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 }

@@ -1,17 +1,18 @@
 /**
- * Composition root: opens the store, starts SQS and Kafka on one core, and shuts them down in order.
- * Used by main.ts (the process) and by tests that want an in-process emulator.
+ * Composition root: opens the store, starts SQS and Kafka on one core, serves the HTTP listener,
+ * and shuts them down in order. Used by main.ts (the process) and by tests that want an
+ * in-process Tandem (for example to inject storage faults through `store.intercept`).
  */
 import type http from 'node:http';
 import { ManualClock, SystemClock, type Clock } from '../core/clock.js';
-import type { Config } from './config.js';
 import type { Core } from '../core/core.js';
 import { Logger } from '../core/logger.js';
-import { Store } from '../core/storage/store.js';
 import { AdminError, AdminRoutes } from '../core/routes.js';
-import { boundPort, startHttp } from './http.js';
+import { Store } from '../core/storage/store.js';
 import { createSqs } from '../sqs/index.js';
 import { startKafka } from '../../../kafka-shim/src/index.js';
+import type { Config } from './config.js';
+import { boundPort, startHttp } from './http.js';
 
 export interface Tandem {
   readonly core: Core;
@@ -20,19 +21,20 @@ export interface Tandem {
   close(): Promise<void>;
 }
 
-export async function startTandem(config: Config, log = new Logger(config.logLevel)): Promise<Tandem> {
+export async function startTandem(config: Config, log = new Logger(config.host.logLevel)): Promise<Tandem> {
+  const { host } = config;
   // A restarted test emulator is given the time its predecessor had reached (--manual-clock-start):
   // starting again from the wall clock would put everything stored "in the future" after a test
   // had advanced the clock.
-  const clock: Clock = config.manualClock ? new ManualClock(config.manualClockStart ?? Date.now()) : new SystemClock();
-  const store = await Store.open(config.dataDir, { sync: config.fsync });
-  const core: Core = { config, clock, store, log };
+  const clock: Clock = host.manualClock ? new ManualClock(host.manualClockStart ?? Date.now()) : new SystemClock();
+  const store = await Store.open({ dir: config.storage.dataDir, inMemory: config.storage.inMemory, sync: config.storage.fsync });
+  const core: Core = { clock, store, log };
   const admin = new AdminRoutes();
 
   let ready = false;
   admin.add('GET', '/health', () => {
     if (!ready) throw new AdminError(503, 'starting');
-    return { status: 'ok', sqs: true, kafka: true };
+    return { status: 'ok', sqs: true, kafka: true, storage: store.engine };
   });
   if (clock instanceof ManualClock) {
     admin.add('GET', '/_tandem/clock', () => ({ now: clock.now() }));
@@ -44,35 +46,37 @@ export async function startTandem(config: Config, log = new Logger(config.logLev
     });
   }
 
-  const sqs = await createSqs(core);
-  const kafka = await startKafka(core, admin);
-  let httpServer: http.Server;
+  const closers: (() => Promise<void>)[] = [async () => store.close()];
+  const unwind = async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  };
   try {
-    httpServer = await startHttp(config.host, config.sqsPort, admin, sqs.handle, (err) =>
-      log.error('http.unhandled', { err }),
+    const sqs = await createSqs(core, config.sqs);
+    closers.push(() => sqs.close());
+    const kafka = await startKafka(core, admin, config.kafka, host.bind);
+    closers.push(() => kafka.close());
+    const httpServer = await startHttp(host.bind, config.sqs.port, admin, sqs.handle, (err) => log.error('http.unhandled', { err }));
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          httpServer.close(() => resolve());
+          httpServer.closeAllConnections();
+        }),
     );
+    ready = true;
+    return {
+      core,
+      sqsPort: boundPort(httpServer),
+      kafkaPort: kafka.port,
+      async close() {
+        ready = false;
+        await unwind();
+        clock.stop();
+      },
+    };
   } catch (e) {
-    await kafka.close();
-    await sqs.close();
-    await store.close();
+    await unwind();
+    clock.stop();
     throw e;
   }
-  ready = true;
-
-  return {
-    core,
-    sqsPort: boundPort(httpServer),
-    kafkaPort: kafka.port,
-    async close() {
-      ready = false;
-      await new Promise<void>((resolve) => {
-        httpServer.close(() => resolve());
-        httpServer.closeAllConnections();
-      });
-      await kafka.close();
-      await sqs.close();
-      clock.stop();
-      await store.close();
-    },
-  };
 }

@@ -1,6 +1,7 @@
 /** SQS: the queue engine (semantics, restored from LevelDB) behind both wire protocols. */
 import type { Core } from '../core/core.js';
 import type { BodyHandler } from '../core/routes.js';
+import type { SqsConfig } from './config.js';
 import { createSqsHandler } from './protocol/handler.js';
 import { SqsService } from './semantics/service.js';
 
@@ -9,11 +10,11 @@ export interface SqsModule {
   close(): Promise<void>;
 }
 
-export async function createSqs(core: Core): Promise<SqsModule> {
-  const service = new SqsService(core);
+export async function createSqs(core: Core, config: SqsConfig): Promise<SqsModule> {
+  const service = new SqsService(core, config);
   await service.load();
   return {
-    handle: createSqsHandler(service, core),
+    handle: createSqsHandler(service, core, config),
     close: () => service.close(),
   };
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { DEFAULTS, type Config } from '../../src/host/config.js';
+import { defaults, type SqsConfig } from '../../src/host/config.js';
 import { parseCredentialScope, requestContext } from '../../src/sqs/protocol/context.js';
 
 const AUTH =
@@ -9,7 +9,7 @@ function req(headers: Record<string, string>, socket: Record<string, unknown> = 
   return { headers, socket } as unknown as IncomingMessage;
 }
 
-const config: Config = { ...DEFAULTS, region: 'us-east-1', accountId: '000000000000' };
+const config: SqsConfig = { ...defaults().sqs, region: 'us-east-1', accountId: '000000000000' };
 
 describe('parseCredentialScope', () => {
   it('reads access key and region from a SigV4 Authorization header', () => {
@@ -49,7 +49,7 @@ describe('requestContext', () => {
   });
 
   it('builds queue URLs on --sqs-base-url when set, else on the Host header, else on the local address', () => {
-    expect(requestContext(req({ host: 'h:1' }), { ...config, sqsBaseUrl: 'https://sqs.example:443/' }).baseUrl).toBe('https://sqs.example:443');
+    expect(requestContext(req({ host: 'h:1' }), { ...config, baseUrl: 'https://sqs.example:443/' }).baseUrl).toBe('https://sqs.example:443');
     expect(requestContext(req({}, { localAddress: '127.0.0.1', localPort: 9 }), config).baseUrl).toBe('http://127.0.0.1:9');
     expect(requestContext(req({}, { localAddress: '::1', localPort: 9 }), config).baseUrl).toBe('http://[::1]:9');
   });

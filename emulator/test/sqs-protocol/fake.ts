@@ -1,6 +1,6 @@
 /** A real HTTP listener running the SQS handler over a stand-in for the semantics layer. */
 import type http from 'node:http';
-import { DEFAULTS } from '../../src/host/config.js';
+import { defaults } from '../../src/host/config.js';
 import type { Core } from '../../src/core/core.js';
 import { Logger } from '../../src/core/logger.js';
 import { AdminRoutes } from '../../src/core/routes.js';
@@ -36,8 +36,8 @@ export interface Served {
 export async function serveFake(): Promise<Served> {
   const api = new FakeApi();
   const logs: string[] = [];
-  const core = { config: { ...DEFAULTS }, log: new Logger('warn', {}, (l) => logs.push(l)) } as unknown as Core;
-  const server: http.Server = await startHttp('127.0.0.1', 0, new AdminRoutes(), createSqsHandler(api, core), (err) => logs.push(String(err)));
+  const core = { log: new Logger('warn', {}, (l) => logs.push(l)) } as unknown as Core;
+  const server: http.Server = await startHttp('127.0.0.1', 0, new AdminRoutes(), createSqsHandler(api, core, defaults().sqs), (err) => logs.push(String(err)));
   const url = `http://127.0.0.1:${boundPort(server)}`;
   return {
     api,

@@ -7,7 +7,7 @@ import type http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ManualClock } from '../../src/core/clock.js';
-import { DEFAULTS } from '../../src/host/config.js';
+import { defaults } from '../../src/host/config.js';
 import type { Core } from '../../src/core/core.js';
 import { Logger } from '../../src/core/logger.js';
 import { Store } from '../../src/core/storage/store.js';
@@ -21,9 +21,9 @@ interface Running {
 }
 
 async function start(dir: string): Promise<Running> {
-  const store = await Store.open(dir);
-  const core: Core = { config: { ...DEFAULTS, dataDir: dir }, clock: new ManualClock(), store, log: new Logger('silent') };
-  const sqs: SqsModule = await createSqs(core);
+  const store = await Store.open({ dir });
+  const core: Core = { clock: new ManualClock(), store, log: new Logger('silent') };
+  const sqs: SqsModule = await createSqs(core, defaults().sqs);
   const server: http.Server = await startHttp('127.0.0.1', 0, new AdminRoutes(), sqs.handle, () => {});
   return {
     url: `http://127.0.0.1:${boundPort(server)}`,

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ManualClock } from '../../src/core/clock.js';
-import { DEFAULTS } from '../../src/host/config.js';
+import { defaults } from '../../src/host/config.js';
 import type { Core } from '../../src/core/core.js';
 import { Logger } from '../../src/core/logger.js';
 import { Store } from '../../src/core/storage/store.js';
@@ -39,9 +39,9 @@ export class Harness {
   }
 
   private async open(): Promise<this> {
-    this.store = await Store.open(this.dir);
-    const core: Core = { config: { ...DEFAULTS, relaxedTimers: this.relaxedTimers }, clock: this.clock, store: this.store, log: new Logger('silent') };
-    this.sqs = new SqsService(core);
+    this.store = await Store.open({ dir: this.dir });
+    const core: Core = { clock: this.clock, store: this.store, log: new Logger('silent') };
+    this.sqs = new SqsService(core, { ...defaults().sqs, relaxedTimers: this.relaxedTimers });
     await this.sqs.load();
     return this;
   }

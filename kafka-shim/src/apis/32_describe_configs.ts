@@ -21,7 +21,7 @@ register({
   minVersion: 0,
   maxVersion: 4,
   handle(req: DescribeConfigsRequest, ctx): DescribeConfigsResponse {
-    const { log, nodeId, core } = ctx.broker;
+    const { log, nodeId, config } = ctx.broker;
     const entries = (type: number, name: string): ConfigEntry[] => {
       if (type === ResourceType.TOPIC) {
         const topic = log.topic(name);
@@ -32,7 +32,7 @@ register({
         if (name !== '' && name !== String(nodeId)) {
           throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${nodeId} or empty string, but received ${name}`);
         }
-        return brokerConfigEntries(nodeId, core.config.defaultPartitions);
+        return brokerConfigEntries(nodeId, config.defaultPartitions);
       }
       throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${type}`);
     };

@@ -47,11 +47,11 @@ export interface LagRow {
   clientId: string | null;
 }
 
-/** Kafka's defaults, except the initial delay: a manual clock must never need a nudge to finish a
- * first join, and a local emulator is better served by a short wait than by Kafka's 3 s. */
-function defaults(core: Core): GroupOptions {
+/** Kafka's defaults, except the initial delay: a local emulator is better served by a short wait
+ * than by Kafka's 3 s (the host sets it from kafka.groupInitialRebalanceDelayMs). */
+function defaults(): GroupOptions {
   return {
-    initialRebalanceDelayMs: core.config.manualClock ? 0 : 100,
+    initialRebalanceDelayMs: 100,
     minSessionTimeoutMs: 6000,
     maxSessionTimeoutMs: 30 * 60 * 1000,
   };
@@ -74,7 +74,7 @@ export class GroupCoordinator {
     this.storage = new GroupStorage(core.store);
     this.topics = log;
     this.logger = core.log.child({ component: 'kafka.groups' });
-    this.options = { ...defaults(core), ...options };
+    this.options = { ...defaults(), ...options };
     this.membership = new Membership(this.groups, core.clock, this.storage, this.logger, this.options);
     this.offsets = new Offsets(this.groups, this.membership, this.storage, this.topics, core.clock);
   }

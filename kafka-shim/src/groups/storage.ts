@@ -1,11 +1,12 @@
 /**
- * Groups and committed offsets in LevelDB (K/g/, K/o/; see core/keys.ts).
+ * Groups and committed offsets in LevelDB (K/g/, K/o/; see ../storage/keys.ts).
  *
  * A group record keeps what must outlive a restart: protocol type and generation (so a zombie
  * from before the restart gets ILLEGAL_GENERATION or UNKNOWN_MEMBER_ID, never a silent success).
  * Members are not kept: after a restart every group is Empty and its members rejoin.
  */
-import { key, PREFIX, splitKey, u32 } from '../../../emulator/src/core/storage/keys.js';
+import { key, splitKey } from '../../../emulator/src/core/storage/keys.js';
+import { groupKey, offsetKey, PREFIX } from '../storage/keys.js';
 import type { Op, Store } from '../../../emulator/src/core/storage/store.js';
 import { Group, type CommittedOffset } from './group.js';
 
@@ -22,22 +23,22 @@ interface OffsetRecord {
   commitTimestamp: number;
 }
 
-const OFFSET_PREFIX_LEN = Buffer.byteLength(PREFIX.kafkaOffset, 'latin1');
+const OFFSET_PREFIX_LEN = Buffer.byteLength(PREFIX.offset, 'latin1');
 
 export class GroupStorage {
   constructor(private readonly store: Store) {}
 
   groupOp(group: Group): Op {
     const rec: GroupRecord = { protocolType: group.protocolType, generationId: group.generationId };
-    return { type: 'put', key: key(PREFIX.kafkaGroup, group.groupId), value: Buffer.from(JSON.stringify(rec)) };
+    return { type: 'put', key: groupKey(group.groupId), value: Buffer.from(JSON.stringify(rec)) };
   }
 
   saveGroup(group: Group): Promise<void> {
-    return this.store.write([this.groupOp(group)]);
+    return this.write([this.groupOp(group)]);
   }
 
   offsetOp(groupId: string, topic: string, partition: number, o: CommittedOffset | undefined): Op {
-    const k = key(PREFIX.kafkaOffset, groupId, topic, u32(partition));
+    const k = offsetKey(groupId, topic, partition);
     if (!o) return { type: 'del', key: k };
     const rec: OffsetRecord = { topicId: o.topicId, offset: o.offset, leaderEpoch: o.leaderEpoch, metadata: o.metadata, commitTimestamp: o.commitTimestamp };
     return { type: 'put', key: k, value: Buffer.from(JSON.stringify(rec)) };
@@ -45,13 +46,16 @@ export class GroupStorage {
 
   /** Every op that erases a group and its offsets. */
   deleteGroupOps(group: Group): Op[] {
-    const ops: Op[] = [{ type: 'del', key: key(PREFIX.kafkaGroup, group.groupId) }];
+    const ops: Op[] = [{ type: 'del', key: groupKey(group.groupId) }];
     for (const [topic, parts] of group.offsets) for (const p of parts.keys()) ops.push(this.offsetOp(group.groupId, topic, p, undefined));
     return ops;
   }
 
+  /** Commit `ops` as one unit of work; callers change group state once it resolves. */
   write(ops: Op[]): Promise<void> {
-    return this.store.write(ops);
+    const uow = this.store.begin();
+    uow.push(...ops);
+    return uow.commit();
   }
 
   /** Every stored group, Empty, with its committed offsets. */
@@ -61,14 +65,14 @@ export class GroupStorage {
       if (!g) groups.set(id, (g = new Group(id)));
       return g;
     };
-    const gPrefix = key(PREFIX.kafkaGroup);
+    const gPrefix = key(PREFIX.group);
     await this.store.forEach(gPrefix, (k, v) => {
       const rec = JSON.parse(v.toString()) as GroupRecord;
       const g = groupOf(k.toString('utf8', gPrefix.length, k.length - 1));
       g.protocolType = rec.protocolType;
       g.generationId = rec.generationId;
     });
-    await this.store.forEach(key(PREFIX.kafkaOffset), (k, v) => {
+    await this.store.forEach(key(PREFIX.offset), (k, v) => {
       const { parts, rest } = splitKey(k, OFFSET_PREFIX_LEN, 2);
       if (parts.length !== 2 || rest.length !== 4) return;
       const rec = JSON.parse(v.toString()) as OffsetRecord;

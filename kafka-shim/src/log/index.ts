@@ -7,7 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Core } from '../../../emulator/src/core/core.js';
-import { key, PREFIX, splitKey } from '../../../emulator/src/core/storage/keys.js';
+import { splitKey } from '../../../emulator/src/core/storage/keys.js';
+import { PREFIX, topicKey } from '../storage/keys.js';
 import type { Op } from '../../../emulator/src/core/storage/store.js';
 import { batchInfo, CODEC_ZSTD, validateBatch, type BatchInfo } from './batch.js';
 import { BatchCache } from './cache.js';
@@ -73,7 +74,7 @@ export class LogManager {
 
   async load(): Promise<void> {
     const store = this.core.store;
-    const tPrefix = Buffer.from(PREFIX.kafkaTopic, 'latin1');
+    const tPrefix = Buffer.from(PREFIX.topic, 'latin1');
     await store.forEach(tPrefix, (k, v) => {
       const name = splitKey(k, tPrefix.length, 1).parts[0];
       const rec = JSON.parse(v.toString()) as { id: string; partitions: number; configs: Record<string, string> };
@@ -82,13 +83,13 @@ export class LogManager {
       this.byName.set(name, topic);
     });
     const starts = new Map<string, number>();
-    const pPrefix = Buffer.from(PREFIX.kafkaPartition, 'latin1');
+    const pPrefix = Buffer.from(PREFIX.partition, 'latin1');
     await store.forEach(pPrefix, (k, v) => {
       const { parts, rest } = splitKey(k, pPrefix.length, 1);
       starts.set(`${parts[0]}\0${rest.readUInt32BE(0)}`, (JSON.parse(v.toString()) as { logStartOffset: number }).logStartOffset);
     });
     const batches = new Map<string, BatchInfo[]>();
-    const bPrefix = Buffer.from(PREFIX.kafkaBatch, 'latin1');
+    const bPrefix = Buffer.from(PREFIX.batch, 'latin1');
     await store.forEach(bPrefix, (k, v) => {
       const { parts, rest } = splitKey(k, bPrefix.length, 1);
       const id = `${parts[0]}\0${rest.readUInt32BE(0)}`;
@@ -170,7 +171,7 @@ export class LogManager {
     topic.partitions = Array.from({ length: count }, (_, i) => new Partition(this.host, name, i));
     if (validateOnly) return topic;
     this.byName.set(name, topic);
-    topic.ready = this.core.store.write([{ type: 'put', key: topicKey(name), value: topic.record() }]);
+    topic.ready = this.core.store.begin().put(topicKey(name), topic.record()).commit();
     try {
       await topic.ready;
     } catch (err) {
@@ -199,9 +200,9 @@ export class LogManager {
     if (this.byName.get(name) !== topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic ${name}`);
     this.byName.delete(name);
     // Queued synchronously, after any in-flight append of this topic and before any re-creation.
-    const ops: Op[] = [{ type: 'del', key: topicKey(name) }];
+    const ops = this.core.store.begin().del(topicKey(name));
     for (const p of topic.partitions) ops.push(...p.deleteOps());
-    await this.core.store.write(ops);
+    await ops.commit();
     this.log.info('kafka.topic.deleted', { topic: name });
   }
 
@@ -231,7 +232,7 @@ export class LogManager {
   }
 
   private async persist(topic: Topic): Promise<void> {
-    await this.core.store.write([{ type: 'put', key: topicKey(topic.name), value: topic.record() }]);
+    await this.core.store.begin().put(topicKey(topic.name), topic.record()).commit();
   }
 
   /** Validate and append one Produce partition's records. */
@@ -277,6 +278,3 @@ function newTopicId(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-export function topicKey(name: string): Buffer {
-  return key(PREFIX.kafkaTopic, name);
-}

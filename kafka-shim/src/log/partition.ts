@@ -9,7 +9,7 @@
 import type { Timer } from '../../../emulator/src/core/clock.js';
 import type { Core } from '../../../emulator/src/core/core.js';
 import type { Op } from '../../../emulator/src/core/storage/store.js';
-import { key, PREFIX, u32, u64 } from '../../../emulator/src/core/storage/keys.js';
+import { batchKey, batchPrefix, partitionKey } from '../storage/keys.js';
 import { assignOffset, batchInfo, recordTimestamps, stampLogAppendTime, type BatchInfo, type ValidatedBatch } from './batch.js';
 import type { BatchCache, CachedBatches } from './cache.js';
 import type { EffectiveConfig } from './configs.js';
@@ -85,7 +85,7 @@ export class Partition {
     if (config.logAppendTime) stampLogAppendTime(bytes, now);
     this.inflight.add(baseOffset);
     try {
-      await this.host.core.store.write([{ type: 'put', key: batchKey(this.topic, this.partition, baseOffset), value: bytes }]);
+      await this.host.core.store.begin().put(batchKey(this.topic, this.partition, baseOffset), bytes).commit();
     } catch (err) {
       this.inflight.delete(baseOffset);
       // Hand the lost offsets out again unless a later append already holds higher ones.
@@ -245,7 +245,9 @@ export class Partition {
     if (count > 0) {
       this.host.core.log.info('kafka.log.trimmed', { topic: this.topic, partition: this.partition, reason, batches: count, bytes, logStartOffset: this.logStartOffset });
     }
-    const written = this.host.core.store.write(ops);
+    const uow = this.host.core.store.begin();
+    uow.push(...ops);
+    const written = uow.commit();
     // Retention trims are fire-and-forget; a failure is logged here and surfaces to DeleteRecords.
     written.catch((err: unknown) => this.host.core.log.error('kafka.log.trim_failed', { topic: this.topic, partition: this.partition, err }));
     return written;
@@ -288,14 +290,3 @@ export class Partition {
   }
 }
 
-export function partitionKey(topic: string, partition: number): Buffer {
-  return key(PREFIX.kafkaPartition, topic, u32(partition));
-}
-
-export function batchPrefix(topic: string, partition: number): Buffer {
-  return key(PREFIX.kafkaBatch, topic, u32(partition));
-}
-
-export function batchKey(topic: string, partition: number, baseOffset: number): Buffer {
-  return key(PREFIX.kafkaBatch, topic, u32(partition), u64(baseOffset));
-}

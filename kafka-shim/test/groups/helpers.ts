@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ManualClock } from '../../../emulator/src/core/clock.js';
-import { DEFAULTS } from '../../../emulator/src/host/config.js';
 import type { Core } from '../../../emulator/src/core/core.js';
 import { Logger } from '../../../emulator/src/core/logger.js';
 import { Store } from '../../../emulator/src/core/storage/store.js';
@@ -41,11 +40,11 @@ export interface Harness {
 export async function harness(options: Partial<GroupOptions> = {}): Promise<Harness> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tandem-groups-'));
   const clock = new ManualClock();
-  const store = await Store.open(dir);
+  const store = await Store.open({ dir });
   const topics = new FakeTopics();
   topics.hw.set('t', [10, 20, 30]);
   const lines: string[] = [];
-  const core: Core = { config: { ...DEFAULTS, manualClock: true }, clock, store, log: new Logger('info', {}, (l) => lines.push(l)) };
+  const core: Core = { clock, store, log: new Logger('info', {}, (l) => lines.push(l)) };
   const make = async () => {
     const gc = new GroupCoordinator(core, topics as unknown as LogManager, { initialRebalanceDelayMs: 0, ...options });
     await gc.load();

@@ -76,7 +76,7 @@ test('groups and offsets survive a restart; members must rejoin', async () => {
   h = await harness();
   const j = await stableMember(h);
   await commit(h, { generationId: j.generationId, memberId: j.memberId, offset: 12, metadata: 'keep' });
-  await h.store.write([]);
+  await h.store.begin().commit();
   const gc = await h.reopen();
   expect(gc.describe('g')).toMatchObject({ groupState: 'Empty', protocolType: 'consumer', members: [] });
   expect(gc.fetchOffsets('g', null).topics[0].partitions[0]).toMatchObject({ committedOffset: 12, metadata: 'keep' });

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ManualClock } from '../../../emulator/src/core/clock.js';
-import { DEFAULTS } from '../../../emulator/src/host/config.js';
 import type { Core } from '../../../emulator/src/core/core.js';
 import { Logger } from '../../../emulator/src/core/logger.js';
 import { Store } from '../../../emulator/src/core/storage/store.js';
@@ -116,8 +115,8 @@ function readVarint(b: Buffer, pos: number): [number, number] {
 export class TestLog {
   static async open(dir?: string, clock = new ManualClock(Date.UTC(2026, 0, 1))): Promise<TestLog> {
     const d = dir ?? mkdtempSync(path.join(tmpdir(), 'tandem-klog-'));
-    const store = await Store.open(d);
-    const core: Core = { config: { ...DEFAULTS, dataDir: d }, clock, store, log: new Logger('silent') };
+    const store = await Store.open({ dir: d });
+    const core: Core = { clock, store, log: new Logger('silent') };
     const log = new LogManager(core, { defaultPartitions: 3 });
     await log.load();
     return new TestLog(d, clock, store, log);

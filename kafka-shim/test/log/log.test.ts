@@ -213,7 +213,7 @@ describe('partition log', () => {
     t.clock.advance(500);
     expect(p.logStartOffset).toBe(2);
     expect(p.highWatermark).toBe(2);
-    await t.store.write([]);
+    await t.store.begin().commit();
 
     const b = makeBatch([{ value: 'x'.repeat(100), timestamp: now + 10_000 }]);
     await t.log.createTopic('rb', 1, [['retention.bytes', String(b.length * 2)]]);
@@ -223,7 +223,7 @@ describe('partition log', () => {
     expect(q.logStartOffset).toBe(2);
     await t.log.setConfigs('rb', new Map([['retention.bytes', String(b.length)]]));
     expect(q.logStartOffset).toBe(3);
-    await t.store.write([]);
+    await t.store.begin().commit();
     const again = await t.reopen();
     t = again;
     expect(t.log.partition('rb', 0).logStartOffset).toBe(3);

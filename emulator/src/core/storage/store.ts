@@ -1,29 +1,46 @@
 /**
- * The one LevelDB database of a data dir, shared by SQS and Kafka.
+ * The storage port: the one way SQS and Kafka read and write their state.
  *
- * Writes are group-committed: every `write` made while a batch is being written joins the next
- * batch, and its promise resolves only once that batch is in LevelDB. Requests are acknowledged
- * after their promise resolves, so an acknowledged write survives `kill -9` of the process (LevelDB
- * has handed the batch to the OS; surviving a power cut would also need `sync`, which `--fsync`
- * turns on at a large cost in throughput).
+ * Every operation that changes state builds one UnitOfWork (unit-of-work.ts), adds its puts,
+ * deletes and range deletes, registers the memory changes that follow (`onCommit`) and the undo
+ * of any it had to make early (`onRollback`), and commits it. All units committed in the same
+ * turn of the event loop join one LevelDB batch (group commit): a unit's promise resolves only
+ * once that batch is written, so an acknowledged write survives `kill -9` of the process (LevelDB
+ * has handed the batch to the OS; surviving a power cut also needs `sync`, which `--fsync` turns
+ * on at a large cost in throughput). A unit is atomic: all of its ops land in the same batch.
  *
- * Key layout: see keys.ts.
+ * Two engines behind it, chosen by configuration: classic-level (LevelDB on disk) and
+ * memory-level (`--in-memory`, nothing on disk); both are abstract-level databases, so everything
+ * above this file is the same for both.
+ *
+ * Key layouts belong to each engine's storage module (emulator/src/sqs/storage/keys.ts,
+ * kafka-shim/src/storage/keys.ts); the data-dir format version is checked in format.ts.
  */
 import { ClassicLevel } from 'classic-level';
+import { MemoryLevel } from 'memory-level';
+import { checkFormat } from './format.js';
+import { UnitOfWork } from './unit-of-work.js';
 
 export type Op =
   | { type: 'put'; key: Buffer; value: Buffer }
-  | { type: 'del'; key: Buffer };
+  | { type: 'del'; key: Buffer }
+  /** Every key starting with `prefix`: expanded to deletes inside the batch it joins. */
+  | { type: 'delRange'; prefix: Buffer };
+
+type PointOp = Exclude<Op, { type: 'delRange' }>;
+
+/** Both engines implement abstract-level's interface; typed as the classic one. */
+type Db = ClassicLevel<Buffer, Buffer>;
 
 /** abstract-level's private batch API (README: "db._batch(operations, options)"), untyped in its .d.ts. */
 interface PrivateBatch {
-  _batch(ops: Op[], options: { sync: boolean }): Promise<void>;
+  _batch(ops: PointOp[], options: { sync: boolean }): Promise<void>;
 }
 
 /**
- * Bytes LevelDB reads ahead per chunk in `forEach`. The iterator's default (16 KiB) would return one
- * or two Kafka batches per call; this bounds a chunk's memory while letting it hold hundreds of
- * small records (or a few full 1 MiB batches).
+ * Bytes read ahead per chunk in `forEach`. The iterator's default (16 KiB) would return one or two
+ * Kafka batches per call; this bounds a chunk's memory while letting it hold hundreds of small
+ * records (or a few full 1 MiB batches).
  */
 const LOAD_CHUNK_BYTES = 4 * 1024 * 1024;
 
@@ -35,30 +52,66 @@ interface Pending {
 }
 
 export interface StoreOptions {
+  /** The data dir (ignored in memory). */
+  dir: string;
+  /** memory-level instead of LevelDB on disk. */
+  inMemory?: boolean;
   /** fsync every batch (durable across power loss, not just process death). */
   sync?: boolean;
 }
+
+/**
+ * Sees every batch before it is written and may fail it by throwing (tests inject storage faults
+ * through this; nothing in the product sets one).
+ */
+export type WriteInterceptor = (ops: readonly Op[]) => void;
 
 export class Store {
   private pending: Pending | undefined;
   private flushing = false;
   private closed = false;
+  private interceptor: WriteInterceptor | undefined;
   /** Batches written and ops in them since open (for metrics and benchmarks). */
   readonly stats = { batches: 0, ops: 0 };
 
   private constructor(
-    readonly db: ClassicLevel<Buffer, Buffer>,
-    private readonly options: StoreOptions,
+    private readonly db: Db,
+    private readonly sync: boolean,
+    /** 'leveldb' or 'memory', for the ready line and /health. */
+    readonly engine: 'leveldb' | 'memory',
   ) {}
 
-  static async open(dir: string, options: StoreOptions = {}): Promise<Store> {
-    const db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+  static async open(options: StoreOptions): Promise<Store> {
+    const db: Db = options.inMemory
+      ? (new MemoryLevel<Buffer, Buffer>({ keyEncoding: 'buffer', valueEncoding: 'buffer' }) as unknown as Db)
+      : new ClassicLevel<Buffer, Buffer>(options.dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
     await db.open();
-    return new Store(db, options);
+    const store = new Store(db, options.sync ?? false, options.inMemory ? 'memory' : 'leveldb');
+    try {
+      await checkFormat(store, options.inMemory ? 'memory' : options.dir);
+    } catch (e) {
+      await db.close();
+      throw e;
+    }
+    return store;
   }
 
-  /** Queue `ops` for the next group commit; resolves once they are in LevelDB. */
-  write(ops: Op[]): Promise<void> {
+  /** A new unit of work; nothing is written until its `commit()`. */
+  begin(): UnitOfWork {
+    return new UnitOfWork(this);
+  }
+
+  /** Tests only: see WriteInterceptor. */
+  intercept(fn: WriteInterceptor | undefined): void {
+    this.interceptor = fn;
+  }
+
+  /**
+   * Queue `ops` for the next group commit; resolves once they are in LevelDB. Called by
+   * UnitOfWork.commit only. An empty list still waits for the batch in progress, so that an
+   * answer that writes nothing (a FIFO duplicate) is not sent before the write it depends on.
+   */
+  enqueue(ops: readonly Op[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
     if (ops.length === 0) return this.pending?.promise ?? Promise.resolve();
     let p = this.pending;
@@ -77,14 +130,6 @@ export class Store {
     return p.promise;
   }
 
-  put(key: Buffer, value: Buffer): Promise<void> {
-    return this.write([{ type: 'put', key, value }]);
-  }
-
-  del(key: Buffer): Promise<void> {
-    return this.write([{ type: 'del', key }]);
-  }
-
   private async flush(): Promise<void> {
     if (this.flushing) return;
     this.flushing = true;
@@ -93,9 +138,11 @@ export class Store {
         const batch = this.pending;
         this.pending = undefined;
         try {
-          await this.writeBatch(batch.ops);
+          this.interceptor?.(batch.ops);
+          const ops = await this.expand(batch.ops);
+          await this.writeBatch(ops);
           this.stats.batches++;
-          this.stats.ops += batch.ops.length;
+          this.stats.ops += ops.length;
           batch.resolve();
         } catch (e) {
           batch.reject(e);
@@ -107,17 +154,36 @@ export class Store {
   }
 
   /**
-   * One LevelDB batch. The public `db.batch()` clones every op (`{ ...options, ...op }`), validates
-   * it and looks up its encodings: ~1/8 of the CPU of an SQS SendMessage under load. Our ops are
-   * already what the private API wants (Buffer keys and values, encodings 'buffer'), so they go
-   * straight to `_batch`, abstract-level's documented implementor API that `batch()` ends in
-   * (classic-level's only reads `type`, `key` and `value` of each op and the `sync` option). That
+   * Replace range deletes by the deletes of the keys under them, in op order: the keys already in
+   * the database, and those put earlier in this same batch.
+   */
+  private async expand(ops: Op[]): Promise<PointOp[]> {
+    if (!ops.some((o) => o.type === 'delRange')) return ops as PointOp[];
+    const out: PointOp[] = [];
+    for (const op of ops) {
+      if (op.type !== 'delRange') {
+        out.push(op);
+        continue;
+      }
+      const earlier = out.filter((o) => o.type === 'put' && startsWith(o.key, op.prefix)).map((o) => o.key);
+      for (const key of earlier) out.push({ type: 'del', key });
+      for await (const k of this.db.keys({ gte: op.prefix, lt: prefixEnd(op.prefix) })) out.push({ type: 'del', key: k });
+    }
+    return out;
+  }
+
+  /**
+   * One batch. The public `db.batch()` clones every op (`{ ...options, ...op }`), validates it and
+   * looks up its encodings: ~1/8 of the CPU of an SQS SendMessage under load. Our ops are already
+   * what the private API wants (Buffer keys and values, encodings 'buffer'), so they go straight to
+   * `_batch`, abstract-level's documented implementor API that `batch()` ends in (classic-level's
+   * and memory-level's only read `type`, `key` and `value` of each op and the `sync` option). That
    * skips only what we do not use: prewrite hooks, sublevels, 'write' listeners and the open-state
    * check (`close()` waits for the flush loop). Should any of those appear, take the public path.
    */
-  private writeBatch(ops: Op[]): Promise<void> {
-    const db = this.db as unknown as PrivateBatch & ClassicLevel<Buffer, Buffer>;
-    const options = { sync: this.options.sync ?? false };
+  private writeBatch(ops: PointOp[]): Promise<void> {
+    const db = this.db as unknown as PrivateBatch & Db;
+    const options = { sync: this.sync };
     if (db.status === 'open' && (db.hooks.prewrite as { noop?: boolean }).noop === true && db.listenerCount('write') === 0 && typeof db._batch === 'function') {
       return db._batch(ops, options);
     }
@@ -157,14 +223,18 @@ export class Store {
     }
   }
 
-  /** Wait for queued writes, then close LevelDB. */
+  /** Wait for queued writes, then close the database. */
   async close(): Promise<void> {
     while (this.pending || this.flushing) {
-      await (this.pending?.promise ?? new Promise((r) => setImmediate(r)));
+      await (this.pending?.promise.catch(() => {}) ?? new Promise((r) => setImmediate(r)));
     }
     this.closed = true;
     await this.db.close();
   }
+}
+
+function startsWith(key: Buffer, prefix: Buffer): boolean {
+  return key.length >= prefix.length && key.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
 }
 
 /** Smallest key greater than every key starting with `prefix`. */

@@ -4,11 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { Core } from '../../core/core.js';
+import type { SqsConfig } from '../config.js';
 import type { RequestContext } from '../semantics/api.js';
-
-/** The settings as the core hands them to engines (the engine never reads the host's config itself). */
-type Config = Core['config'];
 
 export interface CredentialScope {
   accessKeyId: string;
@@ -32,7 +29,7 @@ export function parseCredentialScope(text: string | undefined): CredentialScope 
 
 const ACCOUNT_ID = /^\d{12}$/;
 
-export function requestContext(req: IncomingMessage, config: Config, presignedCredential?: string): RequestContext {
+export function requestContext(req: IncomingMessage, config: SqsConfig, presignedCredential?: string): RequestContext {
   const scope = parseCredentialScope(req.headers.authorization) ?? parseCredentialScope(presignedCredential);
   const trace = req.headers['x-amzn-trace-id'];
   return {
@@ -45,8 +42,8 @@ export function requestContext(req: IncomingMessage, config: Config, presignedCr
   };
 }
 
-function baseUrl(req: IncomingMessage, config: Config): string {
-  if (config.sqsBaseUrl) return config.sqsBaseUrl.endsWith('/') ? config.sqsBaseUrl.slice(0, -1) : config.sqsBaseUrl;
+function baseUrl(req: IncomingMessage, config: SqsConfig): string {
+  if (config.baseUrl) return config.baseUrl.endsWith('/') ? config.baseUrl.slice(0, -1) : config.baseUrl;
   const host = req.headers.host;
   if (host) return `http://${host}`;
   // HTTP/1.0 clients may omit Host: the address they reached is the next best thing.

@@ -11,6 +11,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Core } from '../../core/core.js';
 import type { BodyHandler } from '../../core/routes.js';
+import type { SqsConfig } from '../config.js';
 import { ERRORS } from '../model/errors.js';
 import { SqsError, type Inputs, type OperationName, type RequestContext, type SqsApi } from '../semantics/api.js';
 import { requestContext } from './context.js';
@@ -28,9 +29,8 @@ interface Decoded {
   input: DecodedInput;
 }
 
-export function createSqsHandler(api: SqsApi, core: Core): BodyHandler {
+export function createSqsHandler(api: SqsApi, core: Core, config: SqsConfig): BodyHandler {
   const log = core.log.child({ component: 'sqs' });
-  const config = core.config;
 
   /** `queuePath`: the path when the request went to a queue URL, whose URL then is the default QueueUrl. */
   function decodeJson(req: IncomingMessage, queuePath: string | undefined, body: Buffer, ctx: RequestContext): Decoded {

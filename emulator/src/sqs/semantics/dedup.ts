@@ -3,7 +3,7 @@
  * order is expiry order: a Map (which iterates in insertion order) and one timer for its oldest entry.
  */
 import type { Timer } from '../../core/clock.js';
-import type { Op } from '../../core/storage/store.js';
+import type { UnitOfWork } from '../../core/storage/unit-of-work.js';
 import { delDedup, putDedup, type DedupRecord } from '../storage/records.js';
 import type { QueueEnv } from './queue.js';
 
@@ -24,10 +24,14 @@ export class DedupWindow {
     return e && e.expiresAt > this.env.core.clock.now() ? e : undefined;
   }
 
-  add(key: string, messageId: string, sequenceNumber: string, now: number): Op {
+  /** Enter an entry now (a duplicate must see it before the write lands); a failed write removes it. */
+  add(key: string, messageId: string, sequenceNumber: string, now: number, uow: UnitOfWork): void {
     const record: DedupRecord = { messageId, sequenceNumber, expiresAt: now + DEDUP_WINDOW_MS };
     this.restore(key, record);
-    return putDedup(this.queueId, key, record);
+    uow.push(putDedup(this.queueId, key, record));
+    uow.onRollback(() => {
+      if (this.entries.get(key) === record) this.entries.delete(key);
+    });
   }
 
   /** Re-enter an entry (at load, in expiry order). */
@@ -50,7 +54,7 @@ export class DedupWindow {
   private expire(): void {
     this.timer = undefined;
     const now = this.env.core.clock.now();
-    const ops: Op[] = [];
+    const ops = this.env.begin();
     for (const [key, e] of this.entries) {
       if (e.expiresAt > now) {
         this.arm(e.expiresAt);

@@ -1,6 +1,6 @@
 /** SendMessage, ReceiveMessage, DeleteMessage, ChangeMessageVisibility and their batch forms. */
 import type { Timer } from '../../core/clock.js';
-import type { Op } from '../../core/storage/store.js';
+import type { UnitOfWork } from '../../core/storage/unit-of-work.js';
 import type * as T from '../model/generated.js';
 import { SqsError, type RequestContext } from './api.js';
 import { checkBatch, failure, type BatchFailure } from './batch.js';
@@ -42,9 +42,9 @@ export class MessageOps {
   async send(input: T.SendMessageRequest, ctx: RequestContext): Promise<T.SendMessageResult> {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
     const d = validateEntry(input, limits(q), ctx.traceHeader);
-    const ops: Op[] = [];
+    const ops = this.s.begin();
     const r = q.send(d, ctx.accountId, ops);
-    await this.s.write(ops);
+    await ops.commit();
     return sendOutput(d, r);
   }
 
@@ -63,14 +63,14 @@ export class MessageOps {
     if (total > MAX_BATCH_BYTES) {
       throw new SqsError('BatchRequestTooLong', `Batch requests cannot be longer than ${MAX_BATCH_BYTES} bytes. You have sent ${total} bytes.`);
     }
-    const ops: Op[] = [];
+    const ops = this.s.begin();
     const Successful: T.SendMessageBatchResultEntry[] = [];
     const Failed: BatchFailure[] = [];
     for (const [i, d] of drafts.entries()) {
       if ('size' in d) Successful.push({ Id: entries[i].Id, ...sendOutput(d, q.send(d, ctx.accountId, ops)) });
       else Failed.push(d);
     }
-    await this.s.write(ops);
+    await ops.commit();
     return { Successful, Failed };
   }
 
@@ -91,8 +91,8 @@ export class MessageOps {
       const again = this.retry(q, key);
       if (again) return { Messages: again };
     }
-    const tryReceive = (): { output: T.Message[]; ops: Op[] } => {
-      const ops: Op[] = [];
+    const tryReceive = (): { output: T.Message[]; ops: UnitOfWork } => {
+      const ops = this.s.begin();
       const taken = q.receive(max, visibility, ops);
       const output = taken.map((m) => formatMessage(m, encodeReceipt({ sid: q.record.sid, seq: m.seq, receiveCount: m.receiveCount }), sel));
       if (key !== undefined && taken.length > 0) this.remember(q, key, taken, output);
@@ -102,7 +102,7 @@ export class MessageOps {
 
     const first = tryReceive();
     if (first.output.length > 0 || wait === 0) {
-      await this.s.write(first.ops);
+      await first.ops.commit();
       return answer(first.output);
     }
     // Nothing to answer yet, but the attempt may have moved messages to the dead-letter queue:
@@ -119,7 +119,7 @@ export class MessageOps {
             this.s.background(r.ops, 'dead-letter moves', q.name);
             return false;
           }
-          this.s.write(r.ops).then(() => resolve(answer(r.output)), reject);
+          r.ops.commit().then(() => resolve(answer(r.output)), reject);
           return true;
         },
         () => resolve({}),
@@ -153,9 +153,9 @@ export class MessageOps {
 
   async delete(input: T.DeleteMessageRequest, ctx: RequestContext): Promise<T.EmptyResult> {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
-    const ops: Op[] = [];
+    const ops = this.s.begin();
     q.deleteMessage(input.ReceiptHandle, ops);
-    await this.s.write(ops);
+    await ops.commit();
     return {};
   }
 
@@ -168,9 +168,9 @@ export class MessageOps {
   async changeVisibility(input: T.ChangeMessageVisibilityRequest, ctx: RequestContext): Promise<T.EmptyResult> {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
     const seconds = visibilityTimeout(input.VisibilityTimeout);
-    const ops: Op[] = [];
+    const ops = this.s.begin();
     q.changeVisibility(input.ReceiptHandle, seconds, ops);
-    await this.s.write(ops);
+    await ops.commit();
     return {};
   }
 
@@ -180,8 +180,8 @@ export class MessageOps {
     return this.perEntry(entries, (e, ops) => q.changeVisibility(e.ReceiptHandle, visibilityTimeout(e.VisibilityTimeout ?? 0), ops));
   }
 
-  private async perEntry<E extends { Id: string }>(entries: readonly E[], apply: (e: E, ops: Op[]) => void): Promise<{ Successful: { Id: string }[]; Failed: BatchFailure[] }> {
-    const ops: Op[] = [];
+  private async perEntry<E extends { Id: string }>(entries: readonly E[], apply: (e: E, ops: UnitOfWork) => void): Promise<{ Successful: { Id: string }[]; Failed: BatchFailure[] }> {
+    const ops = this.s.begin();
     const Successful: { Id: string }[] = [];
     const Failed: BatchFailure[] = [];
     for (const e of entries) {
@@ -192,7 +192,7 @@ export class MessageOps {
         Failed.push(failure(e.Id, err));
       }
     }
-    await this.s.write(ops);
+    await ops.commit();
     return { Successful, Failed };
   }
 }

@@ -1,5 +1,5 @@
 /** Queue management: create/delete/find/list queues, their attributes, tags, permissions, purge. */
-import type { Op } from '../../core/storage/store.js';
+import type { UnitOfWork } from '../../core/storage/unit-of-work.js';
 import { delTombstone, delQueue, dedupRange, messageRange, putQueue, putTombstone, type QueueRecord } from '../storage/records.js';
 import type * as T from '../model/generated.js';
 import { SqsError, type RequestContext } from './api.js';
@@ -26,7 +26,7 @@ export class QueueOps {
   }
 
   private get cooldowns(): boolean {
-    return !this.s.core.config.relaxedTimers;
+    return !this.s.config.relaxedTimers;
   }
 
   async create(input: T.CreateQueueRequest, ctx: RequestContext): Promise<T.CreateQueueResult> {
@@ -70,10 +70,17 @@ export class QueueOps {
       modifiedAt: this.now,
     };
     const q = new Queue(this.s, record);
+    // Registered at once so that a concurrent CreateQueue of the same name finds it; a failed write
+    // takes it back out.
     this.s.registry.add(q);
-    const ops: Op[] = [putQueue(record)];
+    const ops = this.s.begin();
+    ops.push(putQueue(record));
+    ops.onRollback(() => {
+      this.s.registry.remove(q);
+      q.shutdown();
+    });
     if (this.s.registry.clearTombstone(ctx.region, ctx.accountId, name)) ops.push(delTombstone(ctx.region, ctx.accountId, name));
-    await this.s.write(ops);
+    await ops.commit();
     this.s.log.info('sqs.queue_created', { queue: name, region: ctx.region, account: ctx.accountId, fifo });
     return { QueueUrl: q.url(ctx.baseUrl) };
   }
@@ -81,18 +88,18 @@ export class QueueOps {
   async delete(input: T.DeleteQueueRequest, ctx: RequestContext): Promise<T.EmptyResult> {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
     const r = q.record;
+    const now = this.now;
+    const ops = this.s.begin();
+    ops.push(delQueue(r));
+    if (this.cooldowns) ops.push(putTombstone(r.region, r.account, r.name, { deletedAt: now }));
+    ops.delRange(messageRange(r.sid)).delRange(dedupRange(r.id));
+    await ops.commit();
+    if (this.s.registry.get(r.region, r.account, r.name) !== q) return {};
     this.s.registry.remove(q);
     q.deleted = true;
     q.shutdown();
     this.s.polls.release(q);
-    const ops: Op[] = [delQueue(r)];
-    if (this.cooldowns) {
-      this.s.registry.setTombstone(r.region, r.account, r.name, this.now + COOLDOWN_MS);
-      ops.push(putTombstone(r.region, r.account, r.name, { deletedAt: this.now }));
-    }
-    await this.s.write(ops);
-    this.s.clearRange(messageRange(r.sid), 'deleted queue messages', r.name);
-    this.s.clearRange(dedupRange(r.id), 'deleted queue dedup', r.name);
+    if (this.cooldowns) this.s.registry.setTombstone(r.region, r.account, r.name, now + COOLDOWN_MS);
     this.s.log.info('sqs.queue_deleted', { queue: r.name, region: r.region, account: r.account });
     return {};
   }
@@ -237,15 +244,24 @@ export class QueueOps {
       throw new SqsError('PurgeQueueInProgress', `Only one PurgeQueue operation on ${q.name} is allowed every 60 seconds.`);
     }
     const oldSid = q.record.sid;
-    q.dropAll();
-    await this.save(q, { ...q.record, sid: this.s.newId(), purgeUntil: this.cooldowns ? this.now + COOLDOWN_MS : undefined });
-    this.s.clearRange(messageRange(oldSid), 'purged messages', q.name);
+    // The new storage id is in force from now on, so that messages sent while the purge is being
+    // written are not inserted under the old one (see Queue.insertIfLive).
+    await this.save(q, { ...q.record, sid: this.s.newId(), purgeUntil: this.cooldowns ? this.now + COOLDOWN_MS : undefined }, (ops) => {
+      ops.delRange(messageRange(oldSid));
+      ops.onCommit(() => q.dropAll());
+    });
     this.s.log.info('sqs.queue_purged', { queue: q.name });
     return {};
   }
 
-  private async save(q: Queue, record: QueueRecord): Promise<void> {
-    q.record = record;
-    await this.s.write([putQueue(record)]);
+  /** Write a queue's new record, then put it in force; `more` adds to the same unit of work. */
+  private async save(q: Queue, record: QueueRecord, more?: (ops: UnitOfWork) => void): Promise<void> {
+    const ops = this.s.begin();
+    ops.push(putQueue(record));
+    ops.onCommit(() => {
+      q.record = record;
+    });
+    more?.(ops);
+    await ops.commit();
   }
 }

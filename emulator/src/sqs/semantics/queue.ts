@@ -1,15 +1,17 @@
 /**
  * One queue: its record (attributes, tags), its messages and their lifecycle
  * (delayed -> ready -> inflight -> ready ... -> gone), each transition timed by the core clock.
- * Methods change memory synchronously and return the LevelDB ops that make the change durable;
- * callers write them and answer only once the write resolved.
+ * Methods add the ops that make a change durable to the caller's unit of work, and change memory
+ * when it commits: a message appears (send, move in), disappears (delete) or changes visibility only
+ * once that is on disk. A receive takes messages at once, so that no other receive gets them, and
+ * puts them back if its write fails; so does a move out (dead-lettering, move tasks).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Core } from '../../core/core.js';
 import type { Logger } from '../../core/logger.js';
 import type { Timer } from '../../core/clock.js';
 import { IndexedHeap } from '../../core/heap.js';
-import type { Op } from '../../core/storage/store.js';
+import type { UnitOfWork } from '../../core/storage/unit-of-work.js';
 import { delMessage, putMessage, putMessageState, type QueueRecord } from '../storage/records.js';
 import { SqsError } from './api.js';
 import { DedupWindow } from './dedup.js';
@@ -30,8 +32,10 @@ export interface QueueEnv {
   /** A queue's ready set grew: long polls may now be answered. */
   onReady(q: Queue): void;
   log: Logger;
-  /** Write ops nobody waits for (timer-driven cleanups); failures are logged with the queue's name. */
-  background(ops: Op[], what: string, queue: string): void;
+  /** A unit of work for one operation. */
+  begin(): UnitOfWork;
+  /** Commit a unit nobody waits for (timer-driven cleanups); failures are logged with the queue's name. */
+  background(uow: UnitOfWork, what: string, queue: string): void;
 }
 
 export interface SendResult {
@@ -180,7 +184,9 @@ export class Queue {
   private expire(): void {
     this.retentionTimer = undefined;
     const now = this.clock.now();
-    const ops: Op[] = [];
+    // Expired messages leave memory at once: they must not be delivered, and a failed delete only
+    // means they are dropped again at the next load (load skips expired messages).
+    const ops = this.env.begin();
     for (let m = this.retention.peek(); m && this.expired(m, now); m = this.retention.peek()) {
       this.remove(m);
       ops.push(...delMessage(this.record.sid, m.seq));
@@ -192,7 +198,7 @@ export class Queue {
   // ---- send ------------------------------------------------------------------------------------
 
   /** Store a validated message; a FIFO duplicate within the dedup window is acknowledged, not stored. */
-  send(d: Draft, senderId: string, ops: Op[]): SendResult {
+  send(d: Draft, senderId: string, ops: UnitOfWork): SendResult {
     const now = this.clock.now();
     let dedupId: string | undefined;
     let dedupKey: string | undefined;
@@ -204,7 +210,7 @@ export class Queue {
     }
     const delay = d.delaySeconds ?? this.num('DelaySeconds');
     const m: Message = {
-      seq: this.nextSeq,
+      seq: this.nextSeq++,
       id: randomUUID(),
       body: d.body,
       attrs: d.attrs,
@@ -224,9 +230,11 @@ export class Queue {
       receivedAt: 0,
       heapIndex: -1,
     };
-    this.insert(m);
     ops.push(putMessage(this.record.sid, m));
-    if (this.dedup && dedupKey !== undefined) ops.push(this.dedup.add(dedupKey, m.id, m.sequenceNumber!, now));
+    ops.onCommit(() => this.insertIfLive(m, this.record.sid));
+    // The dedup entry is taken now, so that a duplicate sent before this write lands is still
+    // recognised; a failed write gives it back.
+    if (this.dedup && dedupKey !== undefined) this.dedup.add(dedupKey, m.id, m.sequenceNumber!, now, ops);
     return { messageId: m.id, sequenceNumber: m.sequenceNumber };
   }
 
@@ -234,11 +242,11 @@ export class Queue {
    * Move a message in from another queue (dead-lettering or a move task): same id, body and
    * attributes, counted as never received here.
    */
-  adopt(src: Message, sourceArn: string | undefined, ops: Op[]): void {
+  adopt(src: Message, sourceArn: string | undefined, ops: UnitOfWork): void {
     const now = this.clock.now();
     const m: Message = {
       ...src,
-      seq: this.nextSeq,
+      seq: this.nextSeq++,
       sourceArn,
       // Standard queues keep counting retention from the original enqueue; FIFO queues restart it.
       retainFrom: this.fifo ? now : src.sentAt,
@@ -251,8 +259,16 @@ export class Queue {
       heapIndex: -1,
     };
     if (this.expired(m, now)) return;
-    this.insert(m);
     ops.push(putMessage(this.record.sid, m));
+    ops.onCommit(() => this.insertIfLive(m, this.record.sid));
+  }
+
+  /**
+   * Insert a message whose write just committed, unless the queue was deleted, or purged (given a
+   * new storage id) since the message was written under `sid`.
+   */
+  private insertIfLive(m: Message, sid: string): void {
+    if (!this.deleted && sid === this.record.sid) this.insert(m);
   }
 
   // ---- receive ---------------------------------------------------------------------------------
@@ -261,7 +277,7 @@ export class Queue {
    * Take up to `max` visible messages and make them invisible for `visibilitySeconds`. Messages
    * received `maxReceiveCount` times already go to the dead-letter queue instead.
    */
-  receive(max: number, visibilitySeconds: number, ops: Op[]): Message[] {
+  receive(max: number, visibilitySeconds: number, ops: UnitOfWork): Message[] {
     const now = this.clock.now();
     const out: Message[] = [];
     const redrive = this.redrive();
@@ -271,6 +287,8 @@ export class Queue {
         this.env.log.info('sqs.dlq_move', { queue: this.name, dlq: redrive.dlq.name, messageId: m.id });
         return 'skip';
       }
+      const before = { receiveCount: m.receiveCount, firstReceiveAt: m.firstReceiveAt, receivedAt: m.receivedAt, visibleAt: m.visibleAt };
+      ops.onRollback(() => this.unreceive(m, before));
       m.receiveCount++;
       if (m.firstReceiveAt === 0) m.firstReceiveAt = now;
       m.receivedAt = now;
@@ -285,13 +303,25 @@ export class Queue {
     return out;
   }
 
+  /** A receive's write failed: the message is visible again as it was before. */
+  private unreceive(m: Message, before: Pick<Message, 'receiveCount' | 'firstReceiveAt' | 'receivedAt' | 'visibleAt'>): void {
+    if (m.state !== 'inflight' || m.receiveCount !== before.receiveCount + 1) return;
+    Object.assign(m, before);
+    this.clock.cancel(m.timer);
+    m.timer = undefined;
+    this.setState(m, 'ready');
+    this.index.becameReady(m);
+    this.env.onReady(this);
+  }
+
   /** Offer visible messages to a move task: `decide` moves them out (via `moveOut`) or stops. */
   drain(max: number, decide: (m: Message) => Verdict): void {
     this.index.take(max, decide);
   }
 
-  moveOut(m: Message, to: Queue, sourceArn: string | undefined, ops: Op[]): void {
+  moveOut(m: Message, to: Queue, sourceArn: string | undefined, ops: UnitOfWork): void {
     this.remove(m);
+    ops.onRollback(() => this.insertIfLive(m, this.record.sid));
     ops.push(...delMessage(this.record.sid, m.seq));
     to.adopt(m, sourceArn, ops);
   }
@@ -306,17 +336,17 @@ export class Queue {
   }
 
   /** Standard queues delete even with an outdated handle; FIFO queues require the current, unexpired one. */
-  deleteMessage(handle: string, ops: Op[]): void {
+  deleteMessage(handle: string, ops: UnitOfWork): void {
     const { m, r } = this.lookup(handle);
     if (!m) return;
     if (this.fifo && (m.receiveCount !== r.receiveCount || m.state !== 'inflight')) {
       throw invalidParameter('ReceiptHandle', handle, 'The receipt handle has expired.');
     }
-    this.remove(m);
     ops.push(...delMessage(this.record.sid, m.seq));
+    ops.onCommit(() => this.remove(m));
   }
 
-  changeVisibility(handle: string, seconds: number, ops: Op[]): void {
+  changeVisibility(handle: string, seconds: number, ops: UnitOfWork): void {
     const { m, r } = this.lookup(handle);
     if (!m || m.receiveCount !== r.receiveCount) {
       throw invalidParameter('ReceiptHandle', handle, 'Message does not exist or is not available for visibility timeout change.');
@@ -326,9 +356,16 @@ export class Queue {
     if (now + seconds * 1000 > m.receivedAt + MAX_INFLIGHT_MS) {
       throw invalidParameter('VisibilityTimeout', seconds, `Total VisibilityTimeout for the message is beyond the limit [${MAX_INFLIGHT_MS / 1000} seconds]`);
     }
-    m.visibleAt = now + seconds * 1000;
-    ops.push(putMessageState(this.record.sid, m));
-    if (seconds === 0) {
+    ops.push(putMessageState(this.record.sid, { ...m, visibleAt: now + seconds * 1000 }));
+    const receiveCount = m.receiveCount;
+    ops.onCommit(() => this.setVisibility(m, receiveCount, now + seconds * 1000));
+  }
+
+  /** Apply a committed visibility change, unless the message left or was received again meanwhile. */
+  private setVisibility(m: Message, receiveCount: number, visibleAt: number): void {
+    if (m.state !== 'inflight' || m.receiveCount !== receiveCount) return;
+    m.visibleAt = visibleAt;
+    if (visibleAt <= this.clock.now()) {
       this.clock.cancel(m.timer);
       m.timer = undefined;
       this.setState(m, 'ready');

@@ -4,7 +4,7 @@
  * their progress and resume after a restart.
  */
 import type { Timer } from '../../core/clock.js';
-import type { Op } from '../../core/storage/store.js';
+import type { UnitOfWork } from '../../core/storage/unit-of-work.js';
 import { delMoveTask, putMoveTask, type MoveTaskRecord } from '../storage/records.js';
 import type * as T from '../model/generated.js';
 import { SqsError } from './api.js';
@@ -87,9 +87,14 @@ export class MoveTasks {
       startedAt: this.s.core.clock.now(),
     };
     const t: Task = { record };
+    // Entered at once so that a second start for the same source is refused; a failed write removes it.
     this.tasks.set(record.taskId, t);
-    await this.s.write([putMoveTask(record), ...this.prune(source.arn)]);
-    this.schedule(t, this.s.core.clock.now());
+    const ops = this.s.begin();
+    ops.push(putMoveTask(record));
+    this.prune(source.arn, ops);
+    ops.onRollback(() => this.tasks.delete(record.taskId));
+    ops.onCommit(() => this.schedule(t, this.s.core.clock.now()));
+    await ops.commit();
     return { TaskHandle: handleOf(record) };
   }
 
@@ -103,10 +108,14 @@ export class MoveTasks {
     const t = typeof taskId === 'string' ? this.tasks.get(taskId) : undefined;
     if (!t) throw new SqsError('ResourceNotFoundException', 'Task does not exist.');
     if (t.record.status !== 'RUNNING') throw new SqsError('UnsupportedOperation', 'Only active tasks can be cancelled.');
-    this.s.core.clock.cancel(t.timer);
-    t.timer = undefined;
-    t.record.status = 'CANCELLED';
-    await this.s.write([putMoveTask(t.record)]);
+    const ops = this.s.begin();
+    ops.push(putMoveTask({ ...t.record, status: 'CANCELLED' }));
+    ops.onCommit(() => {
+      this.s.core.clock.cancel(t.timer);
+      t.timer = undefined;
+      t.record.status = 'CANCELLED';
+    });
+    await ops.commit();
     return { ApproximateNumberOfMessagesMoved: t.record.moved };
   }
 
@@ -131,15 +140,13 @@ export class MoveTasks {
   }
 
   /** Keep only the newest finished tasks of a source. */
-  private prune(sourceArn: string): Op[] {
+  private prune(sourceArn: string, ops: UnitOfWork): void {
     const mine = [...this.tasks.values()].filter((t) => t.record.sourceArn === sourceArn);
-    const ops: Op[] = [];
     for (const t of mine.slice(0, Math.max(0, mine.length - KEPT_PER_SOURCE))) {
       if (t.record.status === 'RUNNING') continue;
       this.tasks.delete(t.record.taskId);
       ops.push(delMoveTask(t.record.taskId));
     }
-    return ops;
   }
 
   private schedule(t: Task, at: number): void {
@@ -157,7 +164,7 @@ export class MoveTasks {
     if (r.status !== 'RUNNING') return;
     const source = this.s.byArn(r.sourceArn);
     const fixedDest = r.destinationArn === undefined ? undefined : this.s.byArn(r.destinationArn);
-    const ops: Op[] = [];
+    const ops = this.s.begin();
     let failure: string | undefined;
     if (!source || (r.destinationArn !== undefined && !fixedDest)) {
       failure = 'AWS.SimpleQueueService.NonExistentQueue';
@@ -183,7 +190,7 @@ export class MoveTasks {
     }
     ops.push(putMoveTask(r));
     try {
-      await this.s.write(ops);
+      await ops.commit();
     } catch (err) {
       this.s.log.error('sqs.move_task_write_failed', { queue: source?.name, taskId: r.taskId, err });
       return;

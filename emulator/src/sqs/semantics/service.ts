@@ -3,7 +3,7 @@
  * timers) and shutdown. Free of HTTP: the protocol layer calls `call` with AWS-JSON-shaped objects.
  */
 import type { Core } from '../../core/core.js';
-import type { Op } from '../../core/storage/store.js';
+import type { SqsConfig } from '../config.js';
 import { loadState } from '../storage/load.js';
 import { delDedup, delMessage, delTombstone, dedupRange, messageRange } from '../storage/records.js';
 import { SqsError, type Inputs, type OperationName, type Outputs, type RequestContext, type SqsApi } from './api.js';
@@ -21,8 +21,8 @@ export class SqsService implements SqsApi {
   private readonly moveTasks: MoveTasks;
   private readonly handlers: Handlers;
 
-  constructor(core: Core) {
-    this.state = new SqsState(core);
+  constructor(core: Core, config: SqsConfig) {
+    this.state = new SqsState(core, config);
     this.moveTasks = new MoveTasks(this.state);
     const q = new QueueOps(this.state);
     const m = new MessageOps(this.state);
@@ -59,7 +59,7 @@ export class SqsService implements SqsApi {
     const s = this.state;
     const now = s.core.clock.now();
     const loaded = await loadState(s.core.store);
-    const ops: Op[] = [];
+    const ops = s.begin();
     const sids = new Set<string>();
     const ids = new Set<string>();
     for (const record of loaded.queues) {
@@ -80,15 +80,15 @@ export class SqsService implements SqsApi {
       }
     }
     // Storage left behind by a purge or DeleteQueue that did not finish clearing it.
-    for (const sid of loaded.messages.keys()) if (!sids.has(sid)) s.clearRange(messageRange(sid), 'orphaned messages');
-    for (const id of loaded.dedup.keys()) if (!ids.has(id)) s.clearRange(dedupRange(id), 'orphaned dedup');
+    for (const sid of loaded.messages.keys()) if (!sids.has(sid)) ops.delRange(messageRange(sid));
+    for (const id of loaded.dedup.keys()) if (!ids.has(id)) ops.delRange(dedupRange(id));
     for (const t of loaded.tombstones) {
       const until = t.record.deletedAt + 60_000;
-      if (until > now && !s.core.config.relaxedTimers) s.registry.setTombstone(t.region, t.account, t.name, until);
+      if (until > now && !s.config.relaxedTimers) s.registry.setTombstone(t.region, t.account, t.name, until);
       else ops.push(delTombstone(t.region, t.account, t.name));
     }
     this.moveTasks.restore(loaded.moveTasks);
-    await s.write(ops);
+    await ops.commit();
     s.log.info('sqs.loaded', { queues: loaded.queues.length, messages: [...s.registry.all()].reduce((n, q) => n + q.messages.size, 0) });
   }
 
@@ -97,7 +97,6 @@ export class SqsService implements SqsApi {
     this.state.polls.releaseAll();
     this.moveTasks.shutdown();
     for (const q of this.state.registry.all()) q.shutdown();
-    await this.state.settle();
   }
 
   call<Op extends OperationName>(op: Op, input: Inputs[Op], ctx: RequestContext): Promise<Outputs[Op]> {

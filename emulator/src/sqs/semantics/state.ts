@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Core } from '../../core/core.js';
 import type { Logger } from '../../core/logger.js';
-import { prefixEnd, type Op } from '../../core/storage/store.js';
+import type { UnitOfWork } from '../../core/storage/unit-of-work.js';
+import type { SqsConfig } from '../config.js';
 import { LongPolls } from './long-poll.js';
 import type { Queue, QueueEnv } from './queue.js';
 import { Registry } from './registry.js';
@@ -12,10 +13,11 @@ export class SqsState implements QueueEnv {
   readonly polls: LongPolls;
   readonly log: Logger;
   private lastSequence = 0n;
-  /** Range deletions still running; close() waits for them so the store can close cleanly. */
-  private readonly clearing = new Set<Promise<void>>();
 
-  constructor(readonly core: Core) {
+  constructor(
+    readonly core: Core,
+    readonly config: SqsConfig,
+  ) {
     this.polls = new LongPolls(core.clock);
     this.log = core.log.child({ component: 'sqs' });
   }
@@ -40,24 +42,15 @@ export class SqsState implements QueueEnv {
     this.polls.wake(q);
   }
 
-  write(ops: Op[]): Promise<void> {
-    return ops.length === 0 ? Promise.resolve() : this.core.store.write(ops);
+  /** A unit of work for one operation (see core/storage/unit-of-work.ts for the contract). */
+  begin(): UnitOfWork {
+    return this.core.store.begin();
   }
 
-  background(ops: Op[], what: string, queue: string): void {
-    if (ops.length === 0) return;
-    this.core.store.write(ops).catch((err) => this.log.error('sqs.write_failed', { what, queue, err }));
-  }
-
-  /** Delete a whole key range once nothing refers to it (purged or deleted queue storage). */
-  clearRange(prefix: Buffer, what: string, queue?: string): void {
-    const p = this.core.store.db.clear({ gte: prefix, lt: prefixEnd(prefix) }).catch((err) => this.log.error('sqs.clear_failed', { what, queue, err }));
-    this.clearing.add(p);
-    void p.finally(() => this.clearing.delete(p));
-  }
-
-  async settle(): Promise<void> {
-    await Promise.all([...this.clearing]);
+  /** Commit a unit nobody waits for (timer-driven cleanups); a failure is logged with the queue's name. */
+  background(uow: UnitOfWork, what: string, queue: string | undefined): void {
+    if (uow.size === 0) return;
+    uow.commit().catch((err: unknown) => this.log.error('sqs.write_failed', { what, queue, err }));
   }
 
   newId(): string {

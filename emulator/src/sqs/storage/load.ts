@@ -3,7 +3,8 @@
  * whose queue id no longer belongs to a queue (left by a purge or DeleteQueue that was cut short)
  * are reported so the caller can clear them.
  */
-import { key, PREFIX, splitKey } from '../../core/storage/keys.js';
+import { key, splitKey } from '../../core/storage/keys.js';
+import { PREFIX } from './keys.js';
 import type { Store } from '../../core/storage/store.js';
 import type { Message } from '../semantics/messages.js';
 import {
@@ -30,23 +31,23 @@ export interface LoadedState {
 
 export async function loadState(store: Store): Promise<LoadedState> {
   const state: LoadedState = { queues: [], messages: new Map(), dedup: new Map(), tombstones: [], moveTasks: [] };
-  await store.forEach(key(PREFIX.sqsQueue), (_, v) => state.queues.push(decodeQueue(v)));
-  await store.forEach(key(PREFIX.sqsTombstone), (k, v) => {
-    const { parts } = splitKey(k, PREFIX.sqsTombstone.length, 3);
+  await store.forEach(key(PREFIX.queue), (_, v) => state.queues.push(decodeQueue(v)));
+  await store.forEach(key(PREFIX.tombstone), (k, v) => {
+    const { parts } = splitKey(k, PREFIX.tombstone.length, 3);
     state.tombstones.push({ region: parts[0], account: parts[1], name: parts[2], record: decodeTombstone(v) });
   });
   let last: Message | undefined;
   let list: Message[] = [];
   let sid = '';
-  await store.forEach(key(PREFIX.sqsMessage), (k, v) => {
-    const sidEnd = k.indexOf(0, PREFIX.sqsMessage.length);
+  await store.forEach(key(PREFIX.message), (k, v) => {
+    const sidEnd = k.indexOf(0, PREFIX.message.length);
     const seq = Number(k.readBigUInt64BE(sidEnd + 1));
     if (k.length === sidEnd + 10) {
       // A state key sorts right after its message.
       if (last && last.seq === seq) applyMessageState(last, v);
       return;
     }
-    const keySid = k.toString('latin1', PREFIX.sqsMessage.length, sidEnd);
+    const keySid = k.toString('latin1', PREFIX.message.length, sidEnd);
     if (keySid !== sid) {
       sid = keySid;
       list = state.messages.get(sid) ?? [];
@@ -55,12 +56,12 @@ export async function loadState(store: Store): Promise<LoadedState> {
     last = decodeMessage(seq, v);
     list.push(last);
   });
-  await store.forEach(key(PREFIX.sqsDedup), (k, v) => {
-    const { parts } = splitKey(k, PREFIX.sqsDedup.length, 2);
+  await store.forEach(key(PREFIX.dedup), (k, v) => {
+    const { parts } = splitKey(k, PREFIX.dedup.length, 2);
     let entries = state.dedup.get(parts[0]);
     if (!entries) state.dedup.set(parts[0], (entries = []));
     entries.push({ key: parts[1], record: decodeDedup(v) });
   });
-  await store.forEach(key(PREFIX.sqsMoveTask), (_, v) => state.moveTasks.push(decodeMoveTask(v)));
+  await store.forEach(key(PREFIX.moveTask), (_, v) => state.moveTasks.push(decodeMoveTask(v)));
   return state;
 }

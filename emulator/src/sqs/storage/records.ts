@@ -1,10 +1,11 @@
 /**
- * How SQS state is laid out in LevelDB (see core/keys.ts): the only place that encodes and decodes
+ * How SQS state is laid out in LevelDB (see keys.ts): the only place that encodes and decodes
  * SQS records. A message is two keys so that receive/visibility changes rewrite 20 bytes, not the body:
  *   m/<queueId>\0<u64 seq>       -> the immutable message (JSON)
  *   m/<queueId>\0<u64 seq>\x01   -> its mutable state (visibleAt, receiveCount, firstReceiveAt, receivedAt)
  */
-import { key, PREFIX, u64 } from '../../core/storage/keys.js';
+import { key, u64 } from '../../core/storage/keys.js';
+import { PREFIX } from './keys.js';
 import type { Op } from '../../core/storage/store.js';
 import type { AttributeMap } from '../semantics/md5.js';
 import type { Message } from '../semantics/messages.js';
@@ -52,17 +53,17 @@ const STATE_SUFFIX = Buffer.from([1]);
 const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
 const parse = <T>(b: Buffer): T => JSON.parse(b.toString('utf8')) as T;
 
-export const queueKey = (region: string, account: string, name: string): Buffer => key(PREFIX.sqsQueue, region, account, name);
-export const messageRange = (sid: string): Buffer => key(PREFIX.sqsMessage, sid);
+export const queueKey = (region: string, account: string, name: string): Buffer => key(PREFIX.queue, region, account, name);
+export const messageRange = (sid: string): Buffer => key(PREFIX.message, sid);
 /**
- * `key(PREFIX.sqsMessage, sid, u64(seq))`, built without the generic key builder's concat and
+ * `key(PREFIX.message, sid, u64(seq))`, built without the generic key builder's concat and
  * BigInt: every send, receive and delete makes one. The `m/<sid>\0` prefix is cached per storage id.
  */
 export function messageKey(sid: string, seq: number): Buffer {
   let prefix = messagePrefixes.get(sid);
   if (!prefix) {
     if (messagePrefixes.size >= 10_000) messagePrefixes.clear();
-    messagePrefixes.set(sid, (prefix = key(PREFIX.sqsMessage, sid)));
+    messagePrefixes.set(sid, (prefix = key(PREFIX.message, sid)));
   }
   const k = Buffer.allocUnsafe(prefix.length + 8);
   prefix.copy(k, 0);
@@ -73,9 +74,9 @@ export function messageKey(sid: string, seq: number): Buffer {
 }
 const messagePrefixes = new Map<string, Buffer>();
 export const messageStateKey = (sid: string, seq: number): Buffer => Buffer.concat([messageKey(sid, seq), STATE_SUFFIX]);
-export const dedupRange = (sid: string): Buffer => key(PREFIX.sqsDedup, sid);
-export const dedupKey = (sid: string, dedupKey: string): Buffer => key(PREFIX.sqsDedup, sid, dedupKey);
-export const moveTaskKey = (taskId: string): Buffer => key(PREFIX.sqsMoveTask, taskId);
+export const dedupRange = (sid: string): Buffer => key(PREFIX.dedup, sid);
+export const dedupKey = (sid: string, dedupKey: string): Buffer => key(PREFIX.dedup, sid, dedupKey);
+export const moveTaskKey = (taskId: string): Buffer => key(PREFIX.moveTask, taskId);
 
 export const putQueue = (r: QueueRecord): Op => ({ type: 'put', key: queueKey(r.region, r.account, r.name), value: json(r) });
 export const delQueue = (r: QueueRecord): Op => ({ type: 'del', key: queueKey(r.region, r.account, r.name) });
@@ -83,10 +84,10 @@ export const decodeQueue = (v: Buffer): QueueRecord => parse<QueueRecord>(v);
 
 export const putTombstone = (region: string, account: string, name: string, t: TombstoneRecord): Op => ({
   type: 'put',
-  key: key(PREFIX.sqsTombstone, region, account, name),
+  key: key(PREFIX.tombstone, region, account, name),
   value: json(t),
 });
-export const delTombstone = (region: string, account: string, name: string): Op => ({ type: 'del', key: key(PREFIX.sqsTombstone, region, account, name) });
+export const delTombstone = (region: string, account: string, name: string): Op => ({ type: 'del', key: key(PREFIX.tombstone, region, account, name) });
 export const decodeTombstone = (v: Buffer): TombstoneRecord => parse<TombstoneRecord>(v);
 
 interface StoredAttr {

@@ -1,0 +1,11 @@
+/** The Kafka engine's section of the configuration (filled by the host's config from flags, env, file). */
+export interface KafkaConfig {
+  port: number;
+  /** Host and port clients are told to connect to (Metadata); default the bind address and port. */
+  advertisedHost: string | undefined;
+  advertisedPort: number | undefined;
+  /** Partitions of auto-created topics (Kafka's num.partitions). */
+  defaultPartitions: number;
+  /** Kafka's group.initial.rebalance.delay.ms. */
+  groupInitialRebalanceDelayMs: number;
+}

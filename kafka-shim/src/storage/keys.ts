@@ -1,0 +1,26 @@
+/**
+ * The Kafka key layout (the Kafka engine's own; the codec is emulator/src/core/storage/keys.ts).
+ * Every key the log and the group coordinator write is built here.
+ *
+ *   K/t/ <topic>                                   -> topic record (JSON: id, partitions, configs)
+ *   K/p/ <topic>\0<u32 partition>                  -> partition state (JSON: logStartOffset)
+ *   K/b/ <topic>\0<u32 partition><u64 baseOffset>  -> one record batch, wire bytes (magic 2), offsets assigned
+ *   K/g/ <group>                                   -> group record (JSON: protocol type, generation, ...)
+ *   K/o/ <group>\0<topic>\0<u32 partition>         -> committed offset (JSON: offset, leaderEpoch, metadata, commitTimestamp)
+ */
+import { key, u32, u64 } from '../../../emulator/src/core/storage/keys.js';
+
+export const PREFIX = {
+  topic: 'K/t/',
+  partition: 'K/p/',
+  batch: 'K/b/',
+  group: 'K/g/',
+  offset: 'K/o/',
+} as const;
+
+export const topicKey = (topic: string): Buffer => key(PREFIX.topic, topic);
+export const partitionKey = (topic: string, partition: number): Buffer => key(PREFIX.partition, topic, u32(partition));
+export const batchPrefix = (topic: string, partition: number): Buffer => key(PREFIX.batch, topic, u32(partition));
+export const batchKey = (topic: string, partition: number, baseOffset: number): Buffer => key(PREFIX.batch, topic, u32(partition), u64(baseOffset));
+export const groupKey = (group: string): Buffer => key(PREFIX.group, group);
+export const offsetKey = (group: string, topic: string, partition: number): Buffer => key(PREFIX.offset, group, topic, u32(partition));
