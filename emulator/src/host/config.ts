@@ -68,7 +68,7 @@ const s = (section: Section, key: string, flag: string, kind: Kind, def: unknown
 /** Every setting, once. Flags keep the names of the first release. */
 export const SETTINGS: readonly Setting[] = [
   s('host', 'bind', 'host', 'string', '127.0.0.1', 'address to bind (0.0.0.0 in containers)'),
-  s('host', 'logLevel', 'log-level', 'level', 'warn', 'debug | info | warn | error | silent; one JSON line per event on stderr'),
+  s('host', 'logLevel', 'log-level', 'level', 'warn', 'debug, info, warn, error or silent; one JSON line per event on stderr'),
   s('host', 'manualClock', 'manual-clock', 'bool', false, 'tests only: time moves only via POST /_tandem/clock'),
   s('host', 'manualClockStart', 'manual-clock-start', 'int', undefined, 'tests only: epoch ms the manual clock starts at (default: now)'),
   s('sqs', 'port', 'sqs-port', 'int', 9324, 'SQS HTTP port (also /health and the admin routes)'),
