@@ -15,5 +15,5 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 ENV TANDEM_HOST=0.0.0.0 TANDEM_DATA_DIR=/data
 VOLUME /data
-EXPOSE 9324 9092
+EXPOSE 9324 9092 29092
 CMD ["node", "dist/emulator/src/host/main.js"]

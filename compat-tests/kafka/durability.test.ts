@@ -1,9 +1,11 @@
 /** kill -9 after acknowledged produces: every acknowledged record survives, offsets continue. */
 import { Kafka, logLevel } from 'kafkajs';
 import { Emulator } from '../harness/emulator.js';
+import { tandemOnly } from '../harness/kafka-target.js';
 import { kcat } from './clients.js';
 
-describe('Kafka durability across kill -9', () => {
+// Kills the Tandem process with SIGKILL and restarts it on the same data dir.
+tandemOnly('Kafka durability across kill -9', () => {
   it('keeps every acks=-1 record and continues at the next offset', async () => {
     let emu = await Emulator.start();
     try {

@@ -3,7 +3,8 @@
  *   <out>/specs.ts  compact declarative descriptors of every request/response pair, interpreted at
  *                   run time by kafka-shim/src/protocol/codec.ts;
  *   <out>/types.ts  TypeScript interfaces for handlers (requests fully populated, responses
- *                   with every field optional because the encoder fills schema defaults).
+ *                   with every field optional because the encoder fills schema defaults), and
+ *                   `ApiMessages`, the request/response pair of each API key.
  * The output is committed: nothing reads the schemas at build, run or test time.
  *
  *   node build/.../kafka-shim/scripts/generate-codec.js <spec-dir> kafka-shim/src/protocol/generated
@@ -234,7 +235,11 @@ function main(): void {
           `export interface ${a.request.name} ${renderType(a.request.fields, false, '')}\n\n` +
           `export interface ${a.response.name} ${renderType(a.response.fields, true, '')}\n`,
       )
-      .join('\n');
+      .join('\n') +
+    '\n/** Request and response type of every API key: handlers are typed by their key (../../apis/api.ts). */\n' +
+    'export interface ApiMessages {\n' +
+    apis.map((a) => `  ${a.key}: { request: ${a.request.name}; response: ${a.response.name} };\n`).join('') +
+    '}\n';
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'specs.ts'), specs);
   writeFileSync(path.join(outDir, 'types.ts'), types);

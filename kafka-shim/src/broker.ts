@@ -1,6 +1,7 @@
 /**
  * The broker's shared state, handed to every API handler: the core (store, clock, logs, config),
- * where clients should connect, the partition logs and the group coordinator.
+ * the partition logs and the group coordinator. Where clients should connect depends on the
+ * listener they came in on, so it is per connection (RequestContext.conn.advertised).
  */
 import type { Core } from '../../emulator/src/core/core.js';
 import type { KafkaConfig } from './config.js';
@@ -14,8 +15,6 @@ export interface Broker {
   /** Our one node id; leader of every partition. */
   readonly nodeId: number;
   readonly clusterId: string;
-  readonly advertisedHost: string;
-  readonly advertisedPort: number;
   /** Partition logs and topics (./log). */
   readonly log: LogManager;
   /** Group coordinator (./groups). */

@@ -4,6 +4,9 @@ export interface KafkaConfig {
   /** Host and port clients are told to connect to (Metadata); default the bind address and port. */
   advertisedHost: string | undefined;
   advertisedPort: number | undefined;
+  /** Optional second listener (e.g. for other containers of a Docker network), advertising its own host. */
+  internalPort: number | undefined;
+  internalAdvertisedHost: string | undefined;
   /** Partitions of auto-created topics (Kafka's num.partitions). */
   defaultPartitions: number;
   /** Kafka's group.initial.rebalance.delay.ms. */

@@ -1,4 +1,7 @@
-/** The Kafka error codes this broker answers with (Kafka's `Errors` enum), for every layer. */
+/**
+ * Kafka errors for every layer: the codes this broker answers with (Kafka's `Errors` enum), the
+ * exception that carries one, and the one way handlers turn it into a per-part answer.
+ */
 export const ErrorCode = {
   UNKNOWN_SERVER_ERROR: -1,
   NONE: 0,
@@ -44,5 +47,26 @@ export class KafkaError extends Error {
     message: string,
   ) {
     super(message);
+  }
+}
+
+/**
+ * Answer one part of a request (a partition, a topic, a config resource): `work`'s result, or,
+ * if it throws (or rejects with) a KafkaError, `onError`'s answer for that part alone. Any other
+ * error propagates and fails the whole request (the server logs it and answers
+ * UNKNOWN_SERVER_ERROR), so bugs are never reported as a Kafka error code of one partition.
+ */
+export function catchKafkaError<T, E>(work: () => Promise<T>, onError: (err: KafkaError) => E): Promise<T | E>;
+export function catchKafkaError<T, E>(work: () => T, onError: (err: KafkaError) => E): T | E;
+export function catchKafkaError<T, E>(work: () => T | Promise<T>, onError: (err: KafkaError) => E): T | E | Promise<T | E> {
+  const recover = (err: unknown): E => {
+    if (err instanceof KafkaError) return onError(err);
+    throw err;
+  };
+  try {
+    const result = work();
+    return result instanceof Promise ? result.catch(recover) : result;
+  } catch (err) {
+    return recover(err);
   }
 }

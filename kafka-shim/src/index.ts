@@ -1,11 +1,13 @@
 /**
- * The Kafka endpoint: builds the broker state (partition logs, group coordinator), registers the
- * API handlers and serves them on the Kafka port.
+ * The Kafka endpoint: builds the broker state (partition logs, group coordinator) and serves the
+ * API handlers of ./apis/registry.ts on the Kafka port, plus, when configured, on a second
+ * "internal" port that advertises another address (clients in other containers of a Docker
+ * network are told the service name; clients on the host are told localhost).
  */
 import type { Core } from '../../emulator/src/core/core.js';
-import type { KafkaConfig } from './config.js';
 import type { AdminRoutes } from '../../emulator/src/core/routes.js';
-import './apis/index.js';
+import { ApiRegistry } from './apis/registry.js';
+import type { KafkaConfig } from './config.js';
 import type { Broker } from './broker.js';
 import { GroupCoordinator, registerLagRoutes } from './groups/index.js';
 import { LogManager } from './log/index.js';
@@ -13,6 +15,8 @@ import { KafkaServer } from './server/server.js';
 
 export interface KafkaModule {
   readonly port: number;
+  /** The internal listener's port, when there is one. */
+  readonly internalPort: number | undefined;
   close(): Promise<void>;
 }
 
@@ -28,31 +32,42 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
   const groups = new GroupCoordinator(core, log, { initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs });
   await groups.load();
 
-  let broker: Broker | undefined;
-  let server: KafkaServer;
+  const broker: Broker = { core, config, nodeId: NODE_ID, clusterId: CLUSTER_ID, log, groups };
+  const apis = new ApiRegistry();
+  const logger = core.log.child({ component: 'kafka' });
+  // A wildcard bind is no address to connect to: tell clients the loopback address instead.
+  const defaultHost = bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind;
+  const servers: KafkaServer[] = [];
   try {
-    server = await KafkaServer.listen(bind, config.port, () => broker!, core.log.child({ component: 'kafka' }));
+    const external: KafkaServer = await KafkaServer.listen(bind, config.port, {
+      broker: () => broker,
+      apis,
+      advertised: () => ({ listener: 'external', host: config.advertisedHost ?? defaultHost, port: config.advertisedPort ?? external.port }),
+      log: logger,
+    });
+    servers.push(external);
+    if (config.internalPort !== undefined) {
+      const internal: KafkaServer = await KafkaServer.listen(bind, config.internalPort, {
+        broker: () => broker,
+        apis,
+        advertised: () => ({ listener: 'internal', host: config.internalAdvertisedHost ?? defaultHost, port: internal.port }),
+        log: logger,
+      });
+      servers.push(internal);
+    }
   } catch (e) {
+    await Promise.all(servers.map((s) => s.close()));
     await groups.close();
     await log.close();
     throw e;
   }
-  broker = {
-    core,
-    config,
-    nodeId: NODE_ID,
-    clusterId: CLUSTER_ID,
-    advertisedHost: config.advertisedHost ?? (bind === '0.0.0.0' ? '127.0.0.1' : bind),
-    advertisedPort: config.advertisedPort ?? server.port,
-    log,
-    groups,
-  };
   registerLagRoutes(admin, broker);
 
   return {
-    port: server.port,
+    port: servers[0].port,
+    internalPort: servers[1]?.port,
     async close() {
-      await server.close();
+      await Promise.all(servers.map((s) => s.close()));
       await groups.close();
       await log.close();
     },

@@ -10,6 +10,27 @@ from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
 
 broker, topic = sys.argv[1], sys.argv[2]
 out = {}
+
+
+def until(fetch, ok, seconds=15):
+    """Real Kafka applies topic creations, deletions and config changes to what its brokers answer a
+    moment after acknowledging them; poll until `ok` (Tandem: at once). An error counts as not yet.
+    Returns the last answer, or raises the last error, when `seconds` have passed."""
+    deadline = time.time() + seconds
+    while True:
+        try:
+            got = fetch()
+            if ok(got):
+                return got
+        except Exception:
+            if time.time() > deadline:
+                raise
+        else:
+            if time.time() > deadline:
+                return got
+        time.sleep(0.05)
+
+
 admin = AdminClient({'bootstrap.servers': broker})
 
 
@@ -28,10 +49,14 @@ out['create'] = result(admin.create_topics([NewTopic(topic, 2, 1, config={'messa
 out['create_again'] = result(admin.create_topics([NewTopic(topic, 2, 1)]))
 out['create_bad_config'] = result(admin.create_topics([NewTopic(topic + '-bad', 1, 1, config={'cleanup.policy': 'sometimes'})]))
 out['alter'] = result(admin.alter_configs([ConfigResource('topic', topic, set_config={'retention.bytes': '1000000'})]))
-described = admin.describe_configs([ConfigResource('topic', topic)])
-for _res, f in described.items():
-    entries = f.result(10)
-    out['configs'] = {k: {'value': v.value, 'source': v.source, 'is_default': v.is_default} for k, v in entries.items()}
+
+
+def describe():
+    [f] = admin.describe_configs([ConfigResource('topic', topic)]).values()
+    return {k: {'value': v.value, 'source': v.source, 'is_default': v.is_default} for k, v in f.result(10).items()}
+
+
+out['configs'] = until(describe, lambda c: c['retention.bytes']['value'] == '1000000')
 
 delivered = []
 base = int(time.time() * 1000)
@@ -65,5 +90,5 @@ out['watermarks'] = list(c.get_watermark_offsets(TopicPartition(topic, 1), 10))
 c.close()
 
 out['delete'] = result(admin.delete_topics([topic]))
-out['topics_after'] = topic in admin.list_topics(timeout=10).topics
+out['topics_after'] = topic in until(lambda: admin.list_topics(timeout=10).topics, lambda topics: topic not in topics)
 print(json.dumps(out))

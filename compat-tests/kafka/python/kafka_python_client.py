@@ -12,6 +12,26 @@ from kafka.errors import InvalidTopicError, TopicAlreadyExistsError
 broker, topic = sys.argv[1], sys.argv[2]
 out = {}
 
+
+def until(fetch, ok, seconds=15):
+    """Real Kafka applies topic creations, deletions and config changes to what its brokers answer a
+    moment after acknowledging them; poll until `ok` (Tandem: at once). An error counts as not yet.
+    Returns the last answer, or raises the last error, when `seconds` have passed."""
+    deadline = time.time() + seconds
+    while True:
+        try:
+            got = fetch()
+            if ok(got):
+                return got
+        except Exception:
+            if time.time() > deadline:
+                raise
+        else:
+            if time.time() > deadline:
+                return got
+        time.sleep(0.05)
+
+
 admin = KafkaAdminClient(bootstrap_servers=broker, request_timeout_ms=10000)
 out['api_version'] = list(admin.config['api_version'])
 admin.create_topics([NewTopic(topic, 2, 1, topic_configs={'retention.ms': '86400000'})])
@@ -25,11 +45,12 @@ try:
     out['bad_name'] = 'created'
 except InvalidTopicError:
     out['bad_name'] = 'InvalidTopicError'
-configs = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])[0].resources[0][4]
+configs = until(lambda: admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])[0].resources[0][4], len)
 out['configs'] = {name: {'value': value, 'source_or_default': src} for (name, value, _ro, src, _sens, *_rest) in configs}
 admin.create_partitions({topic: NewPartitions(3)})
 
-producer = KafkaProducer(bootstrap_servers=broker, acks='all', compression_type='gzip', linger_ms=0)
+# retries: a partition whose leadership the broker is still taking up refuses a batch (retriable).
+producer = KafkaProducer(bootstrap_servers=broker, acks='all', compression_type='gzip', linger_ms=0, retries=5)
 base = int(time.time() * 1000)
 futures = [producer.send(topic, key=b'k%d' % i, value=b'v%d' % i, partition=0, timestamp_ms=base + i * 1000,
                          headers=[('h', b'%d' % i)]) for i in range(6)]
@@ -55,7 +76,7 @@ consumer.close()
 # LogAppendTime: the broker restamps the batch and recomputes its CRC, which this client checks.
 lat = topic + '-lat'
 admin.create_topics([NewTopic(lat, 1, 1, topic_configs={'message.timestamp.type': 'LogAppendTime'})])
-producer = KafkaProducer(bootstrap_servers=broker, acks=1)
+producer = KafkaProducer(bootstrap_servers=broker, acks=1, retries=5)
 meta = producer.send(lat, value=b'stamped', timestamp_ms=1000).get(timeout=10)
 producer.close()
 consumer = KafkaConsumer(bootstrap_servers=broker, enable_auto_commit=False, check_crcs=True)
@@ -69,6 +90,6 @@ consumer.close()
 out['log_append_time'] = {'ack_timestamp': meta.timestamp, 'record': [stamped[0].timestamp, stamped[0].timestamp_type, stamped[0].value.decode()]}
 
 admin.delete_topics([topic])
-out['listed_after_delete'] = topic in admin.list_topics()
+out['listed_after_delete'] = topic in until(admin.list_topics, lambda topics: topic not in topics)
 admin.close()
 print(json.dumps(out))

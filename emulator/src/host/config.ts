@@ -79,6 +79,8 @@ export const SETTINGS: readonly Setting[] = [
   s('kafka', 'port', 'kafka-port', 'int', 9092, 'Kafka wire-protocol port'),
   s('kafka', 'advertisedHost', 'kafka-advertised-host', 'string', undefined, 'host Kafka clients are told to connect to (default: --host)'),
   s('kafka', 'advertisedPort', 'kafka-advertised-port', 'int', undefined, 'port Kafka clients are told to connect to (default: --kafka-port)'),
+  s('kafka', 'internalPort', 'kafka-internal-port', 'int', undefined, 'a second Kafka listener, e.g. for clients in other containers'),
+  s('kafka', 'internalAdvertisedHost', 'kafka-internal-advertised-host', 'string', undefined, 'host clients of the internal listener are told to connect to (in Compose: the service name)'),
   s('kafka', 'defaultPartitions', 'default-partitions', 'int', 1, 'partitions of auto-created topics'),
   s('kafka', 'groupInitialRebalanceDelayMs', 'kafka-group-initial-rebalance-delay-ms', 'int', 100, "Kafka's group.initial.rebalance.delay.ms"),
   s('storage', 'dataDir', 'data-dir', 'string', './data', 'LevelDB data directory'),

@@ -44,7 +44,14 @@ try {
   // us the moment they read it, so the handlers above must already be in place.
   const bind = config.host.bind;
   process.stdout.write(
-    JSON.stringify({ event: 'ready', sqs: `http://${bind}:${tandem.sqsPort}`, kafka: `${bind}:${tandem.kafkaPort}`, dataDir, ms }) + '\n',
+    JSON.stringify({
+      event: 'ready',
+      sqs: `http://${bind}:${tandem.sqsPort}`,
+      kafka: `${bind}:${tandem.kafkaPort}`,
+      ...(tandem.kafkaInternalPort !== undefined ? { kafkaInternal: `${bind}:${tandem.kafkaInternalPort}` } : {}),
+      dataDir,
+      ms,
+    }) + '\n',
   );
 } catch (err) {
   log.error('startup.failed', { err, dataDir });

@@ -18,6 +18,8 @@ export interface Tandem {
   readonly core: Core;
   readonly sqsPort: number;
   readonly kafkaPort: number;
+  /** The internal Kafka listener's port (--kafka-internal-port), if any. */
+  readonly kafkaInternalPort: number | undefined;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function startTandem(config: Config, log = new Logger(config.host.l
       core,
       sqsPort: boundPort(httpServer),
       kafkaPort: kafka.port,
+      kafkaInternalPort: kafka.internalPort,
       async close() {
         ready = false;
         await unwind();

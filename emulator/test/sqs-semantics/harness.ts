@@ -97,7 +97,11 @@ export class Harness {
   }
 
   /** Let timers due now (setImmediate) and microtasks run. */
+  /** Let timer-started work run to its end: memory changes follow their writes (the unit-of-work contract). */
   async settle(): Promise<void> {
-    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setImmediate(r));
+      await this.store.begin().commit();
+    }
   }
 }

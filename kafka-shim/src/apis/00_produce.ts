@@ -1,5 +1,5 @@
 /**
- * Produce: v3-9 (flexible from v9).
+ * Produce: v3-11 (flexible from v9).
  *
  * Behaviour: each partition must carry exactly one magic-2 record batch; it is validated (length,
  * magic, CRC-32C, codec, no control batch, max.message.bytes) and stored as sent with only its
@@ -8,21 +8,24 @@
  * Unknown topics are UNKNOWN_TOPIC_OR_PARTITION (creation happens through Metadata).
  *
  * Version notes: v3 is the first with record batches (v0-2 message sets are not served); zstd
- * needs v7+ (UNSUPPORTED_COMPRESSION_TYPE below); v8 adds recordErrors/errorMessage. Idempotent
- * and transactional fields are stored but not checked (no sequence window).
+ * needs v7+ (UNSUPPORTED_COMPRESSION_TYPE below); v8 adds recordErrors/errorMessage; v10 adds
+ * the tagged currentLeader/nodeEndpoints (KIP-951), sent by Kafka only with NOT_LEADER_OR_FOLLOWER,
+ * which one broker leading everything never answers; v11 only allows TRANSACTION_ABORTABLE, which
+ * we never answer. Idempotent and transactional fields are stored but not checked (no sequence
+ * window). v12 (Kafka 4.0, KIP-890 part 2) is not in the schemas the codec is generated from.
  */
-import type { ProduceRequest, ProduceResponse } from '../protocol/generated/types.js';
-import { ErrorCode, KafkaError } from '../log/index.js';
-import { NO_RESPONSE, register } from './registry.js';
+import type { ProduceResponse } from '../protocol/generated/types.js';
+import { catchKafkaError, ErrorCode } from '../errors.js';
+import { defineApi, NO_RESPONSE } from './api.js';
 
 type PartitionResponse = NonNullable<NonNullable<ProduceResponse['responses']>[number]['partitionResponses']>[number];
 
-register({
+export const produce = defineApi({
   key: 0,
   name: 'Produce',
   minVersion: 3,
-  maxVersion: 9,
-  async handle(req: ProduceRequest, ctx): Promise<ProduceResponse | typeof NO_RESPONSE> {
+  maxVersion: 11,
+  async handle(req, ctx) {
     const { log } = ctx.broker;
     const validAcks = req.acks === 0 || req.acks === 1 || req.acks === -1;
     const failed = (index: number, errorCode: number, errorMessage: string | null): PartitionResponse => ({
@@ -36,16 +39,18 @@ register({
     });
     const topics = req.topicData.map((t) => ({
       name: t.name,
-      partitions: t.partitionData.map(async (p): Promise<PartitionResponse> => {
-        if (!validAcks) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, `acks must be 0, 1 or -1, got ${req.acks}`);
-        try {
-          const r = await log.append(t.name, p.index, p.records, ctx.apiVersion >= 7);
-          return { index: p.index, errorCode: 0, baseOffset: r.baseOffset, logAppendTimeMs: r.logAppendTime, logStartOffset: r.logStartOffset, recordErrors: [], errorMessage: null };
-        } catch (err) {
-          if (err instanceof KafkaError) return failed(p.index, err.code, err.message);
-          throw err;
-        }
-      }),
+      partitions: t.partitionData.map(
+        (p): Promise<PartitionResponse> =>
+          !validAcks
+            ? Promise.resolve(failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, `acks must be 0, 1 or -1, got ${req.acks}`))
+            : catchKafkaError(
+                async (): Promise<PartitionResponse> => {
+                  const r = await log.append(t.name, p.index, p.records, ctx.apiVersion >= 7);
+                  return { index: p.index, errorCode: 0, baseOffset: r.baseOffset, logAppendTimeMs: r.logAppendTime, logStartOffset: r.logStartOffset, recordErrors: [], errorMessage: null };
+                },
+                (err) => failed(p.index, err.code, err.message),
+              ),
+      ),
     }));
     if (req.acks === 0) {
       // Nobody hears about failures with acks=0; keep them in the log.

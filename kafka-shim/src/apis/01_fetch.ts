@@ -1,5 +1,5 @@
 /**
- * Fetch: v4-12 (flexible from v12).
+ * Fetch: v4-17 (flexible from v12).
  *
  * Behaviour: serves stored batch bytes as they are (any codec, never decompressed), starting with
  * the whole batch that holds fetchOffset. Long polls until minBytes are available or maxWaitMs has
@@ -12,45 +12,70 @@
  * Version notes: v4 is the first with record batches (v0-3 message sets are not served); v7+
  * fetch sessions are not created (sessionId 0, every request is a full fetch): an unknown
  * session is FETCH_SESSION_ID_NOT_FOUND and an epoch other than -1/0 INVALID_FETCH_SESSION_EPOCH;
- * v11 preferredReadReplica is -1; v13+ (topic ids) not served.
+ * v11 preferredReadReplica is -1. v13+ name topics by id only: an id we do not know (never
+ * created, or deleted, or deleted and re-created under the same name) is UNKNOWN_TOPIC_ID on each
+ * of its partitions, answered at once, as Kafka does. v14 changes nothing on the wire; v15
+ * replicaState and v17 replicaDirectoryId concern follower replicas (consumers send -1 and
+ * zeros); v16 nodeEndpoints are only sent with NOT_LEADER_OR_FOLLOWER, which a broker leading
+ * every partition never answers.
  */
-import type { FetchRequest, FetchResponse } from '../protocol/generated/types.js';
-import { ErrorCode, KafkaError, type Partition } from '../log/index.js';
-import { register } from './registry.js';
+import type { FetchResponse } from '../protocol/generated/types.js';
+import { catchKafkaError, ErrorCode } from '../errors.js';
+import type { Partition, Topic } from '../log/index.js';
+import { defineApi } from './api.js';
 
 type PartitionData = NonNullable<NonNullable<FetchResponse['responses']>[number]['partitions']>[number];
 
 interface Wanted {
-  topic: string;
+  /** The topic as the request names it: its name before v13, its id from v13. */
+  key: string;
   partition: number;
   fetchOffset: number;
   partitionMaxBytes: number;
 }
 
-register({
+const TOPIC_IDS = 13;
+
+export const fetch = defineApi({
   key: 1,
   name: 'Fetch',
   minVersion: 4,
-  maxVersion: 12,
-  async handle(req: FetchRequest, ctx): Promise<FetchResponse> {
+  maxVersion: 17,
+  async handle(req, ctx) {
     const { log, core } = ctx.broker;
     if (req.sessionId !== 0) return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
     if (req.sessionEpoch !== -1 && req.sessionEpoch !== 0) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_FETCH_SESSION_EPOCH, sessionId: 0, responses: [] };
     }
+    const byId = ctx.apiVersion >= TOPIC_IDS;
     const wanted: Wanted[] = req.topics.flatMap((t) =>
-      t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes })),
+      t.partitions.map((p) => ({ key: byId ? t.topicId : t.topic, partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes })),
     );
-    const lookup = (w: Wanted): Partition | undefined => log.topic(w.topic)?.partitions[w.partition];
+    // Topics are looked up again after waiting (one may have been deleted meanwhile), through a
+    // fresh finder each pass; ids are resolved once per topic per pass (topicById scans topics).
+    const finder = (): ((key: string) => Topic | undefined) => {
+      if (!byId) return (name) => log.topic(name);
+      const byKey = new Map<string, Topic | undefined>();
+      return (id) => {
+        if (!byKey.has(id)) byKey.set(id, log.topicById(id));
+        return byKey.get(id);
+      };
+    };
+    const lookup = (w: Wanted, find: (key: string) => Topic | undefined): Partition | number => {
+      const topic = find(w.key);
+      if (!topic) return byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      return topic.partitions[w.partition] ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    };
 
     const deadline = core.clock.now() + Math.max(0, req.maxWaitMs);
     for (;;) {
       let available = 0;
       let failing = false;
       const parts: Partition[] = [];
+      const find = finder();
       for (const w of wanted) {
-        const p = lookup(w);
-        if (!p || !p.canFetch(w.fetchOffset)) {
+        const p = lookup(w, find);
+        if (typeof p === 'number' || !p.canFetch(w.fetchOffset)) {
           failing = true;
           break;
         }
@@ -65,41 +90,43 @@ register({
     let remaining = req.maxBytes;
     let minOne = true;
     const byTopic = new Map<string, PartitionData[]>();
+    const find = finder();
     for (const w of wanted) {
-      let list = byTopic.get(w.topic);
-      if (!list) byTopic.set(w.topic, (list = []));
-      const p = lookup(w);
-      if (!p) {
-        list.push(errorData(w.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+      let list = byTopic.get(w.key);
+      if (!list) byTopic.set(w.key, (list = []));
+      const p = lookup(w, find);
+      if (typeof p === 'number') {
+        list.push(errorData(w.partition, p));
         continue;
       }
-      try {
-        const batches = remaining > 0 || minOne ? await p.read(w.fetchOffset, Math.max(0, Math.min(w.partitionMaxBytes, remaining)), minOne) : [];
-        let size = 0;
-        for (const b of batches) size += b.length;
-        if (size > 0) minOne = false;
-        remaining -= size;
-        list.push({
-          partitionIndex: w.partition,
-          errorCode: 0,
-          highWatermark: p.highWatermark,
-          lastStableOffset: p.highWatermark,
-          logStartOffset: p.logStartOffset,
-          abortedTransactions: [],
-          preferredReadReplica: -1,
-          // The stored batches as they are: the encoder writes them back to back, uncopied.
-          records: batches,
-        });
-      } catch (err) {
-        if (!(err instanceof KafkaError)) throw err;
-        list.push(errorData(w.partition, err.code));
-      }
+      const data = await catchKafkaError(
+        async (): Promise<PartitionData> => {
+          const batches = remaining > 0 || minOne ? await p.read(w.fetchOffset, Math.max(0, Math.min(w.partitionMaxBytes, remaining)), minOne) : [];
+          let size = 0;
+          for (const b of batches) size += b.length;
+          if (size > 0) minOne = false;
+          remaining -= size;
+          return {
+            partitionIndex: w.partition,
+            errorCode: 0,
+            highWatermark: p.highWatermark,
+            lastStableOffset: p.highWatermark,
+            logStartOffset: p.logStartOffset,
+            abortedTransactions: [],
+            preferredReadReplica: -1,
+            // The stored batches as they are: the encoder writes them back to back, uncopied.
+            records: batches,
+          };
+        },
+        (err) => errorData(w.partition, err.code),
+      );
+      list.push(data);
     }
     return {
       throttleTimeMs: 0,
       errorCode: 0,
       sessionId: 0,
-      responses: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+      responses: [...byTopic].map(([key, partitions]) => (byId ? { topicId: key, partitions } : { topic: key, partitions })),
     };
   },
 });

@@ -8,22 +8,24 @@
  *
  * Version notes: v0 empty topic list = all topics; v1+ null = all, empty = none. v10+ carries
  * topic ids; v12 may ask by id (UNKNOWN_TOPIC_ID when unknown). Leader epochs are -1 (unknown).
- * Authorized operations are reported as "everything" when asked for (no ACLs).
+ * Authorized operations are reported as "everything" when asked for (no ACLs). Kafka 4's v13 is
+ * not in the schemas the codec is generated from.
  */
-import type { MetadataRequest, MetadataResponse } from '../protocol/generated/types.js';
-import { ErrorCode, KafkaError, type Topic } from '../log/index.js';
+import type { MetadataResponse } from '../protocol/generated/types.js';
+import { catchKafkaError, ErrorCode } from '../errors.js';
+import type { Topic } from '../log/index.js';
 import { ZERO_UUID } from '../protocol/spec.js';
+import { defineApi } from './api.js';
 import { ALL_CLUSTER_OPERATIONS, ALL_TOPIC_OPERATIONS, NO_OPERATIONS } from './authorized-operations.js';
-import { register } from './registry.js';
 
 type TopicMetadata = NonNullable<MetadataResponse['topics']>[number];
 
-register({
+export const metadata = defineApi({
   key: 3,
   name: 'Metadata',
   minVersion: 0,
   maxVersion: 12,
-  async handle(req: MetadataRequest, ctx): Promise<MetadataResponse> {
+  async handle(req, ctx) {
     const { log, nodeId } = ctx.broker;
     const v = ctx.apiVersion;
     const ops = req.includeTopicAuthorizedOperations ? ALL_TOPIC_OPERATIONS : NO_OPERATIONS;
@@ -57,31 +59,34 @@ register({
     const topics: TopicMetadata[] = all
       ? log.topics().map(describe)
       : await Promise.all(
-          req.topics!.map(async ({ name, topicId }) => {
+          req.topics!.map(async ({ name, topicId }): Promise<TopicMetadata> => {
             if (name === null) {
               const t = topicId !== ZERO_UUID ? log.topicById(topicId) : undefined;
               return t ? describe(t) : failed(null, topicId, ErrorCode.UNKNOWN_TOPIC_ID);
             }
-            try {
-              const existing = log.topic(name);
-              if (existing) {
-                await existing.ready;
-                return describe(existing);
-              }
-              log.validateName(name);
-              if (!autoCreate) return failed(name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-              return describe(await log.ensureTopic(name));
-            } catch (err) {
-              if (!(err instanceof KafkaError)) throw err;
-              // A concurrent request may have just created it.
-              const raced = err.code === ErrorCode.TOPIC_ALREADY_EXISTS ? log.topic(name) : undefined;
-              return raced ? describe(raced) : failed(name, ZERO_UUID, err.code);
-            }
+            return catchKafkaError(
+              async () => {
+                const existing = log.topic(name);
+                if (existing) {
+                  await existing.ready;
+                  return describe(existing);
+                }
+                log.validateName(name);
+                if (!autoCreate) return failed(name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+                return describe(await log.ensureTopic(name));
+              },
+              (err) => {
+                // A concurrent request may have just created it.
+                const raced = err.code === ErrorCode.TOPIC_ALREADY_EXISTS ? log.topic(name) : undefined;
+                return raced ? describe(raced) : failed(name, ZERO_UUID, err.code);
+              },
+            );
           }),
         );
     return {
       throttleTimeMs: 0,
-      brokers: [{ nodeId, host: ctx.broker.advertisedHost, port: ctx.broker.advertisedPort, rack: null }],
+      // The address of the listener this client came in on (see ../server/server.ts).
+      brokers: [{ nodeId, host: ctx.conn.advertised.host, port: ctx.conn.advertised.port, rack: null }],
       clusterId: ctx.broker.clusterId,
       controllerId: nodeId,
       topics,

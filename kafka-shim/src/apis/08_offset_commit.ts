@@ -1,5 +1,5 @@
 /**
- * OffsetCommit: v0-8 (flexible from v8).
+ * OffsetCommit: v2-9 (flexible from v8).
  *
  * Behaviour: commits from members are checked against the generation and member id
  * (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, FENCED_INSTANCE_ID, REBALANCE_IN_PROGRESS while the
@@ -8,24 +8,31 @@
  * offsets. Unknown topics or partitions get UNKNOWN_TOPIC_OR_PARTITION; metadata is stored and
  * returned byte for byte (up to offset.metadata.max.bytes = 4096).
  *
- * Version notes: v0 has no generation or member (a simple commit); v1 commit timestamp and
- * v2-4 retention time are ignored (offsets never expire here); v6 leader epoch; v7 group
- * instance id. v9 (KIP-848 member epochs) is not served.
+ * Version notes: v0-1 (no generation, commit timestamp) are not served, as in Kafka 4 (KIP-896);
+ * v2-4 retention time is ignored (offsets never expire here); v6 leader epoch; v7 group
+ * instance id; v9 is v8 on the wire (generationIdOrMemberEpoch is a generation for classic
+ * groups, the only kind here) but, as in Kafka, a member commit (generation >= 0) to a group that
+ * does not exist is GROUP_ID_NOT_FOUND instead of ILLEGAL_GENERATION.
  */
-import type { OffsetCommitRequest, OffsetCommitResponse } from '../protocol/generated/types.js';
-import { register } from './registry.js';
+import { ErrorCode } from '../errors.js';
+import { defineApi } from './api.js';
 
-register({
+export const offsetCommit = defineApi({
   key: 8,
   name: 'OffsetCommit',
-  minVersion: 0,
-  maxVersion: 8,
-  async handle(req: OffsetCommitRequest, ctx): Promise<OffsetCommitResponse> {
+  minVersion: 2,
+  maxVersion: 9,
+  async handle(req, ctx) {
     const v = ctx.apiVersion;
-    const topics = await ctx.broker.groups.commitOffsets({
+    const { groups } = ctx.broker;
+    if (v >= 9 && req.generationIdOrMemberEpoch >= 0 && !groups.exists(req.groupId)) {
+      const errorCode = ErrorCode.GROUP_ID_NOT_FOUND;
+      return { throttleTimeMs: 0, topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })) };
+    }
+    const topics = await groups.commitOffsets({
       groupId: req.groupId,
-      generationId: v >= 1 ? req.generationIdOrMemberEpoch : -1,
-      memberId: v >= 1 ? req.memberId : '',
+      generationId: req.generationIdOrMemberEpoch,
+      memberId: req.memberId,
       groupInstanceId: req.groupInstanceId,
       topics: req.topics.map((t) => ({
         name: t.name,

@@ -1,19 +1,20 @@
 /**
- * OffsetFetch: v0-8 (flexible from v6).
+ * OffsetFetch: v1-9 (flexible from v6).
  *
  * Behaviour: committed offsets of a group whatever its state (it may not use group management at
  * all); -1 with empty metadata for partitions without a commit. A null topic list means every
  * partition the group has committed.
  *
- * Version notes: v0-1 have no top-level error, so a group error is reported per partition;
+ * Version notes: v0 (offsets in ZooKeeper) is not served, as in Kafka 4 (KIP-896); v1 has no
+ * top-level error, so a group error is reported per partition;
  * v2 null topics and top-level error; v5 leader epoch; v7 RequireStable (nothing is ever
- * pending here, so it changes nothing); v8 several groups per request. v9 (KIP-848) is not served.
+ * pending here, so it changes nothing); v8 several groups per request; v9 adds the member id and
+ * epoch of KIP-848 consumers, which Kafka does not check for classic groups (the only kind here).
  */
-import type { OffsetFetchRequest, OffsetFetchResponse } from '../protocol/generated/types.js';
 import type { FetchedTopic } from '../groups/offsets.js';
-import { register } from './registry.js';
+import { defineApi } from './api.js';
 
-/** A group-level error, spread over the requested partitions (how v0-1 report it). */
+/** A group-level error, spread over the requested partitions (how v1 reports it). */
 function perPartition(topics: { name: string; partitionIndexes: number[] }[] | null, errorCode: number): FetchedTopic[] {
   return (topics ?? []).map((t) => ({
     name: t.name,
@@ -21,12 +22,12 @@ function perPartition(topics: { name: string; partitionIndexes: number[] }[] | n
   }));
 }
 
-register({
+export const offsetFetch = defineApi({
   key: 9,
   name: 'OffsetFetch',
-  minVersion: 0,
-  maxVersion: 8,
-  handle(req: OffsetFetchRequest, ctx): OffsetFetchResponse {
+  minVersion: 1,
+  maxVersion: 9,
+  handle(req, ctx) {
     const groups = ctx.broker.groups;
     const v = ctx.apiVersion;
     if (v >= 8) {
@@ -35,7 +36,7 @@ register({
         groups: req.groups.map((g) => ({ groupId: g.groupId, ...groups.fetchOffsets(g.groupId, g.topics) })),
       };
     }
-    // v0-1 cannot ask for "all": an empty list stays empty.
+    // v1 cannot ask for "all": an empty list stays empty.
     const r = groups.fetchOffsets(req.groupId, v >= 2 ? req.topics : (req.topics ?? []));
     if (v < 2 && r.errorCode !== 0) return { topics: perPartition(req.topics, r.errorCode) };
     return { throttleTimeMs: 0, errorCode: r.errorCode, topics: r.topics };

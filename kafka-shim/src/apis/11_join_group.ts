@@ -10,15 +10,14 @@
  * get MEMBER_ID_REQUIRED with a member id first; v5 group instance ids (static membership);
  * v7 returns the protocol type; v8 reason (logged only); v9 SkipAssignment is always false.
  */
-import type { JoinGroupRequest, JoinGroupResponse } from '../protocol/generated/types.js';
-import { register } from './registry.js';
+import { defineApi } from './api.js';
 
-register({
+export const joinGroup = defineApi({
   key: 11,
   name: 'JoinGroup',
   minVersion: 0,
   maxVersion: 9,
-  async handle(req: JoinGroupRequest, ctx): Promise<JoinGroupResponse> {
+  async handle(req, ctx) {
     const v = ctx.apiVersion;
     const r = await ctx.broker.groups.join({
       groupId: req.groupId,

@@ -4,15 +4,14 @@
  * Behaviour: keeps a member's session alive; REBALANCE_IN_PROGRESS tells it to rejoin.
  * Version notes: v3 adds the group instance id (fencing of static members).
  */
-import type { HeartbeatRequest, HeartbeatResponse } from '../protocol/generated/types.js';
-import { register } from './registry.js';
+import { defineApi } from './api.js';
 
-register({
+export const heartbeat = defineApi({
   key: 12,
   name: 'Heartbeat',
   minVersion: 0,
   maxVersion: 4,
-  handle(req: HeartbeatRequest, ctx): HeartbeatResponse {
+  handle(req, ctx) {
     const errorCode = ctx.broker.groups.heartbeat(req.groupId, req.memberId, req.groupInstanceId, req.generationId);
     return { throttleTimeMs: 0, errorCode };
   },

@@ -6,15 +6,14 @@
  * Version notes: v0-2 one member id, its error is the top-level error; v3+ a batch of members,
  * each with its own error; v5 reason (ignored).
  */
-import type { LeaveGroupRequest, LeaveGroupResponse } from '../protocol/generated/types.js';
-import { register } from './registry.js';
+import { defineApi } from './api.js';
 
-register({
+export const leaveGroup = defineApi({
   key: 13,
   name: 'LeaveGroup',
   minVersion: 0,
   maxVersion: 5,
-  handle(req: LeaveGroupRequest, ctx): LeaveGroupResponse {
+  handle(req, ctx) {
     const batched = ctx.apiVersion >= 3;
     const leaving = batched ? req.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId })) : [{ memberId: req.memberId, groupInstanceId: null }];
     const r = ctx.broker.groups.leave(req.groupId, leaving);

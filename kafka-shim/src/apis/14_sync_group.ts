@@ -6,15 +6,14 @@
  * Version notes: v3 group instance id; v5 protocol type and name, checked against the group
  * (INCONSISTENT_GROUP_PROTOCOL) and echoed back.
  */
-import type { SyncGroupRequest, SyncGroupResponse } from '../protocol/generated/types.js';
-import { register } from './registry.js';
+import { defineApi } from './api.js';
 
-register({
+export const syncGroup = defineApi({
   key: 14,
   name: 'SyncGroup',
   minVersion: 0,
   maxVersion: 5,
-  async handle(req: SyncGroupRequest, ctx): Promise<SyncGroupResponse> {
+  async handle(req, ctx) {
     const r = await ctx.broker.groups.sync(req);
     return { throttleTimeMs: 0, ...r };
   },

@@ -6,17 +6,16 @@
  * Version notes: v3 authorized operations (everything a group supports, when asked: no ACLs);
  * v4 group instance ids.
  */
-import type { DescribeGroupsRequest, DescribeGroupsResponse } from '../protocol/generated/types.js';
 import { ALL_GROUP_OPERATIONS, NO_OPERATIONS } from './authorized-operations.js';
-import { register } from './registry.js';
+import { defineApi } from './api.js';
 
 
-register({
+export const describeGroups = defineApi({
   key: 15,
   name: 'DescribeGroups',
   minVersion: 0,
   maxVersion: 5,
-  handle(req: DescribeGroupsRequest, ctx): DescribeGroupsResponse {
+  handle(req, ctx) {
     const authorizedOperations = req.includeAuthorizedOperations ? ALL_GROUP_OPERATIONS : NO_OPERATIONS;
     return {
       throttleTimeMs: 0,

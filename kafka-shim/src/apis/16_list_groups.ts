@@ -6,15 +6,14 @@
  * Version notes: v4 states filter and group state (case-insensitive, as Kafka); v5 types filter
  * and group type: every group here is "classic".
  */
-import type { ListGroupsRequest, ListGroupsResponse } from '../protocol/generated/types.js';
-import { register } from './registry.js';
+import { defineApi } from './api.js';
 
-register({
+export const listGroups = defineApi({
   key: 16,
   name: 'ListGroups',
   minVersion: 0,
   maxVersion: 5,
-  handle(req: ListGroupsRequest, ctx): ListGroupsResponse {
+  handle(req, ctx) {
     const types = req.typesFilter.map((t) => t.toLowerCase());
     const groups = types.length > 0 && !types.includes('classic') ? [] : ctx.broker.groups.list(req.statesFilter);
     return { throttleTimeMs: 0, errorCode: 0, groups: groups.map((g) => ({ ...g, groupType: 'classic' })) };

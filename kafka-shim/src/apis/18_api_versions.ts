@@ -1,7 +1,7 @@
 /**
  * ApiVersions: v0-4 (flexible from v3).
  *
- * Behaviour: lists every registered handler with the exact range it serves, so we never advertise
+ * Behaviour: lists every handler of the registry (./registry.ts) with the exact range it serves, so we never advertise
  * a version nobody handles. No features are advertised (SupportedFeatures and FinalizedFeatures
  * empty, FinalizedFeaturesEpoch -1), as a broker without a feature-versioned metadata log.
  * v3+ requests carry the client software name and version; like Kafka we reject malformed ones
@@ -11,24 +11,23 @@
  * our maximum never reaches this handler: the connection answers it with a v0 body and
  * UNSUPPORTED_VERSION so the client can retry lower.
  */
-import type { ApiVersionsRequest, ApiVersionsResponse } from '../protocol/generated/types.js';
 import { ErrorCode } from '../errors.js';
-import { register, registeredApis } from './registry.js';
+import { defineApi } from './api.js';
 
 const SOFTWARE = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
 
-register({
+export const apiVersions = defineApi({
   key: 18,
   name: 'ApiVersions',
   minVersion: 0,
   maxVersion: 4,
-  handle(req: ApiVersionsRequest, ctx): ApiVersionsResponse {
+  handle(req, ctx) {
     if (ctx.apiVersion >= 3 && !(SOFTWARE.test(req.clientSoftwareName) && SOFTWARE.test(req.clientSoftwareVersion))) {
       return { errorCode: ErrorCode.INVALID_REQUEST, apiKeys: [] };
     }
     return {
       errorCode: 0,
-      apiKeys: registeredApis().map((h) => ({ apiKey: h.key, minVersion: h.minVersion, maxVersion: h.maxVersion })),
+      apiKeys: ctx.apis.list().map((h) => ({ apiKey: h.key, minVersion: h.minVersion, maxVersion: h.maxVersion })),
       throttleTimeMs: 0,
     };
   },

@@ -1,5 +1,5 @@
 /**
- * CreateTopics: v0-7 (flexible from v5).
+ * CreateTopics: v2-7 (flexible from v5).
  *
  * Behaviour: numPartitions -1 = the broker default; replication factor must be 1 or -1 (one
  * broker; INVALID_REPLICATION_FACTOR otherwise); manual assignments may only name this broker
@@ -8,23 +8,23 @@
  * TOPIC_ALREADY_EXISTS; a name given twice in one request INVALID_REQUEST. validateOnly checks
  * everything and creates nothing.
  *
- * Version notes: v1+ errorMessage; v5+ returns partitions, replication factor and every config
+ * Version notes: v0-1 are not served, as in Kafka 4 (KIP-896); v5+ returns partitions, replication factor and every config
  * with its source; v7 topic ids.
  */
 import type { CreateTopicsRequest, CreateTopicsResponse } from '../protocol/generated/types.js';
 import { topicConfigEntries } from '../log/describe.js';
-import { ErrorCode, KafkaError } from '../log/index.js';
-import { register } from './registry.js';
+import { catchKafkaError, ErrorCode, KafkaError } from '../errors.js';
+import { defineApi } from './api.js';
 
 type Result = NonNullable<CreateTopicsResponse['topics']>[number];
 type Creatable = CreateTopicsRequest['topics'][number];
 
-register({
+export const createTopics = defineApi({
   key: 19,
   name: 'CreateTopics',
-  minVersion: 0,
+  minVersion: 2,
   maxVersion: 7,
-  async handle(req: CreateTopicsRequest, ctx): Promise<CreateTopicsResponse> {
+  async handle(req, ctx) {
     const { log, nodeId } = ctx.broker;
     const counts = new Map<string, number>();
     for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
@@ -53,25 +53,25 @@ register({
     };
 
     const topics = await Promise.all(
-      req.topics.map(async (t): Promise<Result> => {
-        try {
-          if (counts.get(t.name)! > 1) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Create topics request contains duplicate topic name ${t.name}.`);
-          const created = await log.createTopic(t.name, partitionCount(t), t.configs.map((c) => [c.name, c.value] as [string, string | null]), req.validateOnly);
-          return {
-            name: t.name,
-            topicId: created.id,
-            errorCode: 0,
-            errorMessage: null,
-            topicConfigErrorCode: 0,
-            numPartitions: created.partitions.length,
-            replicationFactor: 1,
-            configs: topicConfigEntries(created).map((c) => ({ name: c.name, value: c.value, readOnly: c.readOnly, configSource: c.source, isSensitive: false })),
-          };
-        } catch (err) {
-          if (!(err instanceof KafkaError)) throw err;
-          return { name: t.name, errorCode: err.code, errorMessage: err.message, numPartitions: -1, replicationFactor: -1, configs: [] };
-        }
-      }),
+      req.topics.map((t) =>
+        catchKafkaError(
+          async (): Promise<Result> => {
+            if (counts.get(t.name)! > 1) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Create topics request contains duplicate topic name ${t.name}.`);
+            const created = await log.createTopic(t.name, partitionCount(t), t.configs.map((c) => [c.name, c.value] as [string, string | null]), req.validateOnly);
+            return {
+              name: t.name,
+              topicId: created.id,
+              errorCode: 0,
+              errorMessage: null,
+              topicConfigErrorCode: 0,
+              numPartitions: created.partitions.length,
+              replicationFactor: 1,
+              configs: topicConfigEntries(created).map((c) => ({ name: c.name, value: c.value, readOnly: c.readOnly, configSource: c.source, isSensitive: false })),
+            };
+          },
+          (err): Result => ({ name: t.name, errorCode: err.code, errorMessage: err.message, numPartitions: -1, replicationFactor: -1, configs: [] }),
+        ),
+      ),
     );
     return { throttleTimeMs: 0, topics };
   },

@@ -8,30 +8,26 @@
  *
  * Version notes: v1 is v0 (it only changed the throttling behaviour); v2 is flexible.
  */
-import type { DeleteRecordsRequest, DeleteRecordsResponse } from '../protocol/generated/types.js';
-import { KafkaError } from '../log/index.js';
-import { register } from './registry.js';
+import { catchKafkaError } from '../errors.js';
+import { defineApi } from './api.js';
 
-register({
+export const deleteRecords = defineApi({
   key: 21,
   name: 'DeleteRecords',
   minVersion: 0,
   maxVersion: 2,
-  async handle(req: DeleteRecordsRequest, ctx): Promise<DeleteRecordsResponse> {
+  async handle(req, ctx) {
     const { log } = ctx.broker;
     const topics = await Promise.all(
       req.topics.map(async (t) => ({
         name: t.name,
         partitions: await Promise.all(
-          t.partitions.map(async (p) => {
-            try {
-              const lowWatermark = await log.partition(t.name, p.partitionIndex).deleteRecords(p.offset);
-              return { partitionIndex: p.partitionIndex, lowWatermark, errorCode: 0 };
-            } catch (err) {
-              if (!(err instanceof KafkaError)) throw err;
-              return { partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: err.code };
-            }
-          }),
+          t.partitions.map((p) =>
+            catchKafkaError(
+              async () => ({ partitionIndex: p.partitionIndex, lowWatermark: await log.partition(t.name, p.partitionIndex).deleteRecords(p.offset), errorCode: 0 }),
+              (err) => ({ partitionIndex: p.partitionIndex, lowWatermark: -1, errorCode: err.code }),
+            ),
+          ),
         ),
       })),
     );

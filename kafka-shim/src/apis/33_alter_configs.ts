@@ -8,18 +8,17 @@
  *
  * Version notes: v1 is v0 (it only changed the throttling behaviour); v2 is flexible.
  */
-import type { AlterConfigsRequest, AlterConfigsResponse } from '../protocol/generated/types.js';
 import { validateConfigs } from '../log/configs.js';
-import { ErrorCode, KafkaError } from '../log/index.js';
+import { ErrorCode, KafkaError } from '../errors.js';
 import { alterTopicConfigs } from './alter-topic-configs.js';
-import { register } from './registry.js';
+import { defineApi } from './api.js';
 
-register({
+export const alterConfigs = defineApi({
   key: 33,
   name: 'AlterConfigs',
   minVersion: 0,
   maxVersion: 2,
-  async handle(req: AlterConfigsRequest, ctx): Promise<AlterConfigsResponse> {
+  async handle(req, ctx) {
     const responses = await alterTopicConfigs(ctx.broker.log, req.resources, req.validateOnly, (r) => {
       const names = r.configs.map((c) => c.name);
       if (new Set(names).size !== names.length) throw new KafkaError(ErrorCode.INVALID_REQUEST, 'Error due to duplicate config keys');

@@ -9,35 +9,34 @@
  * Version notes: v1 is v0 (throttling behaviour only); v2 is flexible; v3 only adds
  * THROTTLING_QUOTA_EXCEEDED, which we never return.
  */
-import type { CreatePartitionsRequest, CreatePartitionsResponse } from '../protocol/generated/types.js';
-import { ErrorCode, KafkaError } from '../log/index.js';
-import { register } from './registry.js';
+import { catchKafkaError, ErrorCode, KafkaError } from '../errors.js';
+import { defineApi } from './api.js';
 
-register({
+export const createPartitions = defineApi({
   key: 37,
   name: 'CreatePartitions',
   minVersion: 0,
   maxVersion: 3,
-  async handle(req: CreatePartitionsRequest, ctx): Promise<CreatePartitionsResponse> {
+  async handle(req, ctx) {
     const { log, nodeId } = ctx.broker;
     const counts = new Map<string, number>();
     for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
     const results = await Promise.all(
-      req.topics.map(async (t) => {
-        try {
-          if (counts.get(t.name)! > 1) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Duplicate topic in request: ${t.name}`);
-          const current = log.topic(t.name)?.partitions.length;
-          if (t.assignments !== null && current !== undefined) {
-            const ok = t.assignments.length === t.count - current && t.assignments.every((a) => a.brokerIds.length === 1 && a.brokerIds[0] === nodeId);
-            if (!ok) throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Assignments must name broker ${nodeId} once for each of the ${t.count - current} new partitions.`);
-          }
-          await log.createPartitions(t.name, t.count, req.validateOnly);
-          return { name: t.name, errorCode: 0, errorMessage: null };
-        } catch (err) {
-          if (!(err instanceof KafkaError)) throw err;
-          return { name: t.name, errorCode: err.code, errorMessage: err.message };
-        }
-      }),
+      req.topics.map((t) =>
+        catchKafkaError(
+          async () => {
+            if (counts.get(t.name)! > 1) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Duplicate topic in request: ${t.name}`);
+            const current = log.topic(t.name)?.partitions.length;
+            if (t.assignments !== null && current !== undefined) {
+              const ok = t.assignments.length === t.count - current && t.assignments.every((a) => a.brokerIds.length === 1 && a.brokerIds[0] === nodeId);
+              if (!ok) throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Assignments must name broker ${nodeId} once for each of the ${t.count - current} new partitions.`);
+            }
+            await log.createPartitions(t.name, t.count, req.validateOnly);
+            return { name: t.name, errorCode: 0, errorMessage: null };
+          },
+          (err) => ({ name: t.name, errorCode: err.code, errorMessage: err.message }),
+        ),
+      ),
     );
     return { throttleTimeMs: 0, results };
   },

@@ -6,15 +6,14 @@
  *
  * Version notes: v1 is v0 (throttling behaviour only); v2 is flexible.
  */
-import type { DeleteGroupsRequest, DeleteGroupsResponse } from '../protocol/generated/types.js';
-import { register } from './registry.js';
+import { defineApi } from './api.js';
 
-register({
+export const deleteGroups = defineApi({
   key: 42,
   name: 'DeleteGroups',
   minVersion: 0,
   maxVersion: 2,
-  async handle(req: DeleteGroupsRequest, ctx): Promise<DeleteGroupsResponse> {
+  async handle(req, ctx) {
     const results = [];
     for (const groupId of req.groupsNames) results.push({ groupId, errorCode: await ctx.broker.groups.deleteGroup(groupId) });
     return { throttleTimeMs: 0, results };

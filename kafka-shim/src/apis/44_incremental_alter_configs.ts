@@ -8,17 +8,16 @@
  *
  * Version notes: v1 is v0 in the flexible encoding.
  */
-import type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from '../protocol/generated/types.js';
 import { incrementalEdit } from '../log/describe.js';
 import { alterTopicConfigs } from './alter-topic-configs.js';
-import { register } from './registry.js';
+import { defineApi } from './api.js';
 
-register({
+export const incrementalAlterConfigs = defineApi({
   key: 44,
   name: 'IncrementalAlterConfigs',
   minVersion: 0,
   maxVersion: 1,
-  async handle(req: IncrementalAlterConfigsRequest, ctx): Promise<IncrementalAlterConfigsResponse> {
+  async handle(req, ctx) {
     const responses = await alterTopicConfigs(ctx.broker.log, req.resources, req.validateOnly, (r, topic) => incrementalEdit(topic.overrides, r.configs));
     return { throttleTimeMs: 0, responses };
   },

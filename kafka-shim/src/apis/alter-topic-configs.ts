@@ -4,7 +4,8 @@
  * stored unless validateOnly. The two APIs differ only in how they compute those overrides.
  */
 import { ResourceType } from '../log/describe.js';
-import { ErrorCode, KafkaError, type LogManager, type Topic } from '../log/index.js';
+import { catchKafkaError, ErrorCode, KafkaError } from '../errors.js';
+import type { LogManager, Topic } from '../log/index.js';
 
 interface Resource {
   resourceType: number;
@@ -25,21 +26,21 @@ export function alterTopicConfigs<R extends Resource>(
   nextOverrides: (r: R, topic: Topic) => Map<string, string>,
 ): Promise<AlterResult[]> {
   return Promise.all(
-    resources.map(async (r): Promise<AlterResult> => {
+    resources.map((r) => {
       const { resourceType, resourceName } = r;
-      try {
-        if (resourceType !== ResourceType.TOPIC) {
-          throw new KafkaError(ErrorCode.INVALID_REQUEST, resourceType === ResourceType.BROKER ? 'Broker configs cannot be altered.' : `Unsupported resource type ${resourceType}`);
-        }
-        const topic = log.topic(resourceName);
-        if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${resourceName} does not exist.`);
-        const next = nextOverrides(r, topic);
-        if (!validateOnly) await log.setConfigs(resourceName, next);
-        return { errorCode: 0, errorMessage: null, resourceType, resourceName };
-      } catch (err) {
-        if (!(err instanceof KafkaError)) throw err;
-        return { errorCode: err.code, errorMessage: err.message, resourceType, resourceName };
-      }
+      return catchKafkaError(
+        async (): Promise<AlterResult> => {
+          if (resourceType !== ResourceType.TOPIC) {
+            throw new KafkaError(ErrorCode.INVALID_REQUEST, resourceType === ResourceType.BROKER ? 'Broker configs cannot be altered.' : `Unsupported resource type ${resourceType}`);
+          }
+          const topic = log.topic(resourceName);
+          if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${resourceName} does not exist.`);
+          const next = nextOverrides(r, topic);
+          if (!validateOnly) await log.setConfigs(resourceName, next);
+          return { errorCode: 0, errorMessage: null, resourceType, resourceName };
+        },
+        (err) => ({ errorCode: err.code, errorMessage: err.message, resourceType, resourceName }),
+      );
     }),
   );
 }

@@ -1,75 +1,88 @@
 /**
- * The registry of Kafka APIs this broker serves. Each file in this folder (`NN_name.ts`, NN = API
- * key) registers one handler with the version range it really serves; ApiVersions is built from
- * these registrations, so what we advertise cannot drift from what we handle.
- *
- * Requests and responses are plain objects whose field names are the Kafka JSON schema's field
- * names in lowerCamelCase (`TopicData` -> `topicData`, `PartitionIndex` -> `partitionIndex`);
- * the schema-driven codec (../protocol) decodes and encodes them for the negotiated version, so
- * handlers never touch bytes except record batches (`records`, a Buffer or null).
- *
- * Codec conventions (../protocol/generated/types.ts has an interface per request and response):
- * a decoded request holds every schema field, those absent from its version set to their defaults;
- * a response may omit any field (the encoder writes the schema default) and may carry fields its
- * version lacks (they are dropped), so one handler body can serve every version. int64 values are
- * numbers, uuids canonical hex strings, `bytes`/`records` Buffers (views into the request frame:
- * copy one before keeping it past the request); a response's `records` may also be a Buffer[]
- * (stored batches, written back to back without being concatenated).
- *
- * Dispatch (../server/connection.ts): per connection, `handle` is called in request order as soon
- * as each request arrives, and responses leave in that same order. A handler that must observe the
- * effects of the previous request on its connection (e.g. ordered appends from one idempotent
- * producer) should do that ordering-sensitive work synchronously, before its first await.
+ * The one list of API handlers this broker serves, checked against the schemas at startup and
+ * handed to the server. ApiVersions and the README's table (kafka-shim/test/readme.test.ts) are
+ * derived from it: adding an API means adding its file and one line here.
  */
-import type { Broker } from '../broker.js';
 import { apiSpec } from '../protocol/messages.js';
+import type { ApiCatalog, ApiHandler } from './api.js';
+import { produce } from './00_produce.js';
+import { fetch } from './01_fetch.js';
+import { listOffsets } from './02_list_offsets.js';
+import { metadata } from './03_metadata.js';
+import { offsetCommit } from './08_offset_commit.js';
+import { offsetFetch } from './09_offset_fetch.js';
+import { findCoordinator } from './10_find_coordinator.js';
+import { joinGroup } from './11_join_group.js';
+import { heartbeat } from './12_heartbeat.js';
+import { leaveGroup } from './13_leave_group.js';
+import { syncGroup } from './14_sync_group.js';
+import { describeGroups } from './15_describe_groups.js';
+import { listGroups } from './16_list_groups.js';
+import { apiVersions } from './18_api_versions.js';
+import { createTopics } from './19_create_topics.js';
+import { deleteTopics } from './20_delete_topics.js';
+import { deleteRecords } from './21_delete_records.js';
+import { describeConfigs } from './32_describe_configs.js';
+import { alterConfigs } from './33_alter_configs.js';
+import { createPartitions } from './37_create_partitions.js';
+import { deleteGroups } from './42_delete_groups.js';
+import { incrementalAlterConfigs } from './44_incremental_alter_configs.js';
+import { offsetDelete } from './47_offset_delete.js';
+import { describeCluster } from './60_describe_cluster.js';
+import { describeTopicPartitions } from './75_describe_topic_partitions.js';
 
-export interface ConnectionInfo {
-  readonly id: number;
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-  clientId: string | null;
-}
+/** Every API we serve. */
+export const KAFKA_APIS: readonly ApiHandler[] = [
+  produce,
+  fetch,
+  listOffsets,
+  metadata,
+  offsetCommit,
+  offsetFetch,
+  findCoordinator,
+  joinGroup,
+  heartbeat,
+  leaveGroup,
+  syncGroup,
+  describeGroups,
+  listGroups,
+  apiVersions,
+  createTopics,
+  deleteTopics,
+  deleteRecords,
+  describeConfigs,
+  alterConfigs,
+  createPartitions,
+  deleteGroups,
+  incrementalAlterConfigs,
+  offsetDelete,
+  describeCluster,
+  describeTopicPartitions,
+];
 
-export interface RequestContext {
-  readonly broker: Broker;
-  readonly conn: ConnectionInfo;
-  readonly apiVersion: number;
-  readonly correlationId: number;
-  readonly clientId: string | null;
-}
+/** Handlers by API key. Construction fails (at startup, not on the first request) if a key is
+ * given twice or a handler claims versions the codec lacks. */
+export class ApiRegistry implements ApiCatalog {
+  private readonly byKey = new Map<number, ApiHandler>();
+  private readonly sorted: readonly ApiHandler[];
 
-/** Returned by a handler to send no response at all (Produce with acks=0). */
-export const NO_RESPONSE = Symbol('no response');
-
-export interface ApiHandler {
-  readonly key: number;
-  readonly name: string;
-  readonly minVersion: number;
-  readonly maxVersion: number;
-  handle(request: any, ctx: RequestContext): any | typeof NO_RESPONSE | Promise<any | typeof NO_RESPONSE>;
-  /** Optional: the response that reports `errorCode` for every part of `request`, sent when
-   * `handle` throws. Without it the server answers `{ errorCode }` if the response has a top-level
-   * ErrorCode in this version, and otherwise closes the connection. */
-  errorResponse?(request: any, errorCode: number, ctx: RequestContext): any;
-}
-
-const handlers = new Map<number, ApiHandler>();
-
-export function register(handler: ApiHandler): void {
-  if (handlers.has(handler.key)) throw new Error(`API key ${handler.key} registered twice`);
-  // Fail at startup, not on the first request, if a handler claims versions the codec lacks.
-  const valid = apiSpec(handler.key)?.request.valid;
-  if (!valid || handler.minVersion < valid[0] || handler.maxVersion > valid[1] || handler.minVersion > handler.maxVersion) {
-    throw new Error(`${handler.name}: versions ${handler.minVersion}-${handler.maxVersion} outside the schema's ${valid ? valid.join('-') : 'none'}`);
+  constructor(handlers: readonly ApiHandler[] = KAFKA_APIS) {
+    for (const h of handlers) {
+      if (this.byKey.has(h.key)) throw new Error(`API key ${h.key} registered twice`);
+      const valid = apiSpec(h.key)?.request.valid;
+      if (!valid || h.minVersion < valid[0] || h.maxVersion > valid[1] || h.minVersion > h.maxVersion) {
+        throw new Error(`${h.name}: versions ${h.minVersion}-${h.maxVersion} outside the schema's ${valid ? valid.join('-') : 'none'}`);
+      }
+      this.byKey.set(h.key, h);
+    }
+    this.sorted = [...this.byKey.values()].sort((a, b) => a.key - b.key);
   }
-  handlers.set(handler.key, handler);
-}
 
-export function handlerFor(key: number): ApiHandler | undefined {
-  return handlers.get(key);
-}
+  get(key: number): ApiHandler | undefined {
+    return this.byKey.get(key);
+  }
 
-export function registeredApis(): ApiHandler[] {
-  return [...handlers.values()].sort((a, b) => a.key - b.key);
+  list(): readonly ApiHandler[] {
+    return this.sorted;
+  }
 }

@@ -169,6 +169,12 @@ export class GroupCoordinator {
     return ErrorCode.NONE;
   }
 
+  /** Whether the group exists (OffsetCommit v9+ answers GROUP_ID_NOT_FOUND otherwise). */
+  exists(groupId: string): boolean {
+    const group = this.groups.get(groupId);
+    return !!group && !group.is('Dead');
+  }
+
   groupIds(): string[] {
     return [...this.groups.keys()].sort();
   }

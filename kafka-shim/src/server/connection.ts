@@ -1,6 +1,6 @@
 /**
- * One client connection: size-prefixed framing, dispatch to the registered handlers, and strictly
- * ordered responses.
+ * One client connection: size-prefixed framing, dispatch to the handlers of the registry it was
+ * given, and strictly ordered responses.
  *
  * Handlers are called in arrival order as soon as each frame is decoded, so pipelined requests run
  * concurrently (a slow Fetch long-poll does not delay the Produce behind it from reaching the store);
@@ -15,7 +15,8 @@
 import type net from 'node:net';
 import type { Broker } from '../broker.js';
 import { ErrorCode } from '../errors.js';
-import { NO_RESPONSE, handlerFor, type ApiHandler, type ConnectionInfo, type RequestContext } from '../apis/registry.js';
+import { NO_RESPONSE, type AdvertisedEndpoint, type ApiHandler, type ApiKey, type ConnectionInfo, type RequestContext, type RequestOf } from '../apis/api.js';
+import type { ApiRegistry } from '../apis/registry.js';
 import {
   API_VERSIONS_KEY,
   apiSpec,
@@ -30,6 +31,9 @@ import type { Logger } from '../../../emulator/src/core/logger.js';
 
 export interface ConnectionOptions {
   readonly broker: Broker;
+  readonly apis: ApiRegistry;
+  /** The address clients of this connection's listener are told to connect to. */
+  readonly advertised: AdvertisedEndpoint;
   readonly log: Logger;
   /** Frames above this size close the connection. */
   readonly maxFrameBytes: number;
@@ -56,7 +60,7 @@ export class Connection {
     id: number,
     private readonly opts: ConnectionOptions,
   ) {
-    this.info = { id, remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, clientId: null };
+    this.info = { id, remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, clientId: null, advertised: opts.advertised };
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.updateFlow());
@@ -118,7 +122,7 @@ export class Connection {
     } catch (err) {
       return this.fail('malformed request header', { err: (err as Error).message });
     }
-    const handler = handlerFor(apiKey);
+    const handler = this.opts.apis.get(apiKey);
     // Kafka closes on a key it does not know; for us, one without a handler.
     if (!handler) return this.fail('unknown API key', { apiKey, apiVersion });
     if (apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
@@ -134,13 +138,14 @@ export class Connection {
       return this.fail('undecodable request', { api: handler.name, apiVersion, err: (err as Error).message });
     }
     if (clientId !== null) this.info.clientId = clientId;
-    const ctx: RequestContext = { broker: this.opts.broker, conn: this.info, apiVersion, correlationId, clientId };
+    const ctx: RequestContext = { broker: this.opts.broker, apis: this.opts.apis, conn: this.info, apiVersion, correlationId, clientId };
     const slot: Slot = { chunks: undefined };
     this.queue.push(slot);
     this.updateFlow();
     let result: unknown;
     try {
-      result = handler.handle(request, ctx);
+      // The codec decoded the request with the schema of this handler's key.
+      result = handler.handle(request as RequestOf<ApiKey>, ctx);
     } catch (err) {
       return this.handlerFailed(slot, handler, request, ctx, err);
     }
@@ -201,7 +206,7 @@ export class Connection {
     slot.chunks = null;
     try {
       const res = handler.errorResponse
-        ? handler.errorResponse(request, ErrorCode.UNKNOWN_SERVER_ERROR, ctx)
+        ? handler.errorResponse(request as RequestOf<ApiKey>, ErrorCode.UNKNOWN_SERVER_ERROR, ctx)
         : hasTopLevelErrorCode(handler.key, ctx.apiVersion)
           ? { errorCode: ErrorCode.UNKNOWN_SERVER_ERROR }
           : undefined;

@@ -1,14 +1,27 @@
-/** The Kafka TCP listener: accepts clients and tracks their connections for shutdown. */
+/**
+ * A Kafka TCP listener: accepts clients, hands each connection the API registry and the address
+ * its clients are told to connect to, and tracks connections for shutdown. The broker may run two
+ * (../index.ts): one for clients on the host, one for clients on a container network, each
+ * advertising its own address.
+ */
 import net from 'node:net';
+import type { AdvertisedEndpoint } from '../apis/api.js';
+import type { ApiRegistry } from '../apis/registry.js';
 import type { Broker } from '../broker.js';
 import type { Logger } from '../../../emulator/src/core/logger.js';
 import { Connection } from './connection.js';
 
-export interface ServerOptions {
+export interface ListenOptions {
+  /** A getter: the broker is built once every listener is bound. */
+  readonly broker: () => Broker;
+  readonly apis: ApiRegistry;
+  /** A getter: the advertised port may be the bound port, only known once listening. */
+  readonly advertised: () => AdvertisedEndpoint;
+  readonly log: Logger;
   /** Default 100 MiB, Kafka's socket.request.max.bytes. */
-  maxFrameBytes?: number;
+  readonly maxFrameBytes?: number;
   /** Default 1000 outstanding responses per connection before reads pause. */
-  maxInFlight?: number;
+  readonly maxInFlight?: number;
 }
 
 export class KafkaServer {
@@ -20,9 +33,9 @@ export class KafkaServer {
     readonly port: number,
   ) {}
 
-  /** Listen on host:port (0 picks a free port; see `port`). `broker` is a getter because the
-   * broker's advertised port is only known once we are bound. */
-  static async listen(host: string, port: number, broker: () => Broker, log: Logger, options: ServerOptions = {}): Promise<KafkaServer> {
+  /** Listen on host:port (0 picks a free port; see `port`). */
+  static async listen(host: string, port: number, opts: ListenOptions): Promise<KafkaServer> {
+    const { log } = opts;
     const server = net.createServer();
     const self = await new Promise<KafkaServer>((resolve, reject) => {
       server.once('error', reject);
@@ -34,17 +47,19 @@ export class KafkaServer {
     server.on('error', (err) => log.error('kafka.listener.error', { err }));
     server.on('connection', (socket) => {
       const conn = new Connection(socket, self.nextId++, {
-        broker: broker(),
+        broker: opts.broker(),
+        apis: opts.apis,
+        advertised: opts.advertised(),
         log,
-        maxFrameBytes: options.maxFrameBytes ?? 100 * 1024 * 1024,
-        maxInFlight: options.maxInFlight ?? 1000,
+        maxFrameBytes: opts.maxFrameBytes ?? 100 * 1024 * 1024,
+        maxInFlight: opts.maxInFlight ?? 1000,
         onClose: (c) => {
           self.connections.delete(c);
           log.debug('kafka.conn.close', { conn: c.info.id });
         },
       });
       self.connections.add(conn);
-      log.debug('kafka.conn.open', { conn: conn.info.id, remote: `${conn.info.remoteAddress}:${conn.info.remotePort}` });
+      log.debug('kafka.conn.open', { conn: conn.info.id, listener: conn.info.advertised.listener, remote: `${conn.info.remoteAddress}:${conn.info.remotePort}` });
     });
     return self;
   }

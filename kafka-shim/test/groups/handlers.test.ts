@@ -1,17 +1,11 @@
 /** The group API handlers: how each request version maps onto the coordinator and back. */
-import '../../src/apis/08_offset_commit.js';
-import '../../src/apis/09_offset_fetch.js';
-import '../../src/apis/10_find_coordinator.js';
-import '../../src/apis/11_join_group.js';
-import '../../src/apis/13_leave_group.js';
-import '../../src/apis/14_sync_group.js';
-import '../../src/apis/15_describe_groups.js';
-import '../../src/apis/16_list_groups.js';
-import { handlerFor, type RequestContext } from '../../src/apis/registry.js';
+import type { RequestContext } from '../../src/apis/api.js';
+import { ApiRegistry } from '../../src/apis/registry.js';
 import type { Broker } from '../../src/broker.js';
 import { ErrorCode } from '../../src/errors.js';
 import { harness, type Harness } from './helpers.js';
 
+const apis = new ApiRegistry();
 let h: Harness;
 beforeEach(async () => {
   h = await harness();
@@ -19,9 +13,10 @@ beforeEach(async () => {
 afterEach(async () => h.close());
 
 function call(key: number, apiVersion: number, req: object): Promise<any> {
-  const broker = { core: h.core, nodeId: 1, clusterId: 'c', advertisedHost: 'kafka.local', advertisedPort: 9092, groups: h.gc } as unknown as Broker;
-  const ctx: RequestContext = { broker, conn: { id: 1, remoteAddress: '10.0.0.7', remotePort: 5000, clientId: 'cli' }, apiVersion, correlationId: 1, clientId: 'cli' };
-  return Promise.resolve(handlerFor(key)!.handle(req, ctx));
+  const broker = { core: h.core, nodeId: 1, clusterId: 'c', groups: h.gc } as unknown as Broker;
+  const conn = { id: 1, remoteAddress: '10.0.0.7', remotePort: 5000, clientId: 'cli', advertised: { listener: 'external', host: 'kafka.local', port: 9092 } };
+  const ctx: RequestContext = { broker, apis, conn, apiVersion, correlationId: 1, clientId: 'cli' };
+  return Promise.resolve(apis.get(key)!.handle(req as never, ctx));
 }
 
 const join = (v: number, over: object = {}) =>
@@ -73,9 +68,9 @@ test('LeaveGroup: top-level error before v3, per member from v3', async () => {
   });
 });
 
-test('OffsetCommit v0 is a simple commit; OffsetFetch v1 per partition, v2+ all topics, v8 several groups', async () => {
+test('OffsetCommit v2 simple commit; OffsetFetch v1 per partition, v2+ all topics, v8 several groups', async () => {
   const partitions = [{ partitionIndex: 1, committedOffset: 3, committedLeaderEpoch: 9, commitTimestamp: -1, committedMetadata: 'md' }];
-  const commit = await call(8, 0, { groupId: 'g', generationIdOrMemberEpoch: 5, memberId: 'ignored', groupInstanceId: null, retentionTimeMs: -1, topics: [{ name: 't', partitions }] });
+  const commit = await call(8, 2, { groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1, topics: [{ name: 't', partitions }] });
   expect(commit.topics).toEqual([{ name: 't', partitions: [{ partitionIndex: 1, errorCode: 0 }] }]);
 
   const v1 = await call(9, 1, { groupId: 'g', topics: [{ name: 't', partitionIndexes: [0, 1] }], groups: [], requireStable: false });

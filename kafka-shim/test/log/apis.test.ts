@@ -147,14 +147,14 @@ describe('Kafka data-plane APIs on the wire', () => {
     const keys = (await c.call(18, 3, { clientSoftwareName: 'raw', clientSoftwareVersion: '1' })).body.apiKeys as { apiKey: number; minVersion: number; maxVersion: number }[];
     const ranges = Object.fromEntries(keys.map((k) => [k.apiKey, [k.minVersion, k.maxVersion]]));
     expect(ranges).toMatchObject({
-      [PRODUCE]: [3, 9],
-      [FETCH]: [4, 12],
-      [LIST_OFFSETS]: [1, 7],
+      [PRODUCE]: [3, 11],
+      [FETCH]: [4, 17],
+      [LIST_OFFSETS]: [1, 10],
       [METADATA]: [0, 12],
-      [CREATE_TOPICS]: [0, 7],
-      [DELETE_TOPICS]: [0, 6],
+      [CREATE_TOPICS]: [2, 7],
+      [DELETE_TOPICS]: [1, 6],
       [DELETE_RECORDS]: [0, 2],
-      [DESCRIBE_CONFIGS]: [0, 4],
+      [DESCRIBE_CONFIGS]: [1, 4],
       33: [0, 2],
       [CREATE_PARTITIONS]: [0, 3],
       [INCREMENTAL_ALTER_CONFIGS]: [0, 1],

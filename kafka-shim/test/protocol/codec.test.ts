@@ -1,6 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import '../../src/apis/index.js';
-import { register, registeredApis } from '../../src/apis/registry.js';
+import { ApiRegistry, KAFKA_APIS } from '../../src/apis/registry.js';
 import { messageCodec } from '../../src/protocol/codec.js';
 import { API_SPECS } from '../../src/protocol/generated/specs.js';
 import { apiSpec, decodeRequest, decodeResponse, encodeRequest, encodeResponse } from '../../src/protocol/messages.js';
@@ -29,7 +28,7 @@ const hex = (b: Buffer | Buffer[]): string => (Array.isArray(b) ? Buffer.concat(
 
 describe('generic round trips', () => {
   test('every version the registry advertises round-trips, requests and responses', () => {
-    const apis = registeredApis();
+    const apis = new ApiRegistry().list();
     expect(apis.length).toBeGreaterThan(0);
     for (const h of apis) {
       const spec = apiSpec(h.key)!;
@@ -55,7 +54,7 @@ describe('generic round trips', () => {
   });
 
   test('whole frames round-trip through the request and response headers', () => {
-    for (const h of registeredApis()) {
+    for (const h of new ApiRegistry().list()) {
       const spec = apiSpec(h.key)!;
       for (let v = h.minVersion; v <= h.maxVersion; v++) {
         const req = sample(spec.request.fields, v, 'values');
@@ -204,11 +203,12 @@ describe('encodings', () => {
 });
 
 describe('registration', () => {
-  test('a handler claiming versions the schema lacks is refused at startup', () => {
+  test('a handler claiming versions the schema lacks, or a key twice, is refused at startup', () => {
     const handle = () => ({});
-    expect(() => register({ key: 57, name: 'UpdateFeatures', minVersion: 0, maxVersion: 99, handle })).toThrow(/outside the schema/);
-    expect(() => register({ key: 999, name: 'Nope', minVersion: 0, maxVersion: 0, handle })).toThrow(/outside the schema/);
-    expect(registeredApis().map((h) => h.key)).not.toContain(57);
+    expect(() => new ApiRegistry([...KAFKA_APIS, { key: 57, name: 'UpdateFeatures', minVersion: 0, maxVersion: 99, handle }])).toThrow(/outside the schema/);
+    expect(() => new ApiRegistry([{ key: 999 as 57, name: 'Nope', minVersion: 0, maxVersion: 0, handle }])).toThrow(/outside the schema/);
+    expect(() => new ApiRegistry([...KAFKA_APIS, KAFKA_APIS[0]])).toThrow(/registered twice/);
+    expect(new ApiRegistry().list().map((h) => h.key)).not.toContain(57);
   });
 });
 

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Logger } from '../../../emulator/src/core/logger.js';
 import type { Broker } from '../../src/broker.js';
-import { NO_RESPONSE, register } from '../../src/apis/registry.js';
+import { defineApi, NO_RESPONSE } from '../../src/apis/api.js';
+import { ApiRegistry } from '../../src/apis/registry.js';
 import { decodeResponse } from '../../src/protocol/messages.js';
 import { KafkaServer } from '../../src/server/server.js';
 import { RawClient } from './wire.js';
@@ -27,12 +28,12 @@ const opened = new Map<string, Promise<void>>();
 let handled = 0;
 const ran = new Set<string>();
 
-register({
+const testHeartbeat = defineApi({
   key: 12,
   name: 'Heartbeat',
   minVersion: 0,
   maxVersion: 4,
-  async handle(req: { groupId: string }) {
+  async handle(req) {
     handled++;
     ran.add(req.groupId);
     const g = gates.get(req.groupId);
@@ -41,24 +42,24 @@ register({
       await opened.get(req.groupId);
     }
     if (req.groupId === 'throw') throw new Error('boom');
-    if (req.groupId === 'unencodable') return { errorCode: null };
+    if (req.groupId === 'unencodable') return { errorCode: null as unknown as number };
     return { errorCode: req.groupId === 'ok' ? 0 : 27 };
   },
 });
 
-register({
+const testProduce = defineApi({
   key: 0,
   name: 'Produce',
   minVersion: 3,
   maxVersion: 7,
-  handle(req: { acks: number; topicData: { name: string }[] }) {
+  handle(req) {
     if (req.topicData.some((t) => t.name === 'throw')) throw new Error('produce failed');
     if (req.acks === 0) return NO_RESPONSE;
     return { responses: req.topicData.map((t) => ({ name: t.name, partitionResponses: [{ index: 0, baseOffset: 1 }] })) };
   },
 });
 
-register({
+const testListOffsets = defineApi({
   key: 2,
   name: 'ListOffsets',
   minVersion: 1,
@@ -66,7 +67,7 @@ register({
   handle() {
     throw new Error('list offsets failed');
   },
-  errorResponse(req: { topics: { name: string; partitions: { partitionIndex: number }[] }[] }, errorCode: number) {
+  errorResponse(req, errorCode) {
     return {
       topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
     };
@@ -75,7 +76,13 @@ register({
 
 beforeAll(async () => {
   const log = new Logger('warn', {}, (line) => logs.push(JSON.parse(line)));
-  server = await KafkaServer.listen('127.0.0.1', 0, () => ({}) as Broker, log, { maxInFlight: 4 });
+  server = await KafkaServer.listen('127.0.0.1', 0, {
+    broker: () => ({}) as Broker,
+    apis: new ApiRegistry([testHeartbeat, testProduce, testListOffsets]),
+    advertised: () => ({ listener: 'external', host: '127.0.0.1', port: server.port }),
+    log,
+    maxInFlight: 4,
+  });
 });
 
 afterAll(async () => {

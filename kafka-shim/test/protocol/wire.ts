@@ -33,9 +33,9 @@ export class RawClient {
     );
   }
 
-  static connect(port: number): Promise<RawClient> {
+  static connect(port: number, host = '127.0.0.1'): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const s = net.connect(port, '127.0.0.1', () => resolve(new RawClient(s)));
+      const s = net.connect(port, host, () => resolve(new RawClient(s)));
       s.once('error', reject);
     });
   }
@@ -67,6 +67,12 @@ export class RawClient {
     const decoded = decodeResponse(apiKey, apiVersion, res);
     if (decoded.correlationId !== correlationId) throw new Error(`correlation ${decoded.correlationId} != ${correlationId}`);
     return decoded;
+  }
+
+  /** Connect to a `host:port` bootstrap address (a spawned Tandem or the oracle broker). */
+  static connectTo(address: string): Promise<RawClient> {
+    const i = address.lastIndexOf(':');
+    return RawClient.connect(Number(address.slice(i + 1)), address.slice(0, i));
   }
 
   close(): void {

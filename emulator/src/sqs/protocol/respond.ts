@@ -69,6 +69,9 @@ export function successResponse(protocol: Protocol, op: OperationModel, result: 
 /**
  * An error as AWS sends it. JSON: `{"__type":"<namespace>#<Shape>","message":…}` plus
  * `x-amzn-query-error: <query code>;Sender`, which botocore and the JS SDK use for `Error.Code`.
+ * No `x-amzn-ErrorType` header: the Java SDK v2 takes the exception class from it verbatim (up to a
+ * `:`), so a namespaced `com.amazonaws.sqs#Shape` there turns QueueDoesNotExistException into a
+ * plain SqsException; from `__type` it strips the namespace.
  * Query: `<ErrorResponse>` with the query code. Same HTTP status in both.
  */
 export function errorResponse(protocol: Protocol, code: ErrorCode, message: string, requestId: string): WireResponse {
@@ -79,7 +82,6 @@ export function errorResponse(protocol: Protocol, code: ErrorCode, message: stri
     const body = message ? `{"__type":"${type}","message":${JSON.stringify(message)}}` : `{"__type":"${type}"}`;
     const h = headers(JSON_CONTENT_TYPE, requestId, body);
     h['x-amzn-query-error'] = `${spec.queryCode};${fault}`;
-    h['x-amzn-ErrorType'] = type;
     return { status: spec.status, headers: h, body };
   }
   const text = spec.queryMessage ?? message;
