@@ -68,7 +68,8 @@ export function importsOf(src: Source): ImportRef[] {
       const clause = node.importClause;
       const bindings = clause?.namedBindings;
       const allTypeElements = !!bindings && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((e) => e.isTypeOnly);
-      // A bare `import './x.js'` runs the module: never type-only.
+      // `import { type A }` alone is erased by tsc (this repo does not set verbatimModuleSyntax);
+      // a bare `import './x.js'` runs the module: never type-only.
       const typeOnly = !!clause && (clause.isTypeOnly || (!clause.name && allTypeElements));
       add(node.moduleSpecifier, typeOnly, node);
     } else if (ts.isExportDeclaration(node)) {
