@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import * as JsonSdk from '@aws-sdk/client-sqs';
 import * as QuerySdk from 'sqs-query-sdk';
-import { SqsError, type Input, type OperationName, type Output } from '../../src/sqs/semantics/api.js';
+import { SqsError, type OperationName } from '../../src/sqs/semantics/api.js';
 import { serveFake, type Served } from './fake.js';
 
 const md5 = (s: string) => createHash('md5').update(s, 'utf8').digest('hex');
@@ -16,8 +16,8 @@ interface Case {
   op: OperationName;
   params: Record<string, unknown>;
   /** What semantics must receive. */
-  input: Input;
-  output?: Output;
+  input: Record<string, unknown>;
+  output?: Record<string, unknown>;
   /** What the SDK must hand back (members of the parsed output); defaults to `output`. */
   parsed?: Record<string, unknown>;
   /** Operations the Query-protocol release of the SDK predates. */

@@ -6,17 +6,19 @@ import { Logger } from '../../src/core/logger.js';
 import { AdminRoutes } from '../../src/core/routes.js';
 import { boundPort, startHttp } from '../../src/host/http.js';
 import { createSqsHandler } from '../../src/sqs/protocol/handler.js';
-import type { Input, OperationName, Output, RequestContext, SqsApi } from '../../src/sqs/semantics/api.js';
+import type { Inputs, OperationName, Outputs, RequestContext, SqsApi } from '../../src/sqs/semantics/api.js';
 
 export class FakeApi implements SqsApi {
-  calls: { op: OperationName; input: Input; ctx: RequestContext }[] = [];
-  outputs: Partial<Record<OperationName, Output>> = {};
+  // Recorded and canned loosely: the tests compare them with plain objects (and feed the encoders
+  // outputs a real handler would not give, such as a Buffer where text is expected).
+  calls: { op: OperationName; input: Record<string, unknown>; ctx: RequestContext }[] = [];
+  outputs: Partial<Record<OperationName, object>> = {};
   failure: unknown;
 
-  async call(op: OperationName, input: Input, ctx: RequestContext): Promise<Output> {
-    this.calls.push({ op, input, ctx });
+  async call<Op extends OperationName>(op: Op, input: Inputs[Op], ctx: RequestContext): Promise<Outputs[Op]> {
+    this.calls.push({ op, input: input as unknown as Record<string, unknown>, ctx });
     if (this.failure) throw this.failure;
-    return this.outputs[op] ?? {};
+    return (this.outputs[op] ?? {}) as Outputs[Op];
   }
 
   get last() {

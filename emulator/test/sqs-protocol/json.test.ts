@@ -50,7 +50,7 @@ describe('JSON input decoding', () => {
   it('keeps a map key named __proto__ as an entry, not as a prototype', () => {
     const input = decodeJsonInput(op('TagQueue').input, JSON.parse('{"QueueUrl":"u","Tags":{"__proto__":"x","a":"b"}}'));
     expect(Object.getPrototypeOf(input.Tags)).toBe(Object.prototype);
-    expect(Object.entries(input.Tags)).toEqual([
+    expect(Object.entries(input.Tags as Record<string, string>)).toEqual([
       ['__proto__', 'x'],
       ['a', 'b'],
     ]);

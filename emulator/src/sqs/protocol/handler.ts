@@ -13,19 +13,20 @@ import type { Core } from '../../core/core.js';
 import type { BodyHandler } from '../../core/routes.js';
 import type { SqsConfig } from '../config.js';
 import { ERRORS } from '../model/errors.js';
-import { SqsError, type Input, type RequestContext, type SqsApi } from '../semantics/api.js';
+import { SqsError, type Inputs, type OperationName, type RequestContext, type SqsApi } from '../semantics/api.js';
 import { requestContext } from './context.js';
+import type { DecodedInput } from './input.js';
 import { decodeJsonInput } from './json.js';
 import { OPERATION_MODELS, TARGET_PREFIX, type OperationModel } from './model.js';
 import { decodeQueryInput, newFormTree, parseForm, type FormTree } from './query.js';
 import { errorResponse, successResponse, unknownOperationResponse, type Protocol, type WireResponse } from './respond.js';
 
 /** Actions that are not about one queue, so a queue URL is no endpoint for them. */
-const NOT_ON_QUEUE_URL = new Set(['ListQueues', 'CreateQueue']);
+const NOT_ON_QUEUE_URL: ReadonlySet<OperationName> = new Set(['ListQueues', 'CreateQueue']);
 
 interface Decoded {
   op: OperationModel;
-  input: Input;
+  input: DecodedInput;
 }
 
 export function createSqsHandler(api: SqsApi, core: Core, config: SqsConfig): BodyHandler {
@@ -80,13 +81,15 @@ export function createSqsHandler(api: SqsApi, core: Core, config: SqsConfig): Bo
           return;
         }
         const op = OPERATION_MODELS.get(action);
-        if (!op || (onQueueUrl && NOT_ON_QUEUE_URL.has(action))) {
+        if (!op || (onQueueUrl && NOT_ON_QUEUE_URL.has(op.name))) {
           throw new SqsError('InvalidAction', `The action ${action} is not valid for this endpoint.`);
         }
         if (onQueueUrl && tree.QueueUrl === undefined) tree.QueueUrl = ctx.baseUrl + path;
         decoded = { op, input: decodeQueryInput(op.input, tree) };
       }
-      const output = await api.call(decoded.op.name, decoded.input, ctx);
+      // The decoders enforced the input shape the model gives this operation, which is what its
+      // generated input type says; TypeScript cannot correlate a run-time name with its type.
+      const output = await api.call(decoded.op.name, decoded.input as Inputs[OperationName], ctx);
       response = successResponse(protocol, decoded.op, output, ctx.requestId);
     } catch (err) {
       response = failure(protocol, err, ctx, decoded);
@@ -119,7 +122,7 @@ function splitUrl(url: string): { path: string; query: string } {
   return q < 0 ? { path: url, query: '' } : { path: url.slice(0, q), query: url.slice(q + 1) };
 }
 
-function queueName(input: Input | undefined): string | undefined {
+function queueName(input: DecodedInput | undefined): string | undefined {
   if (!input) return undefined;
   if (typeof input.QueueUrl === 'string') return input.QueueUrl.slice(input.QueueUrl.lastIndexOf('/') + 1);
   return typeof input.QueueName === 'string' ? input.QueueName : undefined;

@@ -7,6 +7,13 @@ import { SqsError } from '../semantics/api.js';
 import type { Member } from './model.js';
 
 /**
+ * A decoded request or structure: the members the model names, checked for type and presence.
+ * Untyped here because one walk serves every operation; handler.ts hands it on as the operation's
+ * generated input type, which describes exactly these guarantees (both come from the same model).
+ */
+export type DecodedInput = Record<string, unknown>;
+
+/**
  * The value to use for a required member the request left out, or the error AWS sends for it.
  * `wirePath` is the parameter as the client spelled it (`SendMessageBatchRequestEntry.1.Id` over
  * Query, `Id` over JSON).

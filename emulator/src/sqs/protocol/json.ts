@@ -6,12 +6,12 @@
  * (coral) answers before the service ever sees the request; the message follows coral's wording.
  * `null` counts as absent, and members the model does not know are dropped.
  */
-import { SqsError, type Input } from '../semantics/api.js';
-import { fitsInteger, missingMember, setEntry } from './input.js';
+import { SqsError } from '../semantics/api.js';
+import { fitsInteger, missingMember, setEntry, type DecodedInput } from './input.js';
 import { base64, booleanText, integerText } from './output.js';
 import type { ListShape, MapShape, Shape, StructureShape } from './model.js';
 
-export function decodeJsonInput(shape: StructureShape, body: unknown): Input {
+export function decodeJsonInput(shape: StructureShape, body: unknown): DecodedInput {
   if (!isObject(body)) throw new SqsError('SerializationException', 'Start of structure or map expected.');
   return decodeStructure(shape, body, true);
 }
@@ -41,8 +41,8 @@ function mismatch(shape: Shape, v: unknown): SqsError {
   return new SqsError('SerializationException', `${kind(v)} can not be converted to ${TYPE_NAMES[shape.type]}`);
 }
 
-function decodeStructure(shape: StructureShape, obj: Record<string, unknown>, topLevel: boolean): Input {
-  const out: Input = {};
+function decodeStructure(shape: StructureShape, obj: Record<string, unknown>, topLevel: boolean): DecodedInput {
+  const out: DecodedInput = {};
   for (const m of shape.members) {
     const v = obj[m.name];
     if (v !== undefined && v !== null) out[m.name] = decodeValue(m.shape, v);

@@ -9,7 +9,7 @@
  * `Attribute.1.Name`), and that same name is the XML element in responses.
  */
 import api from '../model/sqs-2012-11-05.api.json' with { type: 'json' };
-import { OPERATIONS, type OperationName } from '../semantics/api.js';
+import { OPERATIONS, type OperationName } from '../model/generated.js';
 
 export type ScalarType = 'string' | 'integer' | 'long' | 'boolean' | 'blob';
 

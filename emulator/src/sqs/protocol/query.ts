@@ -7,8 +7,8 @@
  * walk only touches what the model names; anything else the client sent is ignored, as AWS does.
  */
 import { unescape } from 'node:querystring';
-import { SqsError, type Input } from '../semantics/api.js';
-import { fitsInteger, missingMember, setEntry } from './input.js';
+import { SqsError } from '../semantics/api.js';
+import { fitsInteger, missingMember, setEntry, type DecodedInput } from './input.js';
 import type { ListShape, MapShape, Shape, StructureShape } from './model.js';
 
 export interface FormTree {
@@ -65,12 +65,12 @@ function insert(tree: FormTree, key: string, value: string): void {
 }
 
 /** Decode the form tree of one request into the input of the operation whose input shape is `shape`. */
-export function decodeQueryInput(shape: StructureShape, tree: FormTree): Input {
+export function decodeQueryInput(shape: StructureShape, tree: FormTree): DecodedInput {
   return decodeStructure(shape, tree, '', true);
 }
 
-function decodeStructure(shape: StructureShape, tree: FormTree, prefix: string, topLevel: boolean): Input {
-  const out: Input = {};
+function decodeStructure(shape: StructureShape, tree: FormTree, prefix: string, topLevel: boolean): DecodedInput {
+  const out: DecodedInput = {};
   for (const m of shape.members) {
     const node = tree[m.wireName];
     const path = prefix + m.wireName;

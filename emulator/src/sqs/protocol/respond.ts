@@ -46,7 +46,9 @@ function headers(contentType: string, requestId: string, body: string): Outgoing
   return { 'content-type': contentType, 'x-amzn-RequestId': requestId, 'content-length': Buffer.byteLength(body) };
 }
 
-export function successResponse(protocol: Protocol, op: OperationModel, output: Record<string, unknown> | undefined, requestId: string): WireResponse {
+/** `result` is the operation's generated output type; the encoders read its members by the model's names. */
+export function successResponse(protocol: Protocol, op: OperationModel, result: object | undefined, requestId: string): WireResponse {
+  const output = result as Record<string, unknown> | undefined;
   let body: string;
   if (protocol === 'json') {
     body = encodeJsonOutput(op.output, output);

@@ -2,37 +2,14 @@
  * The contract between the SQS wire protocols (emulator/src/sqs/protocol) and the queue semantics
  * (emulator/src/sqs/semantics). Semantics never see HTTP, XML or form encoding: an operation takes
  * and returns plain objects shaped like the AWS JSON protocol's members (the API model's member
- * names), with blobs as Buffers, integers as numbers and booleans as booleans.
+ * names), with blobs as Buffers, integers as numbers and booleans as booleans: the types that
+ * model/generated.ts derives from the API model, so the compiler holds both sides to the model.
  */
 import type { ErrorCode } from '../model/errors.js';
+import type { Inputs, OperationName, Outputs } from '../model/generated.js';
 
-export const OPERATIONS = [
-  'AddPermission',
-  'CancelMessageMoveTask',
-  'ChangeMessageVisibility',
-  'ChangeMessageVisibilityBatch',
-  'CreateQueue',
-  'DeleteMessage',
-  'DeleteMessageBatch',
-  'DeleteQueue',
-  'GetQueueAttributes',
-  'GetQueueUrl',
-  'ListDeadLetterSourceQueues',
-  'ListMessageMoveTasks',
-  'ListQueueTags',
-  'ListQueues',
-  'PurgeQueue',
-  'ReceiveMessage',
-  'RemovePermission',
-  'SendMessage',
-  'SendMessageBatch',
-  'SetQueueAttributes',
-  'StartMessageMoveTask',
-  'TagQueue',
-  'UntagQueue',
-] as const;
-
-export type OperationName = (typeof OPERATIONS)[number];
+// The operation list and every operation's input and output come from the API model (generated.ts).
+export { OPERATIONS, type Inputs, type OperationName, type Outputs } from '../model/generated.js';
 
 export interface RequestContext {
   /** From the request's SigV4 credential scope, else the configured default. */
@@ -46,11 +23,8 @@ export interface RequestContext {
   traceHeader?: string;
 }
 
-export type Input = Record<string, any>;
-export type Output = Record<string, any>;
-
 export interface SqsApi {
-  call(op: OperationName, input: Input, ctx: RequestContext): Promise<Output>;
+  call<Op extends OperationName>(op: Op, input: Inputs[Op], ctx: RequestContext): Promise<Outputs[Op]>;
 }
 
 /** An error AWS would send; the protocol layer renders it (status, __type, query code) from errors.ts. */

@@ -3,8 +3,9 @@ import { SqsError } from './api.js';
 
 const ENTRY_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
-export function checkBatch(entries: unknown, entryName: string): Record<string, any>[] {
-  const list = Array.isArray(entries) ? (entries as Record<string, any>[]) : [];
+/** Tolerates a missing list and non-string ids too: the semantics tests call without the decoders. */
+export function checkBatch<E extends { Id: string }>(entries: readonly E[], entryName: string): readonly E[] {
+  const list: readonly E[] = Array.isArray(entries) ? entries : [];
   if (list.length === 0) throw new SqsError('EmptyBatchRequest', `There should be at least one ${entryName} in the request.`);
   if (list.length > 10) {
     throw new SqsError('TooManyEntriesInBatchRequest', `Maximum number of entries per request are 10. You have sent ${list.length}.`);

@@ -1,7 +1,8 @@
 /** SendMessage, ReceiveMessage, DeleteMessage, ChangeMessageVisibility and their batch forms. */
 import type { Timer } from '../../core/clock.js';
 import type { UnitOfWork } from '../../core/storage/unit-of-work.js';
-import { SqsError, type Input, type Output, type RequestContext } from './api.js';
+import type * as T from '../model/generated.js';
+import { SqsError, type RequestContext } from './api.js';
 import { checkBatch, failure, type BatchFailure } from './batch.js';
 import { invalidParameter, optionalInt } from './errors.js';
 import { ID_CHARS, validateEntry, type Draft, type Message } from './messages.js';
@@ -17,8 +18,9 @@ function limits(q: Queue) {
   return { fifo: q.fifo, contentBasedDedup: q.record.attrs.ContentBasedDeduplication === 'true', maxMessageSize: q.num('MaximumMessageSize') };
 }
 
-function sendOutput(d: Draft, r: { messageId: string; sequenceNumber?: string }): Output {
-  const out: Output = { MD5OfMessageBody: d.md5Body, MessageId: r.messageId };
+/** What SendMessage answers, and a SendMessageBatch entry without its Id. */
+function sendOutput(d: Draft, r: { messageId: string; sequenceNumber?: string }): Omit<T.SendMessageBatchResultEntry, 'Id'> {
+  const out: Omit<T.SendMessageBatchResultEntry, 'Id'> = { MD5OfMessageBody: d.md5Body, MessageId: r.messageId };
   if (d.md5Attrs) out.MD5OfMessageAttributes = d.md5Attrs;
   if (d.md5System) out.MD5OfMessageSystemAttributes = d.md5System;
   if (r.sequenceNumber) out.SequenceNumber = r.sequenceNumber;
@@ -28,7 +30,7 @@ function sendOutput(d: Draft, r: { messageId: string; sequenceNumber?: string })
 /** A FIFO receive that may be retried with the same ReceiveRequestAttemptId. */
 interface Attempt {
   messages: { m: Message; receiveCount: number }[];
-  output: Output[];
+  output: T.Message[];
   timer: Timer;
 }
 
@@ -37,7 +39,7 @@ export class MessageOps {
 
   constructor(private readonly s: SqsState) {}
 
-  async send(input: Input, ctx: RequestContext): Promise<Output> {
+  async send(input: T.SendMessageRequest, ctx: RequestContext): Promise<T.SendMessageResult> {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
     const d = validateEntry(input, limits(q), ctx.traceHeader);
     const ops = this.s.begin();
@@ -46,7 +48,7 @@ export class MessageOps {
     return sendOutput(d, r);
   }
 
-  async sendBatch(input: Input, ctx: RequestContext): Promise<Output> {
+  async sendBatch(input: T.SendMessageBatchRequest, ctx: RequestContext): Promise<T.SendMessageBatchResult> {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
     const entries = checkBatch(input.Entries, 'SendMessageBatchRequestEntry');
     const queueLimits = limits(q);
@@ -62,7 +64,7 @@ export class MessageOps {
       throw new SqsError('BatchRequestTooLong', `Batch requests cannot be longer than ${MAX_BATCH_BYTES} bytes. You have sent ${total} bytes.`);
     }
     const ops = this.s.begin();
-    const Successful: Output[] = [];
+    const Successful: T.SendMessageBatchResultEntry[] = [];
     const Failed: BatchFailure[] = [];
     for (const [i, d] of drafts.entries()) {
       if ('size' in d) Successful.push({ Id: entries[i].Id, ...sendOutput(d, q.send(d, ctx.accountId, ops)) });
@@ -72,7 +74,7 @@ export class MessageOps {
     return { Successful, Failed };
   }
 
-  async receive(input: Input, ctx: RequestContext): Promise<Output> {
+  async receive(input: T.ReceiveMessageRequest, ctx: RequestContext): Promise<T.ReceiveMessageResult> {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
     const max = optionalInt('MaxNumberOfMessages', input.MaxNumberOfMessages, 1, 10, 'Must be between 1 and 10, if provided.') ?? 1;
     const visibility =
@@ -89,14 +91,14 @@ export class MessageOps {
       const again = this.retry(q, key);
       if (again) return { Messages: again };
     }
-    const tryReceive = (): { output: Output[]; ops: UnitOfWork } => {
+    const tryReceive = (): { output: T.Message[]; ops: UnitOfWork } => {
       const ops = this.s.begin();
       const taken = q.receive(max, visibility, ops);
       const output = taken.map((m) => formatMessage(m, encodeReceipt({ sid: q.record.sid, seq: m.seq, receiveCount: m.receiveCount }), sel));
       if (key !== undefined && taken.length > 0) this.remember(q, key, taken, output);
       return { output, ops };
     };
-    const answer = (output: Output[]): Output => (output.length > 0 ? { Messages: output } : {});
+    const answer = (output: T.Message[]): T.ReceiveMessageResult => (output.length > 0 ? { Messages: output } : {});
 
     const first = tryReceive();
     if (first.output.length > 0 || wait === 0) {
@@ -106,7 +108,7 @@ export class MessageOps {
     // Nothing to answer yet, but the attempt may have moved messages to the dead-letter queue:
     // persist those moves without holding up the poll.
     this.s.background(first.ops, 'dead-letter moves', q.name);
-    return new Promise<Output>((resolve, reject) => {
+    return new Promise<T.ReceiveMessageResult>((resolve, reject) => {
       this.s.polls.wait(
         q,
         this.s.core.clock.now() + wait * 1000,
@@ -125,7 +127,7 @@ export class MessageOps {
     });
   }
 
-  private retry(q: Queue, key: string): Output[] | undefined {
+  private retry(q: Queue, key: string): T.Message[] | undefined {
     const a = this.attempts.get(q)?.get(key);
     if (!a) return undefined;
     if (a.messages.every(({ m, receiveCount }) => m.state === 'inflight' && m.receiveCount === receiveCount)) return a.output;
@@ -133,7 +135,7 @@ export class MessageOps {
     return undefined;
   }
 
-  private remember(q: Queue, key: string, taken: Message[], output: Output[]): void {
+  private remember(q: Queue, key: string, taken: Message[], output: T.Message[]): void {
     let map = this.attempts.get(q);
     if (!map) this.attempts.set(q, (map = new Map()));
     this.forget(q, key);
@@ -149,7 +151,7 @@ export class MessageOps {
     map!.delete(key);
   }
 
-  async delete(input: Input, ctx: RequestContext): Promise<Output> {
+  async delete(input: T.DeleteMessageRequest, ctx: RequestContext): Promise<T.EmptyResult> {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
     const ops = this.s.begin();
     q.deleteMessage(input.ReceiptHandle, ops);
@@ -157,13 +159,13 @@ export class MessageOps {
     return {};
   }
 
-  async deleteBatch(input: Input, ctx: RequestContext): Promise<Output> {
+  async deleteBatch(input: T.DeleteMessageBatchRequest, ctx: RequestContext): Promise<T.DeleteMessageBatchResult> {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
     const entries = checkBatch(input.Entries, 'DeleteMessageBatchRequestEntry');
     return this.perEntry(entries, (e, ops) => q.deleteMessage(e.ReceiptHandle, ops));
   }
 
-  async changeVisibility(input: Input, ctx: RequestContext): Promise<Output> {
+  async changeVisibility(input: T.ChangeMessageVisibilityRequest, ctx: RequestContext): Promise<T.EmptyResult> {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
     const seconds = visibilityTimeout(input.VisibilityTimeout);
     const ops = this.s.begin();
@@ -172,15 +174,15 @@ export class MessageOps {
     return {};
   }
 
-  async changeVisibilityBatch(input: Input, ctx: RequestContext): Promise<Output> {
+  async changeVisibilityBatch(input: T.ChangeMessageVisibilityBatchRequest, ctx: RequestContext): Promise<T.ChangeMessageVisibilityBatchResult> {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
     const entries = checkBatch(input.Entries, 'ChangeMessageVisibilityBatchRequestEntry');
     return this.perEntry(entries, (e, ops) => q.changeVisibility(e.ReceiptHandle, visibilityTimeout(e.VisibilityTimeout ?? 0), ops));
   }
 
-  private async perEntry(entries: Record<string, any>[], apply: (e: Record<string, any>, ops: UnitOfWork) => void): Promise<Output> {
+  private async perEntry<E extends { Id: string }>(entries: readonly E[], apply: (e: E, ops: UnitOfWork) => void): Promise<{ Successful: { Id: string }[]; Failed: BatchFailure[] }> {
     const ops = this.s.begin();
-    const Successful: Output[] = [];
+    const Successful: { Id: string }[] = [];
     const Failed: BatchFailure[] = [];
     for (const e of entries) {
       try {

@@ -3,6 +3,7 @@
  * message attributes, system attributes, FIFO ids and the size limit. Every check throws AWS's error.
  */
 import type { Timer } from '../../core/clock.js';
+import type { SendMessageBatchRequestEntry, SendMessageRequest } from '../model/generated.js';
 import { SqsError } from './api.js';
 import { invalidParameter, missingParameter } from './errors.js';
 import { md5Hex, md5OfAttributes, type AttributeMap, type AttributeValue } from './md5.js';
@@ -127,7 +128,7 @@ export interface QueueLimits {
 }
 
 /** Validate one SendMessage or SendMessageBatch entry against its queue. */
-export function validateEntry(entry: Record<string, any>, q: QueueLimits, traceHeader: string | undefined): Draft {
+export function validateEntry(entry: SendMessageBatchRequestEntry | SendMessageRequest, q: QueueLimits, traceHeader: string | undefined): Draft {
   const body = entry.MessageBody;
   if (typeof body !== 'string' || body === '') throw missingParameter('MessageBody');
   checkChars(body, 'body');

@@ -1,7 +1,8 @@
 /** Queue management: create/delete/find/list queues, their attributes, tags, permissions, purge. */
 import type { UnitOfWork } from '../../core/storage/unit-of-work.js';
 import { delTombstone, delQueue, dedupRange, messageRange, putQueue, putTombstone, type QueueRecord } from '../storage/records.js';
-import { SqsError, type Input, type Output, type RequestContext } from './api.js';
+import type * as T from '../model/generated.js';
+import { SqsError, type RequestContext } from './api.js';
 import { initialAttributes, normalizeQueueAttributes, selectAttributeNames } from './attributes.js';
 import { invalidParameter, queueDoesNotExist } from './errors.js';
 import { paginate } from './paging.js';
@@ -28,7 +29,7 @@ export class QueueOps {
     return !this.s.config.relaxedTimers;
   }
 
-  async create(input: Input, ctx: RequestContext): Promise<Output> {
+  async create(input: T.CreateQueueRequest, ctx: RequestContext): Promise<T.CreateQueueResult> {
     const name: string = input.QueueName;
     const given: Record<string, string> = { ...(input.Attributes ?? {}) };
     const fifoAttr = given.FifoQueue === undefined ? undefined : String(given.FifoQueue).toLowerCase();
@@ -84,7 +85,7 @@ export class QueueOps {
     return { QueueUrl: q.url(ctx.baseUrl) };
   }
 
-  async delete(input: Input, ctx: RequestContext): Promise<Output> {
+  async delete(input: T.DeleteQueueRequest, ctx: RequestContext): Promise<T.EmptyResult> {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
     const r = q.record;
     const now = this.now;
@@ -103,33 +104,33 @@ export class QueueOps {
     return {};
   }
 
-  async getUrl(input: Input, ctx: RequestContext): Promise<Output> {
+  async getUrl(input: T.GetQueueUrlRequest, ctx: RequestContext): Promise<T.GetQueueUrlResult> {
     const account = input.QueueOwnerAWSAccountId ?? ctx.accountId;
     const q = this.s.registry.get(ctx.region, account, input.QueueName);
     if (!q) throw queueDoesNotExist();
     return { QueueUrl: q.url(ctx.baseUrl) };
   }
 
-  async list(input: Input, ctx: RequestContext): Promise<Output> {
+  async list(input: T.ListQueuesRequest, ctx: RequestContext): Promise<T.ListQueuesResult> {
     const prefix: string = input.QueueNamePrefix ?? '';
     const names = this.s.registry.list(ctx.region, ctx.accountId).filter((q) => q.name.startsWith(prefix));
     const page = paginate(names, input.MaxResults, input.NextToken, (q) => q.name);
-    const out: Output = {};
+    const out: T.ListQueuesResult = {};
     if (page.items.length > 0) out.QueueUrls = page.items.map((q) => q.url(ctx.baseUrl));
     if (page.nextToken) out.NextToken = page.nextToken;
     return out;
   }
 
-  async listDeadLetterSources(input: Input, ctx: RequestContext): Promise<Output> {
+  async listDeadLetterSources(input: T.ListDeadLetterSourceQueuesRequest, ctx: RequestContext): Promise<T.ListDeadLetterSourceQueuesResult> {
     const dlq = this.s.registry.resolve(input.QueueUrl, ctx.region);
     const sources = this.s.registry.list(ctx.region, dlq.record.account).filter((q) => q.deadLetterTargetArn === dlq.arn);
     const page = paginate(sources, input.MaxResults, input.NextToken, (q) => q.name);
-    const out: Output = { queueUrls: page.items.map((q) => q.url(ctx.baseUrl)) };
+    const out: T.ListDeadLetterSourceQueuesResult = { queueUrls: page.items.map((q) => q.url(ctx.baseUrl)) };
     if (page.nextToken) out.NextToken = page.nextToken;
     return out;
   }
 
-  async getAttributes(input: Input, ctx: RequestContext): Promise<Output> {
+  async getAttributes(input: T.GetQueueAttributesRequest, ctx: RequestContext): Promise<T.GetQueueAttributesResult> {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
     const names = selectAttributeNames(input.AttributeNames, q.fifo);
     const r = q.record;
@@ -149,7 +150,7 @@ export class QueueOps {
     return names.length > 0 ? { Attributes } : {};
   }
 
-  async setAttributes(input: Input, ctx: RequestContext): Promise<Output> {
+  async setAttributes(input: T.SetQueueAttributesRequest, ctx: RequestContext): Promise<T.EmptyResult> {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
     const attrs = normalizeQueueAttributes({ ...(input.Attributes ?? {}) }, q.fifo, q.record.attrs);
     if (attrs.RedrivePolicy) checkRedriveTarget(this.s, q.arn, q.fifo, attrs.RedrivePolicy);
@@ -169,7 +170,7 @@ export class QueueOps {
     return {};
   }
 
-  async tag(input: Input, ctx: RequestContext): Promise<Output> {
+  async tag(input: T.TagQueueRequest, ctx: RequestContext): Promise<T.EmptyResult> {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
     const tags = { ...q.record.tags, ...(input.Tags ?? {}) };
     if (Object.keys(input.Tags ?? {}).length === 0) throw new SqsError('InvalidParameterValue', 'The request must contain a non-empty tag map.');
@@ -178,7 +179,7 @@ export class QueueOps {
     return {};
   }
 
-  async untag(input: Input, ctx: RequestContext): Promise<Output> {
+  async untag(input: T.UntagQueueRequest, ctx: RequestContext): Promise<T.EmptyResult> {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
     const tags = { ...q.record.tags };
     for (const k of input.TagKeys ?? []) delete tags[k];
@@ -186,12 +187,12 @@ export class QueueOps {
     return {};
   }
 
-  async listTags(input: Input, ctx: RequestContext): Promise<Output> {
+  async listTags(input: T.ListQueueTagsRequest, ctx: RequestContext): Promise<T.ListQueueTagsResult> {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
     return Object.keys(q.record.tags).length > 0 ? { Tags: { ...q.record.tags } } : {};
   }
 
-  async addPermission(input: Input, ctx: RequestContext): Promise<Output> {
+  async addPermission(input: T.AddPermissionRequest, ctx: RequestContext): Promise<T.EmptyResult> {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
     const label: string = input.Label;
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(label)) throw invalidParameter('Label', label, 'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length');
@@ -218,7 +219,7 @@ export class QueueOps {
     return {};
   }
 
-  async removePermission(input: Input, ctx: RequestContext): Promise<Output> {
+  async removePermission(input: T.RemovePermissionRequest, ctx: RequestContext): Promise<T.EmptyResult> {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
     const policy = this.policy(q);
     const kept = policy.Statement.filter((st) => st.Sid !== input.Label);
@@ -237,7 +238,7 @@ export class QueueOps {
     return { Version: '2012-10-17', Id: `${q.arn}/SQSDefaultPolicy`, ...parsed, Statement: statements };
   }
 
-  async purge(input: Input, ctx: RequestContext): Promise<Output> {
+  async purge(input: T.PurgeQueueRequest, ctx: RequestContext): Promise<T.EmptyResult> {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
     if (this.cooldowns && (q.record.purgeUntil ?? 0) > this.now) {
       throw new SqsError('PurgeQueueInProgress', `Only one PurgeQueue operation on ${q.name} is allowed every 60 seconds.`);

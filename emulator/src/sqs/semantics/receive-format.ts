@@ -1,5 +1,5 @@
 /** How a received message is shown: system attributes asked for, message attributes filtered, MD5s over what is returned. */
-import type { Output } from './api.js';
+import type { Message as ReceivedMessage, ReceiveMessageRequest } from '../model/generated.js';
 import { md5OfAttributes, type AttributeMap } from './md5.js';
 import type { Message } from './messages.js';
 
@@ -21,7 +21,7 @@ export interface Selection {
   attributes: string[];
 }
 
-export function selection(input: Record<string, any>): Selection {
+export function selection(input: ReceiveMessageRequest): Selection {
   const system = new Set<string>();
   for (const n of [...(input.AttributeNames ?? []), ...(input.MessageSystemAttributeNames ?? [])]) {
     if (n === 'All') SYSTEM_ATTRIBUTES.forEach((a) => system.add(a));
@@ -67,8 +67,8 @@ function filterAttributes(attrs: AttributeMap | undefined, wanted: string[]): At
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-export function formatMessage(m: Message, receiptHandle: string, sel: Selection): Output {
-  const out: Output = { MessageId: m.id, ReceiptHandle: receiptHandle, MD5OfBody: m.md5Body, Body: m.body };
+export function formatMessage(m: Message, receiptHandle: string, sel: Selection): ReceivedMessage {
+  const out: ReceivedMessage = { MessageId: m.id, ReceiptHandle: receiptHandle, MD5OfBody: m.md5Body, Body: m.body };
   if (sel.system.size > 0) {
     const attrs: Record<string, string> = {};
     for (const name of sel.system) {

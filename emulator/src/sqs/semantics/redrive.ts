@@ -6,7 +6,8 @@
 import type { Timer } from '../../core/clock.js';
 import type { UnitOfWork } from '../../core/storage/unit-of-work.js';
 import { delMoveTask, putMoveTask, type MoveTaskRecord } from '../storage/records.js';
-import { SqsError, type Input, type Output } from './api.js';
+import type * as T from '../model/generated.js';
+import { SqsError } from './api.js';
 import { invalidParameter, optionalInt } from './errors.js';
 import type { Queue } from './queue.js';
 import type { SqsState } from './state.js';
@@ -62,7 +63,7 @@ export class MoveTasks {
     return false;
   }
 
-  async start(input: Input): Promise<Output> {
+  async start(input: T.StartMessageMoveTaskRequest): Promise<T.StartMessageMoveTaskResult> {
     const source = this.s.byArn(input.SourceArn);
     if (!source) throw new SqsError('ResourceNotFoundException', "The resource that you specified for the SourceArn parameter doesn't exist.");
     if (input.DestinationArn !== undefined && !this.s.byArn(input.DestinationArn)) {
@@ -97,7 +98,7 @@ export class MoveTasks {
     return { TaskHandle: handleOf(record) };
   }
 
-  async cancel(input: Input): Promise<Output> {
+  async cancel(input: T.CancelMessageMoveTaskRequest): Promise<T.CancelMessageMoveTaskResult> {
     let taskId: unknown;
     try {
       taskId = (JSON.parse(Buffer.from(String(input.TaskHandle), 'base64').toString('utf8')) as { taskId?: unknown }).taskId;
@@ -118,14 +119,14 @@ export class MoveTasks {
     return { ApproximateNumberOfMessagesMoved: t.record.moved };
   }
 
-  async list(input: Input): Promise<Output> {
+  async list(input: T.ListMessageMoveTasksRequest): Promise<T.ListMessageMoveTasksResult> {
     const source = this.s.byArn(input.SourceArn);
     if (!source) throw new SqsError('ResourceNotFoundException', "The resource that you specified for the SourceArn parameter doesn't exist.");
     const max = optionalInt('MaxResults', input.MaxResults, 1, 10, 'Must be between 1 and 10, if provided.') ?? 1;
     const mine = [...this.tasks.values()].filter((t) => t.record.sourceArn === source.arn).reverse().slice(0, max);
     return {
       Results: mine.map(({ record: r }) => {
-        const out: Output = { Status: r.status, SourceArn: r.sourceArn };
+        const out: T.ListMessageMoveTasksResultEntry = { Status: r.status, SourceArn: r.sourceArn };
         if (r.status === 'RUNNING') out.TaskHandle = handleOf(r);
         if (r.destinationArn) out.DestinationArn = r.destinationArn;
         if (r.maxPerSecond) out.MaxNumberOfMessagesPerSecond = r.maxPerSecond;

@@ -6,19 +6,20 @@ import type { Core } from '../../core/core.js';
 import type { SqsConfig } from '../config.js';
 import { loadState } from '../storage/load.js';
 import { delDedup, delMessage, delTombstone, dedupRange, messageRange } from '../storage/records.js';
-import { SqsError, type Input, type OperationName, type Output, type RequestContext, type SqsApi } from './api.js';
+import { SqsError, type Inputs, type OperationName, type Outputs, type RequestContext, type SqsApi } from './api.js';
 import { MessageOps } from './message-ops.js';
 import { Queue } from './queue.js';
 import { QueueOps } from './queue-ops.js';
 import { MoveTasks } from './redrive.js';
 import { SqsState } from './state.js';
 
-type Handler = (input: Input, ctx: RequestContext) => Promise<Output>;
+/** One handler per operation of the model, each answering its operation's output: the compiler checks both. */
+type Handlers = { readonly [K in OperationName]: (input: Inputs[K], ctx: RequestContext) => Promise<Outputs[K]> };
 
 export class SqsService implements SqsApi {
   private readonly state: SqsState;
   private readonly moveTasks: MoveTasks;
-  private readonly handlers: Record<OperationName, Handler>;
+  private readonly handlers: Handlers;
 
   constructor(core: Core, config: SqsConfig) {
     this.state = new SqsState(core, config);
@@ -98,11 +99,12 @@ export class SqsService implements SqsApi {
     for (const q of this.state.registry.all()) q.shutdown();
   }
 
-  call(op: OperationName, input: Input, ctx: RequestContext): Promise<Output> {
-    const h = Object.prototype.hasOwnProperty.call(this.handlers, op) ? this.handlers[op] : undefined;
+  call<Op extends OperationName>(op: Op, input: Inputs[Op], ctx: RequestContext): Promise<Outputs[Op]> {
+    // The table is complete by type; the run-time check guards callers that bypass the types.
+    const h: Handlers[Op] | undefined = Object.prototype.hasOwnProperty.call(this.handlers, op) ? this.handlers[op] : undefined;
     if (!h) return Promise.reject(new SqsError('UnsupportedOperation', `${String(op)} is not supported.`));
     try {
-      return h(input ?? {}, ctx);
+      return h(input, ctx);
     } catch (err) {
       return Promise.reject(err);
     }
