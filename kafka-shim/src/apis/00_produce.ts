@@ -1,9 +1,9 @@
 /**
  * Produce: v3-9 (flexible from v9).
  *
- * Behaviour: each partition must carry exactly one magic-2 record batch; it is validated (length,
- * magic, CRC-32C, codec, no control batch, max.message.bytes) and stored as sent with only its
- * base offset and leader epoch set (LogAppendTime topics are stamped and re-checksummed).
+ * Behaviour: each partition must carry exactly one magic-2 record batch; it is validated as Kafka's
+ * LogValidator does (records/validate.ts) and stored as sent with only its base offset, leader
+ * epoch and maxTimestamp set (re-checksummed when the timestamp changes).
  * acks=1/-1 are answered once the batch is in LevelDB; acks=0 gets no response at all.
  * Unknown topics are UNKNOWN_TOPIC_OR_PARTITION (creation happens through Metadata).
  *
@@ -13,6 +13,7 @@
  */
 import type { ProduceRequest, ProduceResponse } from '../protocol/generated/types.js';
 import { ErrorCode, KafkaError } from '../log/index.js';
+import { RecordValidationError } from '../records/validate.js';
 import { NO_RESPONSE, register } from './registry.js';
 
 type PartitionResponse = NonNullable<NonNullable<ProduceResponse['responses']>[number]['partitionResponses']>[number];
@@ -42,6 +43,7 @@ register({
           const r = await log.append(t.name, p.index, p.records, ctx.apiVersion >= 7);
           return { index: p.index, errorCode: 0, baseOffset: r.baseOffset, logAppendTimeMs: r.logAppendTime, logStartOffset: r.logStartOffset, recordErrors: [], errorMessage: null };
         } catch (err) {
+          if (err instanceof RecordValidationError) return { ...failed(p.index, err.code, err.message), recordErrors: err.recordErrors };
           if (err instanceof KafkaError) return failed(p.index, err.code, err.message);
           throw err;
         }

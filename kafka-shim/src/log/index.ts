@@ -9,11 +9,14 @@ import { randomBytes } from 'node:crypto';
 import type { Core } from '../../../emulator/src/core/core.js';
 import { key, PREFIX, splitKey } from '../../../emulator/src/core/keys.js';
 import type { Op } from '../../../emulator/src/core/store.js';
-import { batchInfo, CODEC_ZSTD, validateBatch, type BatchInfo } from './batch.js';
+import { batchInfo, Codec, type BatchInfo } from './batch.js';
+import { loadZstdCompressor } from '../records/compression.js';
+import { validateProduceBatch } from '../records/validate.js';
 import { BatchCache } from './cache.js';
 import { effective, validateConfigs, type EffectiveConfig } from './configs.js';
 import { ErrorCode, KafkaError } from '../errors.js';
-import { Partition, type AppendResult, type PartitionHost } from './partition.js';
+import { Partition, type AppendResult, type PartitionHost, type PartitionRecord } from './partition.js';
+import type { Timer } from '../../../emulator/src/core/clock.js';
 
 export { ErrorCode, KafkaError } from '../errors.js';
 export { Partition } from './partition.js';
@@ -23,7 +26,11 @@ export interface LogOptions {
   defaultPartitions: number;
   /** Memory for recently appended batches (tail fetches skip LevelDB). */
   cacheBytes?: number;
+  /** log.retention.check.interval.ms: how often retention runs (Kafka's default, 5 minutes). */
+  retentionCheckIntervalMs?: number;
 }
+
+export const RETENTION_CHECK_INTERVAL_MS = 300_000;
 
 /** Kafka's limit on topic names. */
 const MAX_TOPIC_NAME = 249;
@@ -55,6 +62,7 @@ export class Topic {
 export class LogManager {
   private readonly byName = new Map<string, Topic>();
   private readonly host: PartitionHost;
+  private retentionTimer: Timer | undefined;
 
   constructor(
     readonly core: Core,
@@ -81,11 +89,11 @@ export class LogManager {
       topic.partitions = Array.from({ length: rec.partitions }, (_, i) => new Partition(this.host, name, i));
       this.byName.set(name, topic);
     });
-    const starts = new Map<string, number>();
+    const starts = new Map<string, PartitionRecord>();
     const pPrefix = Buffer.from(PREFIX.kafkaPartition, 'latin1');
     await store.forEach(pPrefix, (k, v) => {
       const { parts, rest } = splitKey(k, pPrefix.length, 1);
-      starts.set(`${parts[0]}\0${rest.readUInt32BE(0)}`, (JSON.parse(v.toString()) as { logStartOffset: number }).logStartOffset);
+      starts.set(`${parts[0]}\0${rest.readUInt32BE(0)}`, JSON.parse(v.toString()) as PartitionRecord);
     });
     const batches = new Map<string, BatchInfo[]>();
     const bPrefix = Buffer.from(PREFIX.kafkaBatch, 'latin1');
@@ -99,14 +107,34 @@ export class LogManager {
     for (const topic of this.byName.values()) {
       for (const p of topic.partitions) {
         const id = `${topic.name}\0${p.partition}`;
-        p.restore(starts.get(id) ?? 0, batches.get(id) ?? []);
+        p.restore(starts.get(id) ?? { logStartOffset: 0 }, batches.get(id) ?? []);
       }
     }
+    this.armRetention();
+    // Only rebuilding a compressed batch needs the zstd compressor; load it off the startup path.
+    loadZstdCompressor().catch((err: unknown) => this.log.error('kafka.zstd.load_failed', { err }));
     this.log.info('kafka.log.loaded', { topics: this.byName.size });
   }
 
   async close(): Promise<void> {
+    this.core.clock.cancel(this.retentionTimer);
+    this.retentionTimer = undefined;
     for (const t of this.byName.values()) for (const p of t.partitions) p.close();
+  }
+
+  /** Kafka's log.retention.check.interval.ms loop, on the injectable clock. */
+  private armRetention(): void {
+    const every = this.options.retentionCheckIntervalMs ?? RETENTION_CHECK_INTERVAL_MS;
+    this.retentionTimer = this.core.clock.after(every, () => {
+      this.checkRetention();
+      this.armRetention();
+    });
+  }
+
+  /** One retention pass over every partition (what the periodic check runs). */
+  checkRetention(): void {
+    const now = this.core.clock.now();
+    for (const t of this.byName.values()) for (const p of t.partitions) p.checkRetention(now);
   }
 
   topic(name: string): Topic | undefined {
@@ -226,7 +254,6 @@ export class LogManager {
     topic.overrides = overrides;
     topic.config = effective(overrides);
     await this.persist(topic);
-    for (const p of topic.partitions) p.enforceRetention();
     this.log.info('kafka.topic.configs_altered', { topic: name, configs: Object.fromEntries(overrides) });
   }
 
@@ -237,10 +264,12 @@ export class LogManager {
   /** Validate and append one Produce partition's records. */
   async append(topic: string, partition: number, records: Buffer | null, allowZstd = true): Promise<AppendResult> {
     const p = this.partition(topic, partition);
-    const batch = validateBatch(records, this.byName.get(topic)!.config.maxMessageBytes);
-    if (batch.codec === CODEC_ZSTD && !allowZstd) {
+    const config = this.byName.get(topic)!.config;
+    // ProduceRequest.validateRecords refuses zstd below v7 before the log looks at the batch.
+    if (!allowZstd && records && records.length > 22 && (records.readInt16BE(21) & 0x07) === Codec.ZSTD) {
       throw new KafkaError(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, 'zstd needs Produce v7 or later');
     }
+    const batch = validateProduceBatch(records, { maxMessageBytes: config.maxMessageBytes, compacted: config.compacted, topicPartition: `${topic}-${partition}` });
     try {
       return await p.append(batch);
     } catch (err) {

@@ -5,16 +5,24 @@
  * Offsets are assigned synchronously when a batch is accepted, so concurrent appends never
  * collide; a batch becomes visible (high watermark, fetch) only once its LevelDB write resolved.
  * Group-commit writes resolve in the order they were queued, so the high watermark only grows.
+ * Retention works on segments (segments.ts), run by the LogManager's periodic check.
+ * Every LevelDB write of a partition goes through `persist()`.
  */
-import type { Timer } from '../../../emulator/src/core/clock.js';
 import type { Core } from '../../../emulator/src/core/core.js';
 import type { Op } from '../../../emulator/src/core/store.js';
 import { key, PREFIX, u32, u64 } from '../../../emulator/src/core/keys.js';
-import { assignOffset, batchInfo, recordTimestamps, stampLogAppendTime, type BatchInfo, type ValidatedBatch } from './batch.js';
+import { assignOffset, batchInfo, recordTimestamps, setMaxTimestamp, type BatchInfo, type ValidatedBatch } from './batch.js';
 import type { BatchCache, CachedBatches } from './cache.js';
 import type { EffectiveConfig } from './configs.js';
 import { ErrorCode, KafkaError } from '../errors.js';
 import { SideIndex } from './side-index.js';
+import { Segments, type SavedSegments } from './segments.js';
+
+/** The partition record (K/p/): log start offset and segment boundaries. */
+export interface PartitionRecord {
+  logStartOffset: number;
+  segments?: SavedSegments;
+}
 
 /** The leader epoch we write into batches: one broker that never loses leadership. */
 export const LEADER_EPOCH = 0;
@@ -42,14 +50,13 @@ export class Partition {
   /** Committed batches, ascending offsets. */
   private readonly index = new SideIndex();
   private readonly cached: CachedBatches = new Map();
-  private totalBytes = 0;
   logStartOffset = 0;
   highWatermark = 0;
   /** Next offset to assign; ahead of the high watermark while appends are being written. */
   private nextOffset = 0;
   private readonly inflight = new Set<number>();
   private readonly waiters = new Set<() => void>();
-  private retentionTimer: Timer | undefined;
+  private readonly segments = new Segments();
   private deleted = false;
 
   constructor(
@@ -59,16 +66,16 @@ export class Partition {
   ) {}
 
   /** Rebuild from LevelDB (startup). `batches` are in key (= offset) order. */
-  restore(logStartOffset: number, batches: BatchInfo[]): void {
-    this.logStartOffset = logStartOffset;
+  restore(rec: PartitionRecord, batches: BatchInfo[]): void {
+    this.logStartOffset = rec.logStartOffset;
+    const logStartOffset = rec.logStartOffset;
     for (const b of batches) {
       this.index.push(b);
-      this.totalBytes += b.size;
     }
     const n = this.index.length;
     this.highWatermark = Math.max(logStartOffset, n > 0 ? this.index.lastOffset(n - 1) + 1 : 0);
     this.nextOffset = this.highWatermark;
-    this.enforceRetention();
+    this.segments.restore(rec.segments, this.index, this.host.core.clock.now());
   }
 
   get batchCount(): number {
@@ -82,10 +89,14 @@ export class Partition {
     this.nextOffset += batch.recordsCount;
     const bytes = assignOffset(batch, baseOffset, LEADER_EPOCH);
     const now = this.host.core.clock.now();
-    if (config.logAppendTime) stampLogAppendTime(bytes, now);
+    const maxTimestamp = config.logAppendTime ? now : batch.maxTimestamp;
+    setMaxTimestamp(bytes, config.logAppendTime, maxTimestamp);
+    const rolled = this.segments.onAppend(baseOffset, bytes.length, maxTimestamp, now, config);
     this.inflight.add(baseOffset);
     try {
-      await this.host.core.store.write([{ type: 'put', key: batchKey(this.topic, this.partition, baseOffset), value: bytes }]);
+      const ops: Op[] = [{ type: 'put', key: batchKey(this.topic, this.partition, baseOffset), value: bytes }];
+      if (rolled) ops.push(this.recordOp());
+      await this.persist(ops);
     } catch (err) {
       this.inflight.delete(baseOffset);
       // Hand the lost offsets out again unless a later append already holds higher ones.
@@ -96,10 +107,8 @@ export class Partition {
     if (!this.deleted) {
       const info = batchInfo(bytes);
       this.index.push(info);
-      this.totalBytes += info.size;
       this.highWatermark = info.lastOffset + 1;
       this.host.cache.add(this.cached, baseOffset, bytes);
-      this.enforceRetention();
       this.wake();
     }
     return { baseOffset, logAppendTime: config.logAppendTime ? now : -1, logStartOffset: this.logStartOffset };
@@ -200,32 +209,11 @@ export class Partition {
     return this.logStartOffset;
   }
 
-  /** Re-apply retention, e.g. after a config change. */
-  enforceRetention(): void {
+  /** The periodic retention check: delete the closed segments retention.ms / retention.bytes allow. */
+  checkRetention(now: number): void {
     if (this.deleted) return;
-    const { retentionMs, retentionBytes } = this.host.config(this.topic);
-    let drop = 0;
-    if (retentionBytes >= 0) {
-      let size = this.totalBytes;
-      while (drop < this.index.length && size - this.index.size(drop) >= retentionBytes) size -= this.index.size(drop++);
-      if (drop > 0) void this.trim(drop, 'retention.bytes');
-    }
-    // Kafka deletes a segment once now - largestTimestamp > retention.ms: arm for that exact ms.
-    const due = retentionMs >= 0 && this.index.length > 0 ? this.index.maxTimestamp(0) + retentionMs + 1 : undefined;
-    // Appends leave the head alone: keep the armed timer rather than re-arm on the hot path.
-    if (due !== undefined && this.retentionTimer && this.retentionTimer.index >= 0 && this.retentionTimer.at === due) return;
-    this.host.core.clock.cancel(this.retentionTimer);
-    this.retentionTimer = undefined;
-    if (due === undefined) return;
-    this.retentionTimer = this.host.core.clock.at(due, () => {
-      this.retentionTimer = undefined;
-      const now = this.host.core.clock.now();
-      const cfg = this.host.config(this.topic);
-      let n = 0;
-      while (n < this.index.length && now - this.index.maxTimestamp(n) > cfg.retentionMs) n++;
-      if (n > 0) void this.trim(n, 'retention.ms');
-      this.enforceRetention();
-    });
+    const upTo = this.segments.retentionPoint(this.index, now, this.host.config(this.topic));
+    if (upTo !== undefined) void this.trim(this.index.find(upTo), 'retention');
   }
 
   /** Drop the first `count` batches and persist the new log start offset. */
@@ -239,16 +227,26 @@ export class Partition {
       ops.push({ type: 'del', key: batchKey(this.topic, this.partition, base) });
     }
     this.index.dropFront(count);
-    this.totalBytes -= bytes;
     this.logStartOffset = Math.max(this.logStartOffset, this.index.length > 0 ? this.index.baseOffset(0) : this.highWatermark);
-    ops.push({ type: 'put', key: partitionKey(this.topic, this.partition), value: Buffer.from(JSON.stringify({ logStartOffset: this.logStartOffset })) });
+    this.segments.dropBefore(this.index.length > 0 ? this.index.baseOffset(0) : this.highWatermark);
+    ops.push(this.recordOp());
     if (count > 0) {
       this.host.core.log.info('kafka.log.trimmed', { topic: this.topic, partition: this.partition, reason, batches: count, bytes, logStartOffset: this.logStartOffset });
     }
-    const written = this.host.core.store.write(ops);
+    const written = this.persist(ops);
     // Retention trims are fire-and-forget; a failure is logged here and surfaces to DeleteRecords.
     written.catch((err: unknown) => this.host.core.log.error('kafka.log.trim_failed', { topic: this.topic, partition: this.partition, err }));
     return written;
+  }
+
+  private recordOp(): Op {
+    const rec: PartitionRecord = { logStartOffset: this.logStartOffset, segments: this.segments.saved() };
+    return { type: 'put', key: partitionKey(this.topic, this.partition), value: Buffer.from(JSON.stringify(rec)) };
+  }
+
+  /** The one place a partition writes to LevelDB (deleteOps hands its ops to the topic's write). */
+  private persist(ops: Op[]): Promise<void> {
+    return this.host.core.store.write(ops);
   }
 
   /** Resolve when this partition gets new data (or is deleted). */
@@ -266,8 +264,7 @@ export class Partition {
   /** Ops removing every key of this partition, including batches still being written. */
   deleteOps(): Op[] {
     this.deleted = true;
-    this.host.core.clock.cancel(this.retentionTimer);
-    this.retentionTimer = undefined;
+    this.segments.clear();
     const ops: Op[] = [{ type: 'del', key: partitionKey(this.topic, this.partition) }];
     for (let i = 0; i < this.index.length; i++) {
       const base = this.index.baseOffset(i);
@@ -276,14 +273,11 @@ export class Partition {
     }
     for (const base of this.inflight) ops.push({ type: 'del', key: batchKey(this.topic, this.partition, base) });
     this.index.clear();
-    this.totalBytes = 0;
     this.wake();
     return ops;
   }
 
   close(): void {
-    this.host.core.clock.cancel(this.retentionTimer);
-    this.retentionTimer = undefined;
     this.wake();
   }
 }

@@ -1,0 +1,202 @@
+/**
+ * What a broker checks before it stores a produced batch, with the rules (and texts) of Kafka's
+ * ProduceRequest.validateRecords, UnifiedLog.analyzeAndValidateRecords, LogValidator and
+ * DefaultRecordBatch/DefaultRecord, so a client sees the error code real Kafka answers:
+ * - framing, magic, size limit, CRC: CORRUPT_MESSAGE / UNSUPPORTED_VERSION / MESSAGE_TOO_LARGE;
+ * - batch fields (count vs lastOffsetDelta, control flag, sequence without producer id),
+ *   record structure (varints and lengths in bounds, each record and the batch consumed
+ *   exactly): INVALID_RECORD;
+ * - a payload that does not decompress: UNKNOWN_SERVER_ERROR (Kafka's KafkaException
+ *   "Failed to decompress record stream" has no error code of its own);
+ * - compacted topics: records without a key are INVALID_RECORD with per-record errors.
+ *
+ * The walk reads varints in place, allocating nothing per record, and yields the newest record
+ * timestamp (the batch's maxTimestamp is recomputed from it, as Kafka does: sarama sends -1).
+ * Compressed batches whose inner offset deltas are not 0..n-1 are rebuilt with correct deltas, as
+ * Kafka does instead of rejecting them; uncompressed ones are stored as sent, as in Kafka.
+ */
+import { crc32c } from '../log/crc32c.js';
+import { ErrorCode, KafkaError } from '../errors.js';
+import { ATTR, decodeBatch, encodeBatch, HEADER_SIZE, OFF } from './batch.js';
+import { Codec, decompress } from './compression.js';
+import { readVarint, readVarlong, VarintError, type Cursor } from './varint.js';
+
+/** A per-record rejection (ProduceResponse recordErrors, v8+). */
+export interface RecordError {
+  batchIndex: number;
+  batchIndexErrorMessage: string | null;
+}
+
+/** INVALID_RECORD carrying Kafka's per-record errors. */
+export class RecordValidationError extends KafkaError {
+  constructor(
+    code: number,
+    message: string,
+    readonly recordErrors: RecordError[],
+  ) {
+    super(code, message);
+  }
+}
+
+export interface ValidatedBatch {
+  /** The batch to store: the request's bytes, or a rebuilt batch (compressed, bad inner offsets). */
+  readonly bytes: Buffer;
+  readonly recordsCount: number;
+  readonly codec: number;
+  /** Newest record timestamp (-1 when every record has none), what Kafka writes as maxTimestamp. */
+  readonly maxTimestamp: number;
+}
+
+export interface ValidateOptions {
+  maxMessageBytes: number;
+  /** cleanup.policy includes compact: every record needs a key. */
+  compacted: boolean;
+  /** "topic-partition", for Kafka's messages. */
+  topicPartition: string;
+}
+
+const invalid = (msg: string) => new KafkaError(ErrorCode.INVALID_RECORD, msg);
+const corrupt = (msg: string) => new KafkaError(ErrorCode.CORRUPT_MESSAGE, msg);
+
+/** Check that `records` is exactly one well-formed magic-2 batch a client may write. */
+export function validateProduceBatch(records: Buffer | null, opts: ValidateOptions): ValidatedBatch {
+  const tp = opts.topicPartition;
+  if (!records || records.length === 0) throw invalid('produce requests must have exactly one record batch per partition');
+  if (records.length < OFF.magic + 1) throw corrupt('record batch truncated');
+  const magic = records.readInt8(OFF.magic);
+  if (magic < 2) throw new KafkaError(ErrorCode.UNSUPPORTED_VERSION, `message format v${magic} is not supported; use record batches (magic 2)`);
+  if (magic > 2) throw corrupt(`unknown record batch magic ${magic}`);
+  if (records.length < HEADER_SIZE) throw corrupt('record batch truncated');
+  const size = records.readInt32BE(OFF.batchLength) + 12;
+  if (size < HEADER_SIZE) throw corrupt(`Record batch is corrupt (the size ${size} is smaller than the minimum allowed overhead ${HEADER_SIZE})`);
+  if (size > records.length) throw corrupt(`record batch length ${size} does not match the ${records.length} bytes sent`);
+  if (size < records.length) throw invalid('produce requests must have exactly one record batch per partition');
+  if (size > opts.maxMessageBytes) {
+    throw new KafkaError(ErrorCode.MESSAGE_TOO_LARGE, `The record batch size in the append to ${tp} is ${size} bytes which exceeds the maximum configured value of ${opts.maxMessageBytes}.`);
+  }
+  const stored = records.readUInt32BE(OFF.crc);
+  const computed = crc32c(records, OFF.attributes, size);
+  if (stored !== computed) throw corrupt(`Record is corrupt (stored crc = ${stored}, computed crc = ${computed}) in topic partition ${tp}.`);
+  const attributes = records.readInt16BE(OFF.attributes);
+  const codec = attributes & ATTR.codecMask;
+  if (codec > Codec.ZSTD) throw new KafkaError(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, `unknown compression codec ${codec}`);
+
+  // LogValidator.validateBatch, in its order.
+  const lastOffsetDelta = records.readInt32BE(OFF.lastOffsetDelta);
+  const count = records.readInt32BE(OFF.recordsCount);
+  if (lastOffsetDelta + 1 <= 0) throw invalid(`Batch has an invalid offset range: [0, ${lastOffsetDelta}] in topic partition ${tp}`);
+  if (count <= 0) throw invalid(`Invalid reported count for record batch: ${count} in topic partition ${tp}`);
+  if (lastOffsetDelta + 1 !== count) throw invalid(`Inconsistent batch offset range [0, ${lastOffsetDelta}] and count of records ${count} in topic partition ${tp}`);
+  if (attributes & ATTR.control) throw invalid(`Clients are not allowed to write control records in topic partition ${tp}`);
+  const producerId = records.readBigInt64BE(OFF.producerId);
+  const baseSequence = records.readInt32BE(OFF.baseSequence);
+  if (producerId >= 0n && baseSequence < 0) {
+    throw invalid(`Invalid sequence number ${baseSequence} in record batch with producerId ${producerId} in topic partition ${tp}`);
+  }
+
+  let body: Buffer;
+  try {
+    body = codec === Codec.NONE ? records : decompress(codec, records.subarray(HEADER_SIZE, size));
+  } catch (err) {
+    throw new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, (err as Error).message);
+  }
+  const c: Cursor = { buf: body, pos: codec === Codec.NONE ? HEADER_SIZE : 0, end: codec === Codec.NONE ? size : body.length };
+  const logAppendTime = (attributes & ATTR.logAppendTime) !== 0 ? Number(records.readBigInt64BE(OFF.maxTimestamp)) : undefined;
+  const walk = walkRecords(c, count, Number(records.readBigInt64BE(OFF.baseTimestamp)), logAppendTime, opts.compacted, tp);
+  if (walk.recordErrors.length > 0) {
+    const shown = walk.recordErrors.slice(0, 3).map((e) => `RecordError(batchIndex=${e.batchIndex}, message='${e.batchIndexErrorMessage}')`);
+    throw new RecordValidationError(
+      ErrorCode.INVALID_RECORD,
+      `One or more records have been rejected due to ${walk.recordErrors.length} record errors in total, and only showing the first three errors at most: [${shown.join(', ')}]`,
+      walk.recordErrors,
+    );
+  }
+  const bytes = walk.offsetsInOrder || codec === Codec.NONE ? records : rebuild(records, size);
+  return { bytes, recordsCount: count, codec, maxTimestamp: walk.maxTimestamp };
+}
+
+interface Walk {
+  maxTimestamp: number;
+  offsetsInOrder: boolean;
+  recordErrors: RecordError[];
+}
+
+/** Read `count` records from `c` in place, checking every bound; the cursor must end exactly at `c.end`. */
+function walkRecords(c: Cursor, count: number, baseTimestamp: number, logAppendTime: number | undefined, compacted: boolean, tp: string): Walk {
+  let maxTimestamp = -1;
+  let offsetsInOrder = true;
+  const recordErrors: RecordError[] = [];
+  const r: Cursor = { buf: c.buf, pos: 0, end: 0 };
+  for (let i = 0; i < count; i++) {
+    let length: number;
+    try {
+      length = readVarint(c);
+    } catch (err) {
+      // Kafka reads the length outside its record-structure guard: a too-long varint there
+      // escapes as an IllegalArgumentException (UNKNOWN_SERVER_ERROR); running out is premature EOF.
+      if (err instanceof VarintError && err.kind === 'too-long') throw new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, `Varint is too long in the length of record ${i} in topic partition ${tp}`);
+      throw invalid('Incorrect declared batch size, premature EOF reached');
+    }
+    if (length < 0 || c.end - c.pos < length) {
+      throw invalid(`Invalid record size: expected ${length} bytes in record payload, but instead the buffer has only ${c.end - c.pos} remaining bytes.`);
+    }
+    const start = c.pos;
+    r.pos = start + 1; // record attributes, unused in magic 2
+    r.end = start + length;
+    try {
+      if (r.pos > r.end) throw new VarintError('underflow');
+      const timestampDelta = readVarlong(r);
+      const offsetDelta = readVarint(r);
+      const keyLength = readVarint(r);
+      if (keyLength > 0) skip(r, keyLength);
+      else if (keyLength < 0 && compacted) {
+        recordErrors.push({ batchIndex: i, batchIndexErrorMessage: `Compacted topic cannot accept message without key in topic partition ${tp}.` });
+      }
+      const valueLength = readVarint(r);
+      if (valueLength > 0) skip(r, valueLength);
+      const headers = readVarint(r);
+      if (headers < 0) throw invalid(`Found invalid number of record headers ${headers}`);
+      for (let h = 0; h < headers; h++) {
+        const hk = readVarint(r);
+        if (hk < 0) throw invalid(`Invalid negative header key size ${hk}`);
+        skip(r, hk);
+        const hv = readVarint(r);
+        if (hv > 0) skip(r, hv);
+      }
+      if (r.pos !== r.end) throw invalid(`Invalid record size: expected to read ${length} bytes in record payload, but instead read ${r.pos - start}`);
+      const ts = logAppendTime ?? baseTimestamp + timestampDelta;
+      if (ts > maxTimestamp) maxTimestamp = ts;
+      if (offsetDelta !== i) offsetsInOrder = false;
+    } catch (err) {
+      if (err instanceof KafkaError) throw err;
+      throw invalid('Found invalid record structure');
+    }
+    c.pos = r.end;
+  }
+  if (c.pos !== c.end) throw invalid('Incorrect declared batch size, records still remaining in file');
+  return { maxTimestamp, offsetsInOrder, recordErrors };
+}
+
+function skip(r: Cursor, n: number): void {
+  if (r.end - r.pos < n) throw new VarintError('underflow');
+  r.pos += n;
+}
+
+/** A compressed batch with inner offsets out of order, rebuilt as Kafka does (same codec and producer fields). */
+function rebuild(records: Buffer, size: number): Buffer {
+  const b = decodeBatch(records.subarray(0, size));
+  try {
+    return encodeBatch({
+      records: b.records.map((r) => ({ key: r.key, value: r.value, timestamp: r.timestamp, headers: r.headers })),
+      compression: b.compression,
+      timestampType: b.timestampType,
+      isTransactional: b.isTransactional,
+      producerId: b.producerId,
+      producerEpoch: b.producerEpoch,
+      baseSequence: b.baseSequence,
+      baseTimestamp: b.baseTimestamp,
+    });
+  } catch (err) {
+    throw new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, `could not rebuild a batch with out-of-order inner offsets: ${(err as Error).message}`);
+  }
+}
