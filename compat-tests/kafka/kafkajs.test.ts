@@ -100,15 +100,21 @@ describe('kafkajs 2.2.4', () => {
       admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: 'cfg', configEntries: [{ name: 'message.timestamp.type', value: 'Sometimes' }] }] }),
     ).rejects.toMatchObject({ type: 'INVALID_CONFIG' });
 
-    await producer.send({ topic: 'cfg', messages: [{ value: 'old' }] });
-    await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: 'cfg', configEntries: [{ name: 'retention.ms', value: '60000' }] }] });
+    const sent = Date.now();
+    await producer.send({ topic: 'cfg', messages: [{ value: 'old', timestamp: String(sent) }] });
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: 'cfg', configEntries: [{ name: 'retention.ms', value: '60000' }, { name: 'segment.ms', value: '1000' }] }],
+    });
     const after = await describe();
     expect(after['retention.ms']).toEqual({ value: '60000', isDefault: false, source: 1 });
     // AlterConfigs replaces the whole set: cleanup.policy went back to its default.
     expect(after['cleanup.policy'].isDefault).toBe(true);
-    expect(await admin.fetchTopicOffsets('cfg')).toEqual([{ partition: 0, offset: '1', high: '1', low: '0' }]);
+    // Retention deletes closed segments only: a record more than segment.ms newer rolls 'old' out of the active one.
+    await producer.send({ topic: 'cfg', messages: [{ value: 'new', timestamp: String(sent + 2000) }] });
+    expect(await admin.fetchTopicOffsets('cfg')).toEqual([{ partition: 0, offset: '2', high: '2', low: '0' }]);
     await emu.advance(3_600_000);
-    expect(await admin.fetchTopicOffsets('cfg')).toEqual([{ partition: 0, offset: '1', high: '1', low: '1' }]);
+    expect(await admin.fetchTopicOffsets('cfg')).toEqual([{ partition: 0, offset: '2', high: '2', low: '1' }]);
   });
 
   it('rejects a batch over max.message.bytes with MESSAGE_TOO_LARGE', async () => {
