@@ -8,7 +8,7 @@
  * (sarama writes -1), as Kafka's DefaultRecordBatch.setMaxTimestamp does.
  */
 import { crc32c } from './crc32c.js';
-import { ATTR, decodeBatch, OFF } from '../records/batch.js';
+import { ATTR, decodeBatch, OFF, readInt64, writeInt64 } from '../records/batch.js';
 import type { ValidatedBatch } from '../records/validate.js';
 
 export { Codec } from '../records/compression.js';
@@ -28,7 +28,7 @@ export interface BatchInfo {
 /** Give a validated batch its place in the log: a private copy with baseOffset and epoch set. */
 export function assignOffset(batch: ValidatedBatch, baseOffset: number, leaderEpoch: number): Buffer {
   const out = Buffer.from(batch.bytes);
-  out.writeBigInt64BE(BigInt(baseOffset), OFF.baseOffset);
+  writeInt64(out, baseOffset, OFF.baseOffset);
   out.writeInt32BE(leaderEpoch, OFF.leaderEpoch);
   return out;
 }
@@ -40,19 +40,19 @@ export function assignOffset(batch: ValidatedBatch, baseOffset: number, leaderEp
 export function setMaxTimestamp(bytes: Buffer, logAppendTime: boolean, maxTimestamp: number): void {
   const attributes = bytes.readInt16BE(OFF.attributes);
   const wanted = logAppendTime ? attributes | ATTR.logAppendTime : attributes & ~ATTR.logAppendTime;
-  if (wanted === attributes && Number(bytes.readBigInt64BE(OFF.maxTimestamp)) === maxTimestamp) return;
+  if (wanted === attributes && readInt64(bytes, OFF.maxTimestamp) === maxTimestamp) return;
   bytes.writeInt16BE(wanted, OFF.attributes);
-  bytes.writeBigInt64BE(BigInt(maxTimestamp), OFF.maxTimestamp);
+  writeInt64(bytes, maxTimestamp, OFF.maxTimestamp);
   bytes.writeUInt32BE(crc32c(bytes, OFF.attributes, bytes.length), OFF.crc);
 }
 
 /** The side-index entry of a stored batch (its offsets already assigned). */
 export function batchInfo(bytes: Buffer): BatchInfo {
-  const baseOffset = Number(bytes.readBigInt64BE(OFF.baseOffset));
+  const baseOffset = readInt64(bytes, OFF.baseOffset);
   return {
     baseOffset,
     lastOffset: baseOffset + bytes.readInt32BE(OFF.lastOffsetDelta),
-    maxTimestamp: Number(bytes.readBigInt64BE(OFF.maxTimestamp)),
+    maxTimestamp: readInt64(bytes, OFF.maxTimestamp),
     size: bytes.length,
   };
 }

@@ -74,6 +74,18 @@ export interface RecordBatch {
   sizeInBytes: number;
 }
 
+/** An int64 field as a number, without the BigInt a readBigInt64BE allocates (exact below 2^53). */
+export function readInt64(buf: Buffer, off: number): number {
+  return buf.readInt32BE(off) * 4294967296 + buf.readUInt32BE(off + 4);
+}
+
+/** Write a number (|n| < 2^53) as an int64 field, without a BigInt. */
+export function writeInt64(buf: Buffer, n: number, off: number): void {
+  const hi = Math.floor(n / 4294967296);
+  buf.writeInt32BE(hi, off);
+  buf.writeUInt32BE(n - hi * 4294967296, off + 4);
+}
+
 /** A malformed batch; `kind` says which Kafka error a broker would answer. */
 export class BatchFormatError extends Error {
   constructor(

@@ -17,9 +17,9 @@
  */
 import { crc32c } from '../log/crc32c.js';
 import { ErrorCode, KafkaError } from '../errors.js';
-import { ATTR, decodeBatch, encodeBatch, HEADER_SIZE, OFF } from './batch.js';
+import { ATTR, decodeBatch, encodeBatch, HEADER_SIZE, OFF, readInt64 } from './batch.js';
 import { Codec, decompress } from './compression.js';
-import { readVarint, readVarlong, VarintError, type Cursor } from './varint.js';
+import { VarintError, type Cursor } from './varint.js';
 
 /** A per-record rejection (ProduceResponse recordErrors, v8+). */
 export interface RecordError {
@@ -88,10 +88,10 @@ export function validateProduceBatch(records: Buffer | null, opts: ValidateOptio
   if (count <= 0) throw invalid(`Invalid reported count for record batch: ${count} in topic partition ${tp}`);
   if (lastOffsetDelta + 1 !== count) throw invalid(`Inconsistent batch offset range [0, ${lastOffsetDelta}] and count of records ${count} in topic partition ${tp}`);
   if (attributes & ATTR.control) throw invalid(`Clients are not allowed to write control records in topic partition ${tp}`);
-  const producerId = records.readBigInt64BE(OFF.producerId);
   const baseSequence = records.readInt32BE(OFF.baseSequence);
-  if (producerId >= 0n && baseSequence < 0) {
-    throw invalid(`Invalid sequence number ${baseSequence} in record batch with producerId ${producerId} in topic partition ${tp}`);
+  // producerId >= 0 (a BigInt read costs an allocation on every produce; the sign is in the high word).
+  if (records.readInt32BE(OFF.producerId) >= 0 && baseSequence < 0) {
+    throw invalid(`Invalid sequence number ${baseSequence} in record batch with producerId ${records.readBigInt64BE(OFF.producerId)} in topic partition ${tp}`);
   }
 
   let body: Buffer;
@@ -101,8 +101,8 @@ export function validateProduceBatch(records: Buffer | null, opts: ValidateOptio
     throw new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, (err as Error).message);
   }
   const c: Cursor = { buf: body, pos: codec === Codec.NONE ? HEADER_SIZE : 0, end: codec === Codec.NONE ? size : body.length };
-  const logAppendTime = (attributes & ATTR.logAppendTime) !== 0 ? Number(records.readBigInt64BE(OFF.maxTimestamp)) : undefined;
-  const walk = walkRecords(c, count, Number(records.readBigInt64BE(OFF.baseTimestamp)), logAppendTime, opts.compacted, tp);
+  const logAppendTime = (attributes & ATTR.logAppendTime) !== 0 ? readInt64(records, OFF.maxTimestamp) : undefined;
+  const walk = walkRecords(c, count, readInt64(records, OFF.baseTimestamp), logAppendTime, opts.compacted, tp);
   if (walk.recordErrors.length > 0) {
     const shown = walk.recordErrors.slice(0, 3).map((e) => `RecordError(batchIndex=${e.batchIndex}, message='${e.batchIndexErrorMessage}')`);
     throw new RecordValidationError(
@@ -121,49 +121,55 @@ interface Walk {
   recordErrors: RecordError[];
 }
 
-/** Read `count` records from `c` in place, checking every bound; the cursor must end exactly at `c.end`. */
+/**
+ * Read `count` records from `c` in place, checking every bound; the walk must end exactly at
+ * `c.end`. This runs for every produced record, so it keeps its position in a local/module slot
+ * rather than a cursor object, and takes one-byte varints without a loop.
+ */
 function walkRecords(c: Cursor, count: number, baseTimestamp: number, logAppendTime: number | undefined, compacted: boolean, tp: string): Walk {
+  const buf = c.buf;
+  const end = c.end;
   let maxTimestamp = -1;
   let offsetsInOrder = true;
   const recordErrors: RecordError[] = [];
-  const r: Cursor = { buf: c.buf, pos: 0, end: 0 };
+  pos = c.pos;
   for (let i = 0; i < count; i++) {
     let length: number;
     try {
-      length = readVarint(c);
+      length = varint(buf, end);
     } catch (err) {
       // Kafka reads the length outside its record-structure guard: a too-long varint there
       // escapes as an IllegalArgumentException (UNKNOWN_SERVER_ERROR); running out is premature EOF.
-      if (err instanceof VarintError && err.kind === 'too-long') throw new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, `Varint is too long in the length of record ${i} in topic partition ${tp}`);
+      if (err === TOO_LONG) throw new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, `Varint is too long in the length of record ${i} in topic partition ${tp}`);
       throw invalid('Incorrect declared batch size, premature EOF reached');
     }
-    if (length < 0 || c.end - c.pos < length) {
-      throw invalid(`Invalid record size: expected ${length} bytes in record payload, but instead the buffer has only ${c.end - c.pos} remaining bytes.`);
+    if (length < 0 || end - pos < length) {
+      throw invalid(`Invalid record size: expected ${length} bytes in record payload, but instead the buffer has only ${end - pos} remaining bytes.`);
     }
-    const start = c.pos;
-    r.pos = start + 1; // record attributes, unused in magic 2
-    r.end = start + length;
+    const start = pos;
+    const recEnd = start + length;
     try {
-      if (r.pos > r.end) throw new VarintError('underflow');
-      const timestampDelta = readVarlong(r);
-      const offsetDelta = readVarint(r);
-      const keyLength = readVarint(r);
-      if (keyLength > 0) skip(r, keyLength);
+      pos++; // record attributes, unused in magic 2
+      if (pos > recEnd) throw UNDERFLOW;
+      const timestampDelta = varlong(buf, recEnd);
+      const offsetDelta = varint(buf, recEnd);
+      const keyLength = varint(buf, recEnd);
+      if (keyLength > 0) skip(keyLength, recEnd);
       else if (keyLength < 0 && compacted) {
         recordErrors.push({ batchIndex: i, batchIndexErrorMessage: `Compacted topic cannot accept message without key in topic partition ${tp}.` });
       }
-      const valueLength = readVarint(r);
-      if (valueLength > 0) skip(r, valueLength);
-      const headers = readVarint(r);
+      const valueLength = varint(buf, recEnd);
+      if (valueLength > 0) skip(valueLength, recEnd);
+      const headers = varint(buf, recEnd);
       if (headers < 0) throw invalid(`Found invalid number of record headers ${headers}`);
       for (let h = 0; h < headers; h++) {
-        const hk = readVarint(r);
+        const hk = varint(buf, recEnd);
         if (hk < 0) throw invalid(`Invalid negative header key size ${hk}`);
-        skip(r, hk);
-        const hv = readVarint(r);
-        if (hv > 0) skip(r, hv);
+        skip(hk, recEnd);
+        const hv = varint(buf, recEnd);
+        if (hv > 0) skip(hv, recEnd);
       }
-      if (r.pos !== r.end) throw invalid(`Invalid record size: expected to read ${length} bytes in record payload, but instead read ${r.pos - start}`);
+      if (pos !== recEnd) throw invalid(`Invalid record size: expected to read ${length} bytes in record payload, but instead read ${pos - start}`);
       const ts = logAppendTime ?? baseTimestamp + timestampDelta;
       if (ts > maxTimestamp) maxTimestamp = ts;
       if (offsetDelta !== i) offsetsInOrder = false;
@@ -171,15 +177,51 @@ function walkRecords(c: Cursor, count: number, baseTimestamp: number, logAppendT
       if (err instanceof KafkaError) throw err;
       throw invalid('Found invalid record structure');
     }
-    c.pos = r.end;
   }
-  if (c.pos !== c.end) throw invalid('Incorrect declared batch size, records still remaining in file');
+  if (pos !== end) throw invalid('Incorrect declared batch size, records still remaining in file');
   return { maxTimestamp, offsetsInOrder, recordErrors };
 }
 
-function skip(r: Cursor, n: number): void {
-  if (r.end - r.pos < n) throw new VarintError('underflow');
-  r.pos += n;
+/** The walk's read position (the walk is synchronous, so one slot serves every call). */
+let pos = 0;
+const UNDERFLOW = new VarintError('underflow');
+const TOO_LONG = new VarintError('too-long');
+
+/** Zig-zag int32 varint at `pos` (at most 5 bytes, as Kafka's ByteUtils.readVarint). */
+function varint(buf: Uint8Array, end: number): number {
+  if (pos >= end) throw UNDERFLOW;
+  let b = buf[pos++];
+  if (b < 0x80) return (b >>> 1) ^ -(b & 1);
+  let raw = b & 0x7f;
+  for (let shift = 7; ; shift += 7) {
+    if (shift > 28) throw TOO_LONG;
+    if (pos >= end) throw UNDERFLOW;
+    b = buf[pos++];
+    raw |= (b & 0x7f) << shift;
+    if (b < 0x80) return (raw >>> 1) ^ -(raw & 1);
+  }
+}
+
+/** Zig-zag int64 varint at `pos` (at most 10 bytes) as a number. */
+function varlong(buf: Uint8Array, end: number): number {
+  if (pos >= end) throw UNDERFLOW;
+  const first = buf[pos++];
+  if (first < 0x80) return (first >>> 1) ^ -(first & 1);
+  let raw = first & 0x7f;
+  let mul = 128;
+  for (let i = 1; ; i++) {
+    if (i >= 10) throw TOO_LONG;
+    if (pos >= end) throw UNDERFLOW;
+    const b = buf[pos++];
+    raw += (b & 0x7f) * mul;
+    mul *= 128;
+    if (b < 0x80) return raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2;
+  }
+}
+
+function skip(n: number, end: number): void {
+  if (end - pos < n) throw UNDERFLOW;
+  pos += n;
 }
 
 /** A compressed batch with inner offsets out of order, rebuilt as Kafka does (same codec and producer fields). */
