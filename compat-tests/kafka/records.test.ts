@@ -2,7 +2,8 @@
  * Record batches as real clients write them, read back raw over Fetch and decoded by Tandem's codec
  * (kafka-shim/src/records): kcat (none, zstd), kafkajs (gzip, and raw snappy through
  * kafkajs-snappy), kafka-python (gzip, snappy in xerial framing, lz4 frames). These are the codec's test vectors —
- * none comes from our own encoder. Also what the broker answers for corrupt batches, and that old
+ * none comes from our own encoder. Also what the broker answers for corrupt and odd batches (built
+ * with the encoder; the expectations were read off a real Kafka 4.4 broker), and that old
  * CreateTime timestamps (kafkajs's tests use 2017) are kept and read back. Runs against real Kafka
  * too (startKafkaTarget), so every expectation here is Kafka's behaviour.
  */
@@ -19,7 +20,7 @@ CompressionCodecs[CompressionTypes.Snappy] = require('kafkajs-snappy');
 
 const PRODUCE = 0;
 const FETCH = 1;
-const ERR = { UNKNOWN_SERVER_ERROR: -1, INVALID_RECORD: 87 };
+const ERR = { UNKNOWN_SERVER_ERROR: -1, INVALID_TIMESTAMP: 32, INVALID_RECORD: 87 };
 
 describe('record batches from real clients', () => {
   let target: KafkaTarget;
@@ -59,6 +60,17 @@ describe('record batches from real clients', () => {
     return { bytes: p.records as Buffer, batches: decodeBatches(p.records as Buffer) };
   }
 
+  /** CreateTopics, then wait until Metadata shows the partition's leader (Kafka elects it asynchronously). */
+  const create = async (name: string, configs: { name: string; value: string }[] = []) => {
+    const created = (await raw.call(19, 4, { topics: [{ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs }], timeoutMs: 5000, validateOnly: false })).body.topics[0];
+    for (let i = 0; i < 100; i++) {
+      const t = (await raw.call(3, 12, { topics: [{ name }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false })).body.topics[0];
+      if (t.errorCode === 0 && t.partitions[0]?.leaderId >= 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return created;
+  };
+
   const text = (b: Buffer | null) => (b === null ? null : b.toString());
   const simple = (r: KafkaRecord) => ({ offset: r.offset, key: text(r.key), value: text(r.value), headers: r.headers.map((h) => [h.key, text(h.value)]) });
 
@@ -73,6 +85,7 @@ describe('record batches from real clients', () => {
     const topic = unique(`rec-kcat-${codec}`);
     const input = Array.from({ length: 30 }, (_, i) => `key${i}:value ${i} ${'x'.repeat(i * 10)}`).join('\n') + '\n';
     const before = Date.now();
+    expect(await create(topic)).toMatchObject({ errorCode: 0 });
     await kcat(target.bootstrap, ['-P', '-t', topic, '-p', '0', '-z', codec, '-X', `compression.codec=${codec}`, '-K:', '-H', 'trace=abc', '-X', 'linger.ms=500'], input);
     const { batches } = await fetchBatches(topic);
     for (const b of batches) {
@@ -137,6 +150,60 @@ describe('record batches from real clients', () => {
     expect(out.trim().split('\n')).toEqual([`0 ${ts} old0`, `1 ${ts + 1} old1`, `2 ${ts + 2} old2`]);
     const { batches } = await fetchBatches(topic);
     expect(batches[0].maxTimestamp).toBe(ts + 2);
+  });
+
+  describe('odd batches, answered field by field as Kafka does', () => {
+    const T = Date.now() - 1000;
+    const produce = async (topic: string, records: Buffer) =>
+      (await raw.call(PRODUCE, 9, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] })).body
+        .responses[0].partitionResponses[0];
+    const refused = (errorCode: number, extra = {}) => ({ errorCode, baseOffset: -1, logStartOffset: 0, recordErrors: [], errorMessage: null, ...extra });
+
+    it('CreateTime topic: maxTimestamp recomputed, LogAppendTime flag cleared, skewed inner offsets kept or refused', async () => {
+      const topic = unique('rec-odd');
+      expect(await create(topic)).toMatchObject({ errorCode: 0 });
+      // Batch-level refusals carry no errorMessage (Kafka only explains per-record errors).
+      expect(await produce(topic, encodeBatch({ records: [{ value: 'a', timestamp: T }], baseOffset: 7 }))).toMatchObject(refused(ERR.INVALID_RECORD));
+      expect(await produce(topic, encodeBatch({ records: [{ value: 'a', timestamp: T }], producerId: 5, producerEpoch: 0, baseSequence: -1 }))).toMatchObject(refused(ERR.INVALID_RECORD));
+      const skewed = (compression: number) => encodeBatch({ records: ['c', 'd'].map((v, i) => ({ value: v, timestamp: T, offsetDelta: i * 5 })), compression });
+      expect(await produce(topic, skewed(1))).toMatchObject(refused(ERR.UNKNOWN_SERVER_ERROR));
+
+      expect(await produce(topic, encodeBatch({ records: [{ value: 'a', timestamp: T }, { value: 'b', timestamp: T + 5 }], maxTimestamp: -1 }))).toMatchObject({ errorCode: 0, baseOffset: 0 });
+      expect(await produce(topic, skewed(0))).toMatchObject({ errorCode: 0, baseOffset: 2 });
+      expect(await produce(topic, encodeBatch({ records: [{ value: 'g', timestamp: T }], timestampType: 1 }))).toMatchObject({ errorCode: 0, baseOffset: 4 });
+      const { batches } = await fetchBatches(topic);
+      expect(batches.map((b) => ({ base: b.baseOffset, type: b.timestampType, max: b.maxTimestamp, offsets: b.records.map((r) => r.offset) }))).toEqual([
+        { base: 0, type: 0, max: T + 5, offsets: [0, 1] },
+        // Uncompressed: stored as sent, inner offsets and all.
+        { base: 2, type: 0, max: T, offsets: [2, 7] },
+        { base: 4, type: 0, max: T, offsets: [4] },
+      ]);
+    });
+
+    it('compacted and LogAppendTime topics refuse records one by one, with recordErrors and a message', async () => {
+      const compacted = unique('rec-compact');
+      expect(await create(compacted, [{ name: 'cleanup.policy', value: 'compact' }])).toMatchObject({ errorCode: 0 });
+      const why = `Compacted topic cannot accept message without key in topic partition ${compacted}-0`;
+      expect(await produce(compacted, encodeBatch({ records: [{ key: 'k', value: 'a', timestamp: T }, { value: 'b', timestamp: T }] }))).toMatchObject(
+        refused(ERR.INVALID_RECORD, {
+          recordErrors: [{ batchIndex: 1, batchIndexErrorMessage: why }],
+          errorMessage: `One or more records have been rejected due to 1 record errors in total, and only showing the first three errors at most: [RecordError(batchIndex=1, message='${why}')]`,
+        }),
+      );
+      const lat = unique('rec-lat');
+      expect(await create(lat, [{ name: 'message.timestamp.type', value: 'LogAppendTime' }])).toMatchObject({ errorCode: 0 });
+      expect(await produce(lat, encodeBatch({ records: [{ value: 'g', timestamp: T }], timestampType: 1 }))).toMatchObject(
+        refused(ERR.INVALID_TIMESTAMP, {
+          recordErrors: [
+            {
+              batchIndex: 0,
+              batchIndexErrorMessage: `Invalid timestamp type in message DefaultRecord(offset=0, timestamp=${T}, key=0 bytes, value=1 bytes). Producer should not set timestamp type to LogAppendTime.`,
+            },
+          ],
+          errorMessage: 'One or more records have been rejected due to invalid timestamp',
+        }),
+      );
+    });
   });
 
   describe('corrupt batches', () => {

@@ -13,7 +13,7 @@
  */
 import type { ProduceRequest, ProduceResponse } from '../protocol/generated/types.js';
 import { ErrorCode, KafkaError } from '../log/index.js';
-import { RecordValidationError } from '../records/validate.js';
+import { ProduceError } from '../records/validate.js';
 import { NO_RESPONSE, register } from './registry.js';
 
 type PartitionResponse = NonNullable<NonNullable<ProduceResponse['responses']>[number]['partitionResponses']>[number];
@@ -43,7 +43,11 @@ register({
           const r = await log.append(t.name, p.index, p.records, ctx.apiVersion >= 7);
           return { index: p.index, errorCode: 0, baseOffset: r.baseOffset, logAppendTimeMs: r.logAppendTime, logStartOffset: r.logStartOffset, recordErrors: [], errorMessage: null };
         } catch (err) {
-          if (err instanceof RecordValidationError) return { ...failed(p.index, err.code, err.message), recordErrors: err.recordErrors };
+          // Kafka's errorMessage is null unless records were refused one by one (the reason is logged).
+          if (err instanceof ProduceError) {
+            ctx.broker.core.log.info('kafka.produce.refused', { topic: t.name, partition: p.index, errorCode: err.code, reason: err.message });
+            return { ...failed(p.index, err.code, err.responseMessage), recordErrors: err.recordErrors, logStartOffset: err.logStartOffset };
+          }
           if (err instanceof KafkaError) return failed(p.index, err.code, err.message);
           throw err;
         }

@@ -10,8 +10,7 @@ import type { Core } from '../../../emulator/src/core/core.js';
 import { key, PREFIX, splitKey } from '../../../emulator/src/core/keys.js';
 import type { Op } from '../../../emulator/src/core/store.js';
 import { batchInfo, Codec, type BatchInfo } from './batch.js';
-import { loadZstdCompressor } from '../records/compression.js';
-import { validateProduceBatch } from '../records/validate.js';
+import { ProduceError, validateProduceBatch } from '../records/validate.js';
 import { BatchCache } from './cache.js';
 import { effective, validateConfigs, type EffectiveConfig } from './configs.js';
 import { ErrorCode, KafkaError } from '../errors.js';
@@ -111,8 +110,6 @@ export class LogManager {
       }
     }
     this.armRetention();
-    // Only rebuilding a compressed batch needs the zstd compressor; load it off the startup path.
-    loadZstdCompressor().catch((err: unknown) => this.log.error('kafka.zstd.load_failed', { err }));
     this.log.info('kafka.log.loaded', { topics: this.byName.size });
   }
 
@@ -269,7 +266,13 @@ export class LogManager {
     if (!allowZstd && records && records.length > 22 && (records.readInt16BE(21) & 0x07) === Codec.ZSTD) {
       throw new KafkaError(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, 'zstd needs Produce v7 or later');
     }
-    const batch = validateProduceBatch(records, { maxMessageBytes: config.maxMessageBytes, compacted: config.compacted, topicPartition: `${topic}-${partition}` });
+    let batch;
+    try {
+      batch = validateProduceBatch(records, { maxMessageBytes: config.maxMessageBytes, compacted: config.compacted, logAppendTime: config.logAppendTime, topicPartition: `${topic}-${partition}` });
+    } catch (err) {
+      if (err instanceof ProduceError && err.inLog) err.logStartOffset = p.logStartOffset;
+      throw err;
+    }
     try {
       return await p.append(batch);
     } catch (err) {

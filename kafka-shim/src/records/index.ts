@@ -5,5 +5,5 @@
 export { ATTR, BatchFormatError, decodeBatch, decodeBatches, encodeBatch, HEADER_SIZE } from './batch.js';
 export type { BatchInput, KafkaRecord, RecordBatch, RecordHeader, RecordInput } from './batch.js';
 export { Codec, CODEC_NAMES, compress, decompress, DecompressionError, loadZstdCompressor } from './compression.js';
-export { RecordValidationError, validateProduceBatch } from './validate.js';
+export { ProduceError, validateProduceBatch } from './validate.js';
 export type { RecordError, ValidatedBatch, ValidateOptions } from './validate.js';

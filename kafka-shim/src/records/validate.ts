@@ -8,16 +8,19 @@
  *   exactly): INVALID_RECORD;
  * - a payload that does not decompress: UNKNOWN_SERVER_ERROR (Kafka's KafkaException
  *   "Failed to decompress record stream" has no error code of its own);
- * - compacted topics: records without a key are INVALID_RECORD with per-record errors.
+ * - compacted topics: records without a key are INVALID_RECORD with per-record errors; a
+ *   LogAppendTime claim on a LogAppendTime topic is INVALID_TIMESTAMP, likewise;
+ * - a batch whose baseOffset is not 0: INVALID_RECORD.
  *
  * The walk reads varints in place, allocating nothing per record, and yields the newest record
  * timestamp (the batch's maxTimestamp is recomputed from it, as Kafka does: sarama sends -1).
- * Compressed batches whose inner offset deltas are not 0..n-1 are rebuilt with correct deltas, as
- * Kafka does instead of rejecting them; uncompressed ones are stored as sent, as in Kafka.
+ * Compressed batches whose inner offset deltas are not 0..n-1 are refused (UNKNOWN_SERVER_ERROR, as
+ * Kafka 4.4 answers); uncompressed ones are stored as sent, as in Kafka. Codes and response fields
+ * were checked against a real Kafka 4.4 broker.
  */
 import { crc32c } from '../log/crc32c.js';
 import { ErrorCode, KafkaError } from '../errors.js';
-import { ATTR, decodeBatch, encodeBatch, HEADER_SIZE, OFF, readInt64 } from './batch.js';
+import { ATTR, HEADER_SIZE, OFF, readInt64 } from './batch.js';
 import { Codec, decompress } from './compression.js';
 import { VarintError, type Cursor } from './varint.js';
 
@@ -27,12 +30,22 @@ export interface RecordError {
   batchIndexErrorMessage: string | null;
 }
 
-/** INVALID_RECORD carrying Kafka's per-record errors. */
-export class RecordValidationError extends KafkaError {
+/**
+ * A refused batch, with what Kafka's Produce response carries for it: per-record errors and an
+ * errorMessage only for record-level rejections (RecordValidationException; every other failure
+ * has a null errorMessage — `message` is for Tandem's own log), and the partition's log start
+ * offset when the log (not the request check) refused it.
+ */
+export class ProduceError extends KafkaError {
+  recordErrors: RecordError[] = [];
+  responseMessage: string | null = null;
+  /** Set by the log for errors raised in the log (`inLog`), as Kafka's processFailedRecord does. */
+  logStartOffset = -1;
+
   constructor(
     code: number,
     message: string,
-    readonly recordErrors: RecordError[],
+    readonly inLog: boolean,
   ) {
     super(code, message);
   }
@@ -53,33 +66,40 @@ export interface ValidateOptions {
   compacted: boolean;
   /** "topic-partition", for Kafka's messages. */
   topicPartition: string;
+  /** The topic is message.timestamp.type=LogAppendTime. */
+  logAppendTime?: boolean;
 }
 
-const invalid = (msg: string) => new KafkaError(ErrorCode.INVALID_RECORD, msg);
-const corrupt = (msg: string) => new KafkaError(ErrorCode.CORRUPT_MESSAGE, msg);
+/** Refusals of the request check (KafkaApis) and of the log (UnifiedLog, LogValidator). */
+const request = (code: number, msg: string) => new ProduceError(code, msg, false);
+const invalid = (msg: string) => new ProduceError(ErrorCode.INVALID_RECORD, msg, true);
+const corrupt = (msg: string) => new ProduceError(ErrorCode.CORRUPT_MESSAGE, msg, false);
+const unknown = (msg: string) => new ProduceError(ErrorCode.UNKNOWN_SERVER_ERROR, msg, true);
 
 /** Check that `records` is exactly one well-formed magic-2 batch a client may write. */
 export function validateProduceBatch(records: Buffer | null, opts: ValidateOptions): ValidatedBatch {
   const tp = opts.topicPartition;
-  if (!records || records.length === 0) throw invalid('produce requests must have exactly one record batch per partition');
+  if (!records || records.length === 0) throw request(ErrorCode.INVALID_RECORD, 'produce requests must have exactly one record batch per partition');
   if (records.length < OFF.magic + 1) throw corrupt('record batch truncated');
   const magic = records.readInt8(OFF.magic);
-  if (magic < 2) throw new KafkaError(ErrorCode.UNSUPPORTED_VERSION, `message format v${magic} is not supported; use record batches (magic 2)`);
+  if (magic < 2) throw request(ErrorCode.UNSUPPORTED_VERSION, `message format v${magic} is not supported; use record batches (magic 2)`);
   if (magic > 2) throw corrupt(`unknown record batch magic ${magic}`);
   if (records.length < HEADER_SIZE) throw corrupt('record batch truncated');
   const size = records.readInt32BE(OFF.batchLength) + 12;
   if (size < HEADER_SIZE) throw corrupt(`Record batch is corrupt (the size ${size} is smaller than the minimum allowed overhead ${HEADER_SIZE})`);
   if (size > records.length) throw corrupt(`record batch length ${size} does not match the ${records.length} bytes sent`);
-  if (size < records.length) throw invalid('produce requests must have exactly one record batch per partition');
+  if (size < records.length) throw request(ErrorCode.INVALID_RECORD, 'produce requests must have exactly one record batch per partition');
+  const baseOffset = readInt64(records, OFF.baseOffset);
+  if (baseOffset !== 0) throw invalid(`The baseOffset of the record batch in the append to ${tp} should be 0, but it is ${baseOffset}`);
   if (size > opts.maxMessageBytes) {
-    throw new KafkaError(ErrorCode.MESSAGE_TOO_LARGE, `The record batch size in the append to ${tp} is ${size} bytes which exceeds the maximum configured value of ${opts.maxMessageBytes}.`);
+    throw new ProduceError(ErrorCode.MESSAGE_TOO_LARGE, `The record batch size in the append to ${tp} is ${size} bytes which exceeds the maximum configured value of ${opts.maxMessageBytes}.`, false);
   }
   const stored = records.readUInt32BE(OFF.crc);
   const computed = crc32c(records, OFF.attributes, size);
   if (stored !== computed) throw corrupt(`Record is corrupt (stored crc = ${stored}, computed crc = ${computed}) in topic partition ${tp}.`);
   const attributes = records.readInt16BE(OFF.attributes);
   const codec = attributes & ATTR.codecMask;
-  if (codec > Codec.ZSTD) throw new KafkaError(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, `unknown compression codec ${codec}`);
+  if (codec > Codec.ZSTD) throw request(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, `unknown compression codec ${codec}`);
 
   // LogValidator.validateBatch, in its order.
   const lastOffsetDelta = records.readInt32BE(OFF.lastOffsetDelta);
@@ -98,21 +118,30 @@ export function validateProduceBatch(records: Buffer | null, opts: ValidateOptio
   try {
     body = codec === Codec.NONE ? records : decompress(codec, records.subarray(HEADER_SIZE, size));
   } catch (err) {
-    throw new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, (err as Error).message);
+    throw unknown((err as Error).message);
   }
   const c: Cursor = { buf: body, pos: codec === Codec.NONE ? HEADER_SIZE : 0, end: codec === Codec.NONE ? size : body.length };
   const logAppendTime = (attributes & ATTR.logAppendTime) !== 0 ? readInt64(records, OFF.maxTimestamp) : undefined;
-  const walk = walkRecords(c, count, readInt64(records, OFF.baseTimestamp), logAppendTime, opts.compacted, tp);
+  // A producer may not claim LogAppendTime on a LogAppendTime topic (on a CreateTime topic the
+  // flag is just cleared when maxTimestamp is rewritten).
+  const latClaimed = logAppendTime !== undefined && opts.logAppendTime === true;
+  const walk = walkRecords(c, count, readInt64(records, OFF.baseTimestamp), logAppendTime, opts.compacted, latClaimed, tp);
   if (walk.recordErrors.length > 0) {
+    // LogValidator.processRecordErrors: any timestamp error makes it INVALID_TIMESTAMP.
+    const timestamps = latClaimed;
     const shown = walk.recordErrors.slice(0, 3).map((e) => `RecordError(batchIndex=${e.batchIndex}, message='${e.batchIndexErrorMessage}')`);
-    throw new RecordValidationError(
-      ErrorCode.INVALID_RECORD,
-      `One or more records have been rejected due to ${walk.recordErrors.length} record errors in total, and only showing the first three errors at most: [${shown.join(', ')}]`,
-      walk.recordErrors,
-    );
+    const message = timestamps
+      ? 'One or more records have been rejected due to invalid timestamp'
+      : `One or more records have been rejected due to ${walk.recordErrors.length} record errors in total, and only showing the first three errors at most: [${shown.join(', ')}]`;
+    const err = new ProduceError(timestamps ? ErrorCode.INVALID_TIMESTAMP : ErrorCode.INVALID_RECORD, message, true);
+    err.recordErrors = walk.recordErrors;
+    err.responseMessage = message;
+    throw err;
   }
-  const bytes = walk.offsetsInOrder || codec === Codec.NONE ? records : rebuild(records, size);
-  return { bytes, recordsCount: count, codec, maxTimestamp: walk.maxTimestamp };
+  // Kafka refuses a compressed batch whose inner offsets are not 0..n-1 with an unknown server
+  // error (checked against Kafka 4.4); an uncompressed one is stored as sent.
+  if (!walk.offsetsInOrder && codec !== Codec.NONE) throw unknown(`inner record offsets of a compressed batch are not 0..${count - 1} in topic partition ${tp}`);
+  return { bytes: records, recordsCount: count, codec, maxTimestamp: walk.maxTimestamp };
 }
 
 interface Walk {
@@ -126,7 +155,7 @@ interface Walk {
  * `c.end`. This runs for every produced record, so it keeps its position in a local/module slot
  * rather than a cursor object, and takes one-byte varints without a loop.
  */
-function walkRecords(c: Cursor, count: number, baseTimestamp: number, logAppendTime: number | undefined, compacted: boolean, tp: string): Walk {
+function walkRecords(c: Cursor, count: number, baseTimestamp: number, logAppendTime: number | undefined, compacted: boolean, latClaimed: boolean, tp: string): Walk {
   const buf = c.buf;
   const end = c.end;
   let maxTimestamp = -1;
@@ -140,7 +169,7 @@ function walkRecords(c: Cursor, count: number, baseTimestamp: number, logAppendT
     } catch (err) {
       // Kafka reads the length outside its record-structure guard: a too-long varint there
       // escapes as an IllegalArgumentException (UNKNOWN_SERVER_ERROR); running out is premature EOF.
-      if (err === TOO_LONG) throw new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, `Varint is too long in the length of record ${i} in topic partition ${tp}`);
+      if (err === TOO_LONG) throw unknown(`Varint is too long in the length of record ${i} in topic partition ${tp}`);
       throw invalid('Incorrect declared batch size, premature EOF reached');
     }
     if (length < 0 || end - pos < length) {
@@ -156,9 +185,14 @@ function walkRecords(c: Cursor, count: number, baseTimestamp: number, logAppendT
       const keyLength = varint(buf, recEnd);
       if (keyLength > 0) skip(keyLength, recEnd);
       else if (keyLength < 0 && compacted) {
-        recordErrors.push({ batchIndex: i, batchIndexErrorMessage: `Compacted topic cannot accept message without key in topic partition ${tp}.` });
+        recordErrors.push({ batchIndex: i, batchIndexErrorMessage: `Compacted topic cannot accept message without key in topic partition ${tp}` });
       }
       const valueLength = varint(buf, recEnd);
+      if (latClaimed && !(keyLength < 0 && compacted)) {
+        // Kafka's DefaultRecord.toString; the offset is the one the producer sent (base 0 + delta).
+        const record = `DefaultRecord(offset=${offsetDelta}, timestamp=${logAppendTime}, key=${Math.max(keyLength, 0)} bytes, value=${Math.max(valueLength, 0)} bytes)`;
+        recordErrors.push({ batchIndex: i, batchIndexErrorMessage: `Invalid timestamp type in message ${record}. Producer should not set timestamp type to LogAppendTime.` });
+      }
       if (valueLength > 0) skip(valueLength, recEnd);
       const headers = varint(buf, recEnd);
       if (headers < 0) throw invalid(`Found invalid number of record headers ${headers}`);
@@ -222,23 +256,4 @@ function varlong(buf: Uint8Array, end: number): number {
 function skip(n: number, end: number): void {
   if (end - pos < n) throw UNDERFLOW;
   pos += n;
-}
-
-/** A compressed batch with inner offsets out of order, rebuilt as Kafka does (same codec and producer fields). */
-function rebuild(records: Buffer, size: number): Buffer {
-  const b = decodeBatch(records.subarray(0, size));
-  try {
-    return encodeBatch({
-      records: b.records.map((r) => ({ key: r.key, value: r.value, timestamp: r.timestamp, headers: r.headers })),
-      compression: b.compression,
-      timestampType: b.timestampType,
-      isTransactional: b.isTransactional,
-      producerId: b.producerId,
-      producerEpoch: b.producerEpoch,
-      baseSequence: b.baseSequence,
-      baseTimestamp: b.baseTimestamp,
-    });
-  } catch (err) {
-    throw new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, `could not rebuild a batch with out-of-order inner offsets: ${(err as Error).message}`);
-  }
 }

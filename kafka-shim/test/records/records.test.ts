@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { crc32c } from '../../src/log/crc32c.js';
 import { ErrorCode, KafkaError } from '../../src/errors.js';
-import { Codec, decodeBatch, decodeBatches, decompress, encodeBatch, loadZstdCompressor, RecordValidationError, validateProduceBatch } from '../../src/records/index.js';
+import { Codec, decodeBatch, decodeBatches, decompress, encodeBatch, loadZstdCompressor, ProduceError, validateProduceBatch } from '../../src/records/index.js';
 
 const require = createRequire(import.meta.url);
 const snappy = require('snappy') as { compressSync(b: Buffer): Buffer };
@@ -51,6 +51,9 @@ describe('record batch codec', () => {
       { offset: 101, timestamp: T0 + 7, key: null, value: 'v1'.repeat(500), headers: [] },
       { offset: 102, timestamp: T0 - 3, key: 'k2', value: null, headers: [] },
     ]);
+    // A producer sends baseOffset 0 (not covered by the CRC); anything else is INVALID_RECORD.
+    expect(failure(() => validateProduceBatch(bytes, opts))).toMatchObject({ code: ErrorCode.INVALID_RECORD, message: 'The baseOffset of the record batch in the append to t-0 should be 0, but it is 100' });
+    bytes.writeBigInt64BE(0n, 0);
     expect(validateProduceBatch(bytes, opts)).toMatchObject({ recordsCount: 3, codec, maxTimestamp: T0 + 7 });
   });
 
@@ -132,18 +135,38 @@ describe('produce validation (LogValidator rules)', () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toBeInstanceOf(RecordValidationError);
-    expect(err).toMatchObject({ code: ErrorCode.INVALID_RECORD, recordErrors: [{ batchIndex: 1, batchIndexErrorMessage: 'Compacted topic cannot accept message without key in topic partition t-0.' }] });
+    expect(err).toBeInstanceOf(ProduceError);
+    expect(err).toMatchObject({
+      code: ErrorCode.INVALID_RECORD,
+      inLog: true,
+      recordErrors: [{ batchIndex: 1, batchIndexErrorMessage: 'Compacted topic cannot accept message without key in topic partition t-0' }],
+      responseMessage:
+        "One or more records have been rejected due to 1 record errors in total, and only showing the first three errors at most: [RecordError(batchIndex=1, message='Compacted topic cannot accept message without key in topic partition t-0')]",
+    });
+    // A producer claiming LogAppendTime on a LogAppendTime topic (Kafka's texts, seen from Kafka 4.4).
+    const claimed = encodeBatch({ records: [{ value: 'g', timestamp: T0 }], timestampType: 1 });
+    expect(validateProduceBatch(claimed, opts).maxTimestamp).toBe(T0);
+    err = undefined;
+    try {
+      validateProduceBatch(claimed, { ...opts, logAppendTime: true });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({
+      code: ErrorCode.INVALID_TIMESTAMP,
+      responseMessage: 'One or more records have been rejected due to invalid timestamp',
+      recordErrors: [
+        {
+          batchIndex: 0,
+          batchIndexErrorMessage: `Invalid timestamp type in message DefaultRecord(offset=0, timestamp=${T0}, key=0 bytes, value=1 bytes). Producer should not set timestamp type to LogAppendTime.`,
+        },
+      ],
+    });
   });
 
-  it('rebuilds a compressed batch whose inner offsets are not 0..n-1, keeps an uncompressed one as sent', () => {
-    const skewed = (compression: number) =>
-      encodeBatch({ records: ['a', 'b'].map((v, i) => ({ value: v, timestamp: T0, offsetDelta: i * 5 })), compression, producerId: 9, producerEpoch: 1, baseSequence: 0 });
-    const gz = skewed(Codec.GZIP);
-    const fixed = validateProduceBatch(gz, opts).bytes;
-    expect(fixed).not.toBe(gz);
-    expect(decodeBatch(fixed)).toMatchObject({ compression: Codec.GZIP, producerId: 9, producerEpoch: 1, baseSequence: 0 });
-    expect(decodeBatch(fixed).records.map((r) => r.offset)).toEqual([0, 1]);
+  it('refuses a compressed batch whose inner offsets are not 0..n-1, keeps an uncompressed one as sent', () => {
+    const skewed = (compression: number) => encodeBatch({ records: ['a', 'b'].map((v, i) => ({ value: v, timestamp: T0, offsetDelta: i * 5 })), compression });
+    expect(failure(() => validateProduceBatch(skewed(Codec.GZIP), opts)).code).toBe(ErrorCode.UNKNOWN_SERVER_ERROR);
     const plain = skewed(Codec.NONE);
     expect(validateProduceBatch(plain, opts).bytes).toBe(plain);
   });
