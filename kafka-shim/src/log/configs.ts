@@ -6,6 +6,9 @@
  */
 import { ErrorCode, KafkaError } from '../errors.js';
 
+/** Kafka's log.retention.check.interval.ms default: how often retention runs. */
+export const RETENTION_CHECK_INTERVAL_MS = 300_000;
+
 /** DescribeConfigs ConfigType. */
 export const ConfigType = { BOOLEAN: 1, STRING: 2, INT: 3, LONG: 5, DOUBLE: 6, LIST: 7 } as const;
 /** DescribeConfigs ConfigSource. */

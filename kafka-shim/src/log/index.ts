@@ -12,7 +12,7 @@ import type { Op } from '../../../emulator/src/core/store.js';
 import { batchInfo, Codec, type BatchInfo } from './batch.js';
 import { ProduceError, validateProduceBatch } from '../records/validate.js';
 import { BatchCache } from './cache.js';
-import { effective, validateConfigs, type EffectiveConfig } from './configs.js';
+import { effective, RETENTION_CHECK_INTERVAL_MS, validateConfigs, type EffectiveConfig } from './configs.js';
 import { ErrorCode, KafkaError } from '../errors.js';
 import { Partition, type AppendResult, type PartitionHost, type PartitionRecord } from './partition.js';
 import type { Timer } from '../../../emulator/src/core/clock.js';
@@ -29,7 +29,7 @@ export interface LogOptions {
   retentionCheckIntervalMs?: number;
 }
 
-export const RETENTION_CHECK_INTERVAL_MS = 300_000;
+export { RETENTION_CHECK_INTERVAL_MS } from './configs.js';
 
 /** Kafka's limit on topic names. */
 const MAX_TOPIC_NAME = 249;
