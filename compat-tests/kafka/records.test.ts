@@ -152,6 +152,37 @@ describe('record batches from real clients', () => {
     expect(batches[0].maxTimestamp).toBe(ts + 2);
   });
 
+  it('a kafkajs consumer group reads 2017 records back', async () => {
+    // Real clock: the group's join and the consumer's fetch long polls run on the broker's timers,
+    // so on Tandem this test gets its own real-clock process.
+    const live = target.oracle ? target : await startKafkaTarget({ realClock: true });
+    try {
+      const kafka = new Kafka({ clientId: 'records-live', brokers: [live.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 5 } });
+      const topic = unique('rec-2017-group');
+      const ts = Date.UTC(2017, 4, 1);
+      const p = kafka.producer();
+      await p.connect();
+      await p.send({ topic, messages: [0, 1, 2].map((i) => ({ key: `k${i}`, value: `old${i}`, timestamp: String(ts + i) })) });
+      await p.disconnect();
+      const consumer = kafka.consumer({ groupId: unique('rec-2017-g') });
+      const seen: { offset: string; value: string; timestamp: string }[] = [];
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await new Promise<void>((resolve) => {
+        void consumer.run({
+          eachMessage: async ({ message }) => {
+            seen.push({ offset: message.offset, value: message.value!.toString(), timestamp: message.timestamp });
+            if (seen.length === 3) resolve();
+          },
+        });
+      });
+      await consumer.disconnect();
+      expect(seen).toEqual([0, 1, 2].map((i) => ({ offset: String(i), value: `old${i}`, timestamp: String(ts + i) })));
+    } finally {
+      if (live !== target) await live.stop();
+    }
+  }, 60_000);
+
   describe('odd batches, answered field by field as Kafka does', () => {
     const T = Date.now() - 1000;
     const produce = async (topic: string, records: Buffer) =>
