@@ -79,6 +79,7 @@ export const PREFIX = {
   kafkaTopic: 'K/t/',
   kafkaPartition: 'K/p/',
   kafkaBatch: 'K/b/',
+  kafkaBatchIndex: 'K/i/',
   kafkaGroup: 'K/g/',
   kafkaOffset: 'K/o/',
   meta: '_/meta',

@@ -14,7 +14,7 @@ import { ProduceError, validateProduceBatch } from '../records/validate.js';
 import { BatchCache } from './cache.js';
 import { effective, RETENTION_CHECK_INTERVAL_MS, validateConfigs, type EffectiveConfig } from './configs.js';
 import { ErrorCode, KafkaError } from '../errors.js';
-import { Partition, type AppendResult, type PartitionHost, type PartitionRecord } from './partition.js';
+import { batchPrefix, indexPrefix, parseIndexValue, Partition, type AppendResult, type PartitionHost, type PartitionRecord } from './partition.js';
 import type { Timer } from '../../../emulator/src/core/clock.js';
 
 export { ErrorCode, KafkaError } from '../errors.js';
@@ -94,19 +94,30 @@ export class LogManager {
       const { parts, rest } = splitKey(k, pPrefix.length, 1);
       starts.set(`${parts[0]}\0${rest.readUInt32BE(0)}`, JSON.parse(v.toString()) as PartitionRecord);
     });
+    // Side-index entries (16 bytes a batch), not the batches: startup does not read whole logs.
     const batches = new Map<string, BatchInfo[]>();
-    const bPrefix = Buffer.from(PREFIX.kafkaBatch, 'latin1');
-    await store.forEach(bPrefix, (k, v) => {
-      const { parts, rest } = splitKey(k, bPrefix.length, 1);
+    const iPrefix = indexPrefix();
+    await store.forEach(iPrefix, (k, v) => {
+      const { parts, rest } = splitKey(k, iPrefix.length, 1);
       const id = `${parts[0]}\0${rest.readUInt32BE(0)}`;
       let list = batches.get(id);
       if (!list) batches.set(id, (list = []));
-      list.push(batchInfo(v));
+      list.push(parseIndexValue(Number(rest.readBigUInt64BE(4)), v));
     });
     for (const topic of this.byName.values()) {
       for (const p of topic.partitions) {
         const id = `${topic.name}\0${p.partition}`;
-        p.restore(starts.get(id) ?? { logStartOffset: 0 }, batches.get(id) ?? []);
+        const rec = starts.get(id) ?? { logStartOffset: 0 };
+        if (rec.indexed) {
+          p.restore(rec, batches.get(id) ?? [], true);
+          continue;
+        }
+        // A log written before K/i/ existed (or never written): read its batches once and index them.
+        const legacy: BatchInfo[] = [];
+        await store.forEach(batchPrefix(topic.name, p.partition), (_k, v) => legacy.push(batchInfo(v)));
+        p.restore(rec, legacy, legacy.length === 0);
+        const ops = p.migrationOps();
+        if (ops.length > 0) await store.write(ops);
       }
     }
     this.armRetention();

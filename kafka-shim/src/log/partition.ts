@@ -6,7 +6,8 @@
  * collide; a batch becomes visible (high watermark, fetch) only once its LevelDB write resolved.
  * Group-commit writes resolve in the order they were queued, so the high watermark only grows.
  * Retention works on segments (segments.ts), run by the LogManager's periodic check.
- * Every LevelDB write of a partition goes through `persist()`.
+ * Every LevelDB write of a partition goes through `persist()`. Each batch has a 16-byte side-index
+ * entry under K/i/ beside its bytes under K/b/, so startup reads the index, not the whole log.
  */
 import type { Core } from '../../../emulator/src/core/core.js';
 import type { Op } from '../../../emulator/src/core/store.js';
@@ -22,6 +23,8 @@ import { Segments, type SavedSegments } from './segments.js';
 export interface PartitionRecord {
   logStartOffset: number;
   segments?: SavedSegments;
+  /** Every batch has its side-index entry under K/i/ (logs written before that are migrated on load). */
+  indexed?: boolean;
 }
 
 /** The leader epoch we write into batches: one broker that never loses leadership. */
@@ -57,6 +60,8 @@ export class Partition {
   private readonly inflight = new Set<number>();
   private readonly waiters = new Set<() => void>();
   private readonly segments = new Segments();
+  /** Whether K/i/ holds an entry for every batch (false only for a log written before K/i/ existed). */
+  private indexed = true;
   private deleted = false;
 
   constructor(
@@ -66,7 +71,8 @@ export class Partition {
   ) {}
 
   /** Rebuild from LevelDB (startup). `batches` are in key (= offset) order. */
-  restore(rec: PartitionRecord, batches: BatchInfo[]): void {
+  restore(rec: PartitionRecord, batches: BatchInfo[], indexed: boolean): void {
+    this.indexed = indexed;
     this.logStartOffset = rec.logStartOffset;
     const logStartOffset = rec.logStartOffset;
     for (const b of batches) {
@@ -92,9 +98,13 @@ export class Partition {
     const maxTimestamp = config.logAppendTime ? now : batch.maxTimestamp;
     setMaxTimestamp(bytes, config.logAppendTime, maxTimestamp);
     const rolled = this.segments.onAppend(baseOffset, bytes.length, maxTimestamp, now, config);
+    const info = batchInfo(bytes);
     this.inflight.add(baseOffset);
     try {
-      const ops: Op[] = [{ type: 'put', key: batchKey(this.topic, this.partition, baseOffset), value: bytes }];
+      const ops: Op[] = [
+        { type: 'put', key: batchKey(this.topic, this.partition, baseOffset), value: bytes },
+        { type: 'put', key: indexKey(this.topic, this.partition, baseOffset), value: indexValue(info) },
+      ];
       if (rolled) ops.push(this.recordOp());
       await this.persist(ops);
     } catch (err) {
@@ -105,7 +115,6 @@ export class Partition {
     }
     this.inflight.delete(baseOffset);
     if (!this.deleted) {
-      const info = batchInfo(bytes);
       this.index.push(info);
       this.highWatermark = info.lastOffset + 1;
       this.host.cache.add(this.cached, baseOffset, bytes);
@@ -224,7 +233,7 @@ export class Partition {
       const base = this.index.baseOffset(i);
       bytes += this.index.size(i);
       this.host.cache.drop(this.cached, base);
-      ops.push({ type: 'del', key: batchKey(this.topic, this.partition, base) });
+      ops.push({ type: 'del', key: batchKey(this.topic, this.partition, base) }, { type: 'del', key: indexKey(this.topic, this.partition, base) });
     }
     this.index.dropFront(count);
     this.logStartOffset = Math.max(this.logStartOffset, this.index.length > 0 ? this.index.baseOffset(0) : this.highWatermark);
@@ -240,8 +249,21 @@ export class Partition {
   }
 
   private recordOp(): Op {
-    const rec: PartitionRecord = { logStartOffset: this.logStartOffset, segments: this.segments.saved() };
+    const rec: PartitionRecord = { logStartOffset: this.logStartOffset, segments: this.segments.saved(), indexed: this.indexed };
     return { type: 'put', key: partitionKey(this.topic, this.partition), value: Buffer.from(JSON.stringify(rec)) };
+  }
+
+  /** Startup of a log written before K/i/: its index entries and the record saying they exist. */
+  migrationOps(): Op[] {
+    if (this.indexed) return [];
+    this.indexed = true;
+    const ops: Op[] = [];
+    for (let i = 0; i < this.index.length; i++) {
+      const info = { baseOffset: this.index.baseOffset(i), lastOffset: this.index.lastOffset(i), maxTimestamp: this.index.maxTimestamp(i), size: this.index.size(i) };
+      ops.push({ type: 'put', key: indexKey(this.topic, this.partition, info.baseOffset), value: indexValue(info) });
+    }
+    ops.push(this.recordOp());
+    return ops;
   }
 
   /** The one place a partition writes to LevelDB (deleteOps hands its ops to the topic's write). */
@@ -269,9 +291,11 @@ export class Partition {
     for (let i = 0; i < this.index.length; i++) {
       const base = this.index.baseOffset(i);
       this.host.cache.drop(this.cached, base);
-      ops.push({ type: 'del', key: batchKey(this.topic, this.partition, base) });
+      ops.push({ type: 'del', key: batchKey(this.topic, this.partition, base) }, { type: 'del', key: indexKey(this.topic, this.partition, base) });
     }
-    for (const base of this.inflight) ops.push({ type: 'del', key: batchKey(this.topic, this.partition, base) });
+    for (const base of this.inflight) {
+      ops.push({ type: 'del', key: batchKey(this.topic, this.partition, base) }, { type: 'del', key: indexKey(this.topic, this.partition, base) });
+    }
     this.index.clear();
     this.wake();
     return ops;
@@ -292,4 +316,25 @@ export function batchPrefix(topic: string, partition: number): Buffer {
 
 export function batchKey(topic: string, partition: number, baseOffset: number): Buffer {
   return key(PREFIX.kafkaBatch, topic, u32(partition), u64(baseOffset));
+}
+
+export function indexPrefix(): Buffer {
+  return Buffer.from(PREFIX.kafkaBatchIndex, 'latin1');
+}
+
+export function indexKey(topic: string, partition: number, baseOffset: number): Buffer {
+  return key(PREFIX.kafkaBatchIndex, topic, u32(partition), u64(baseOffset));
+}
+
+/** A side-index entry as stored: last offset delta u32, max timestamp f64, size u32. */
+export function indexValue(b: BatchInfo): Buffer {
+  const v = Buffer.allocUnsafe(16);
+  v.writeUInt32BE(b.lastOffset - b.baseOffset, 0);
+  v.writeDoubleBE(b.maxTimestamp, 4);
+  v.writeUInt32BE(b.size, 12);
+  return v;
+}
+
+export function parseIndexValue(baseOffset: number, v: Buffer): BatchInfo {
+  return { baseOffset, lastOffset: baseOffset + v.readUInt32BE(0), maxTimestamp: v.readDoubleBE(4), size: v.readUInt32BE(12) };
 }

@@ -2,6 +2,7 @@ import { BatchCache } from '../../src/log/cache.js';
 import { crc32c } from '../../src/log/crc32c.js';
 import { SideIndex } from '../../src/log/side-index.js';
 import { ErrorCode, KafkaError, RETENTION_CHECK_INTERVAL_MS } from '../../src/log/index.js';
+import { indexKey, indexPrefix, partitionKey } from '../../src/log/partition.js';
 import { makeBatch, TestLog, values } from './fixtures.js';
 
 async function code(p: Promise<unknown>): Promise<number> {
@@ -278,6 +279,33 @@ describe('partition log', () => {
     expect(p.highWatermark).toBe(20);
     expect(values(await p.read(5, 1 << 20, true))).toEqual(Array.from({ length: 15 }, (_, i) => `v${i + 5}`));
     expect((await t.log.append('r', 0, makeBatch([{ value: 'next' }]))).baseOffset).toBe(20);
+  });
+
+  it('starts from the 16-byte side-index entries, and indexes a log written before they existed', async () => {
+    await t.log.createTopic('ix', 1, [['retention.ms', '-1']]);
+    for (let i = 0; i < 5; i++) await t.log.append('ix', 0, makeBatch([{ value: `v${i}` }, { value: `w${i}` }]));
+    const entries = async () => {
+      const out: [Buffer, Buffer][] = [];
+      for await (const kv of t.store.scan(indexPrefix())) out.push(kv);
+      return out;
+    };
+    expect((await entries()).map(([k, v]) => [k.equals(indexKey('ix', 0, Number(k.readBigUInt64BE(k.length - 8)))), v.length])).toEqual(
+      Array.from({ length: 5 }, () => [true, 16]),
+    );
+    // The layout of older versions: batches only, a partition record without `indexed`.
+    await t.store.write([
+      ...(await entries()).map(([k]) => ({ type: 'del' as const, key: k })),
+      { type: 'put', key: partitionKey('ix', 0), value: Buffer.from(JSON.stringify({ logStartOffset: 0 })) },
+    ]);
+    t = await t.reopen();
+    const p = t.log.partition('ix', 0);
+    expect(p.highWatermark).toBe(10);
+    expect(values(await p.read(4, 1 << 20, true))).toEqual(['v2', 'w2', 'v3', 'w3', 'v4', 'w4']);
+    expect((await entries()).length).toBe(5);
+    // Indexed now: the next start reads the entries, not the batches.
+    t = await t.reopen();
+    expect(t.log.partition('ix', 0).highWatermark).toBe(10);
+    expect((await t.log.append('ix', 0, makeBatch([{ value: 'next' }]))).baseOffset).toBe(10);
   });
 
   it('reloads logs whose batches span many startup read chunks', async () => {
