@@ -74,12 +74,9 @@ export class Partition {
   restore(rec: PartitionRecord, batches: BatchInfo[], indexed: boolean): void {
     this.indexed = indexed;
     this.logStartOffset = rec.logStartOffset;
-    const logStartOffset = rec.logStartOffset;
-    for (const b of batches) {
-      this.index.push(b);
-    }
+    for (const b of batches) this.index.push(b);
     const n = this.index.length;
-    this.highWatermark = Math.max(logStartOffset, n > 0 ? this.index.lastOffset(n - 1) + 1 : 0);
+    this.highWatermark = Math.max(rec.logStartOffset, n > 0 ? this.index.lastOffset(n - 1) + 1 : 0);
     this.nextOffset = this.highWatermark;
     this.segments.restore(rec.segments, this.index, this.host.core.clock.now());
   }

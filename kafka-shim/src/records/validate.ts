@@ -16,7 +16,9 @@
  * timestamp (the batch's maxTimestamp is recomputed from it, as Kafka does: sarama sends -1).
  * Compressed batches whose inner offset deltas are not 0..n-1 are refused (UNKNOWN_SERVER_ERROR, as
  * Kafka 4.4 answers); uncompressed ones are stored as sent, as in Kafka. Codes and response fields
- * were checked against a real Kafka 4.4 broker.
+ * were checked against a real Kafka 4.4 broker (compat-tests/kafka/records.test.ts runs on both).
+ * Kafka keeps CORRUPT_MESSAGE for CRC mismatches and batches shorter than their header; a batch
+ * whose records do not add up (wrong count, bad varint, bytes left over) is INVALID_RECORD.
  */
 import { crc32c } from '../log/crc32c.js';
 import { ErrorCode, KafkaError } from '../errors.js';
@@ -52,7 +54,7 @@ export class ProduceError extends KafkaError {
 }
 
 export interface ValidatedBatch {
-  /** The batch to store: the request's bytes, or a rebuilt batch (compressed, bad inner offsets). */
+  /** The batch to store: the request's bytes (the log copies them before rewriting header fields). */
   readonly bytes: Buffer;
   readonly recordsCount: number;
   readonly codec: number;
