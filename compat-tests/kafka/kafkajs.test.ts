@@ -136,11 +136,14 @@ tandemOnly('kafkajs 2.2.4: retention on the emulator clock', () => {
     try {
       await admin.connect();
       await producer.connect();
-      await createTopics(admin, [{ topic: 'cfg', configEntries: [{ name: 'retention.ms', value: '60000' }] }]);
-      await producer.send({ topic: 'cfg', messages: [{ value: 'old' }] });
-      expect(await admin.fetchTopicOffsets('cfg')).toEqual([{ partition: 0, offset: '1', high: '1', low: '0' }]);
+      await createTopics(admin, [{ topic: 'cfg', configEntries: [{ name: 'retention.ms', value: '60000' }, { name: 'segment.ms', value: '1000' }] }]);
+      const sent = await emu.now();
+      await producer.send({ topic: 'cfg', messages: [{ value: 'old', timestamp: String(sent) }] });
+      // Retention deletes closed segments only: a record more than segment.ms newer rolls 'old' out of the active one.
+      await producer.send({ topic: 'cfg', messages: [{ value: 'new', timestamp: String(sent + 2000) }] });
+      expect(await admin.fetchTopicOffsets('cfg')).toEqual([{ partition: 0, offset: '2', high: '2', low: '0' }]);
       await emu.advance(3_600_000);
-      expect(await admin.fetchTopicOffsets('cfg')).toEqual([{ partition: 0, offset: '1', high: '1', low: '1' }]);
+      expect(await admin.fetchTopicOffsets('cfg')).toEqual([{ partition: 0, offset: '2', high: '2', low: '1' }]);
     } finally {
       await producer.disconnect();
       await admin.disconnect();

@@ -113,9 +113,18 @@ describe('Store on disk', () => {
 
   it('writes the format version at creation and refuses a data dir from a newer Tandem', async () => {
     const store = await Store.open({ dir });
-    expect(JSON.parse((await store.get(key(PREFIX_META)))!.toString())).toEqual({ format: 1 });
-    await store.begin().put(key(PREFIX_META), Buffer.from(JSON.stringify({ format: 2 }))).commit();
+    expect(JSON.parse((await store.get(key(PREFIX_META)))!.toString())).toEqual({ format: 2 });
+    await store.begin().put(key(PREFIX_META), Buffer.from(JSON.stringify({ format: 3 }))).commit();
     await store.close();
-    await expect(Store.open({ dir })).rejects.toThrow(/format version 2, written by a newer Tandem; this one reads formats up to 1/);
+    await expect(Store.open({ dir })).rejects.toThrow(/format version 3, written by a newer Tandem; this one reads formats up to 2/);
+  });
+
+  it('takes a data dir without a format record for the first release (format 1) and upgrades it', async () => {
+    const store = await Store.open({ dir });
+    await store.begin().del(key(PREFIX_META)).put(key('q/', 'old queue'), Buffer.from('{}')).commit();
+    await store.close();
+    const again = await Store.open({ dir });
+    expect(JSON.parse((await again.get(key(PREFIX_META)))!.toString())).toEqual({ format: 2 });
+    await again.close();
   });
 });

@@ -1,9 +1,9 @@
 /**
  * Produce: v3-11 (flexible from v9).
  *
- * Behaviour: each partition must carry exactly one magic-2 record batch; it is validated (length,
- * magic, CRC-32C, codec, no control batch, max.message.bytes) and stored as sent with only its
- * base offset and leader epoch set (LogAppendTime topics are stamped and re-checksummed).
+ * Behaviour: each partition must carry exactly one magic-2 record batch; it is validated as Kafka's
+ * LogValidator does (records/validate.ts) and stored as sent with only its base offset, leader
+ * epoch and maxTimestamp set (re-checksummed when the timestamp changes).
  * acks=1/-1 are answered once the batch is in LevelDB; acks=0 gets no response at all.
  * Unknown topics are UNKNOWN_TOPIC_OR_PARTITION (creation happens through Metadata).
  *
@@ -16,6 +16,7 @@
  */
 import type { ProduceResponse } from '../protocol/generated/types.js';
 import { catchKafkaError, ErrorCode } from '../errors.js';
+import { ProduceError } from '../records/validate.js';
 import { defineApi, NO_RESPONSE } from './api.js';
 
 type PartitionResponse = NonNullable<NonNullable<ProduceResponse['responses']>[number]['partitionResponses']>[number];
@@ -48,7 +49,12 @@ export const produce = defineApi({
                   const r = await log.append(t.name, p.index, p.records, ctx.apiVersion >= 7);
                   return { index: p.index, errorCode: 0, baseOffset: r.baseOffset, logAppendTimeMs: r.logAppendTime, logStartOffset: r.logStartOffset, recordErrors: [], errorMessage: null };
                 },
-                (err) => failed(p.index, err.code, err.message),
+                (err): PartitionResponse => {
+                  if (!(err instanceof ProduceError)) return failed(p.index, err.code, err.message);
+                  // Kafka's errorMessage is null unless records were refused one by one (the reason is logged).
+                  ctx.broker.core.log.info('kafka.produce.refused', { topic: t.name, partition: p.index, errorCode: err.code, reason: err.message });
+                  return { ...failed(p.index, err.code, err.responseMessage), recordErrors: err.recordErrors, logStartOffset: err.logStartOffset };
+                },
               ),
       ),
     }));

@@ -6,6 +6,9 @@
  */
 import { ErrorCode, KafkaError } from '../errors.js';
 
+/** Kafka's log.retention.check.interval.ms default: how often retention runs. */
+export const RETENTION_CHECK_INTERVAL_MS = 300_000;
+
 /** DescribeConfigs ConfigType. */
 export const ConfigType = { BOOLEAN: 1, STRING: 2, INT: 3, LONG: 5, DOUBLE: 6, LIST: 7 } as const;
 /** DescribeConfigs ConfigSource. */
@@ -75,16 +78,16 @@ function invalid(name: string, value: string, why: string): KafkaError {
 type Spec = [type: ConfigDef['type'], def: string, brokerSynonym: string, validator: (name: string) => (v: string) => string, doc: string];
 
 const SPECS: Record<string, Spec> = {
-  'retention.ms': [ConfigType.LONG, '604800000', 'log.retention.ms', long(-1n), 'Time a batch is kept after its max timestamp; -1 = forever.'],
-  'retention.bytes': [ConfigType.LONG, '-1', 'log.retention.bytes', long(-LONG_MAX - 1n), 'Size a partition may grow to before its oldest batches are deleted; -1 = unlimited.'],
+  'retention.ms': [ConfigType.LONG, '604800000', 'log.retention.ms', long(-1n), 'A closed segment is deleted once its newest timestamp is older than this (checked every log.retention.check.interval.ms); -1 = forever.'],
+  'retention.bytes': [ConfigType.LONG, '-1', 'log.retention.bytes', long(-LONG_MAX - 1n), 'Size a partition may grow to before its oldest closed segments are deleted; -1 = unlimited.'],
   'cleanup.policy': [ConfigType.LIST, 'delete', 'log.cleanup.policy', listOf('delete', 'compact'), 'delete and/or compact (compaction is not performed).'],
   'max.message.bytes': [ConfigType.INT, '1048588', 'message.max.bytes', integer(0n, INT_MAX), 'Largest record batch accepted, as sent (after compression).'],
   'message.timestamp.type': [ConfigType.STRING, 'CreateTime', 'log.message.timestamp.type', oneOf('CreateTime', 'LogAppendTime'), 'CreateTime keeps producer timestamps; LogAppendTime stamps batches with the broker clock.'],
   // Accepted and reported, without effect on a single-node log.
   'compression.type': [ConfigType.STRING, 'producer', 'compression.type', oneOf('producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'), 'Only "producer" is applied: batches are stored as sent.'],
   'min.insync.replicas': [ConfigType.INT, '1', 'min.insync.replicas', integer(1n, INT_MAX), 'No effect: one replica.'],
-  'segment.bytes': [ConfigType.INT, '1073741824', 'log.segment.bytes', integer(14n, INT_MAX), 'No effect: there are no segment files.'],
-  'segment.ms': [ConfigType.LONG, '604800000', 'log.roll.ms', long(1n), 'No effect: there are no segment files.'],
+  'segment.bytes': [ConfigType.INT, '1073741824', 'log.segment.bytes', integer(14n, INT_MAX), 'A new segment is rolled when the active one would grow past this size.'],
+  'segment.ms': [ConfigType.LONG, '604800000', 'log.roll.ms', long(1n), 'A new segment is rolled when a batch is this much newer than the active segment\'s first one.'],
   'delete.retention.ms': [ConfigType.LONG, '86400000', 'log.cleaner.delete.retention.ms', long(0n), 'No effect: compaction is not performed.'],
   'min.compaction.lag.ms': [ConfigType.LONG, '0', 'log.cleaner.min.compaction.lag.ms', long(0n), 'No effect: compaction is not performed.'],
   'min.cleanable.dirty.ratio': [ConfigType.DOUBLE, '0.5', 'log.cleaner.min.cleanable.ratio', real(0, 1), 'No effect: compaction is not performed.'],
@@ -116,6 +119,10 @@ export interface EffectiveConfig {
   retentionBytes: number;
   maxMessageBytes: number;
   logAppendTime: boolean;
+  segmentBytes: number;
+  segmentMs: number;
+  /** cleanup.policy includes compact: records need keys (compaction itself is not performed). */
+  compacted: boolean;
 }
 
 export function effective(overrides: ReadonlyMap<string, string>): EffectiveConfig {
@@ -125,5 +132,8 @@ export function effective(overrides: ReadonlyMap<string, string>): EffectiveConf
     retentionBytes: Number(get('retention.bytes')),
     maxMessageBytes: Number(get('max.message.bytes')),
     logAppendTime: get('message.timestamp.type') === 'LogAppendTime',
+    segmentBytes: Number(get('segment.bytes')),
+    segmentMs: Number(get('segment.ms')),
+    compacted: get('cleanup.policy').split(',').includes('compact'),
   };
 }

@@ -2,7 +2,7 @@
  * Config descriptions for DescribeConfigs / CreateTopics (v5+) and the config edits of AlterConfigs
  * and IncrementalAlterConfigs, kept apart from the wire so both APIs share one set of rules.
  */
-import { ConfigSource, ConfigType, TOPIC_CONFIGS, validateConfigs } from './configs.js';
+import { ConfigSource, ConfigType, RETENTION_CHECK_INTERVAL_MS, TOPIC_CONFIGS, validateConfigs } from './configs.js';
 import { ErrorCode, KafkaError } from '../errors.js';
 import type { Topic } from './index.js';
 
@@ -49,6 +49,7 @@ export function brokerConfigEntries(nodeId: number, defaultPartitions: number): 
     ['transaction.state.log.replication.factor', '1', ConfigType.INT],
     ['auto.create.topics.enable', 'true', ConfigType.BOOLEAN],
     ['delete.topic.enable', 'true', ConfigType.BOOLEAN],
+    ['log.retention.check.interval.ms', String(RETENTION_CHECK_INTERVAL_MS), ConfigType.LONG],
   ];
   const fromTopics = [...TOPIC_CONFIGS.values()].map((d) => [d.brokerSynonym, d.default, d.type] as [string, string, number]);
   return [...fixed, ...fromTopics].map(([name, value, type]) => ({

@@ -8,13 +8,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Core } from '../../../emulator/src/core/core.js';
 import { splitKey } from '../../../emulator/src/core/storage/keys.js';
-import { PREFIX, topicKey } from '../storage/keys.js';
+import { batchPrefix, indexPrefix, PREFIX, topicKey } from '../storage/keys.js';
 import type { Op } from '../../../emulator/src/core/storage/store.js';
-import { batchInfo, CODEC_ZSTD, validateBatch, type BatchInfo } from './batch.js';
+import { batchInfo, Codec, type BatchInfo } from './batch.js';
+import { ProduceError, validateProduceBatch } from '../records/validate.js';
 import { BatchCache } from './cache.js';
-import { effective, validateConfigs, type EffectiveConfig } from './configs.js';
+import { effective, RETENTION_CHECK_INTERVAL_MS, validateConfigs, type EffectiveConfig } from './configs.js';
 import { ErrorCode, KafkaError } from '../errors.js';
-import { Partition, type AppendResult, type PartitionHost } from './partition.js';
+import { parseIndexValue, Partition, type AppendResult, type PartitionHost, type PartitionRecord } from './partition.js';
+import type { Timer } from '../../../emulator/src/core/clock.js';
 
 export { ErrorCode, KafkaError } from '../errors.js';
 export { Partition } from './partition.js';
@@ -24,7 +26,11 @@ export interface LogOptions {
   defaultPartitions: number;
   /** Memory for recently appended batches (tail fetches skip LevelDB). */
   cacheBytes?: number;
+  /** log.retention.check.interval.ms: how often retention runs (Kafka's default, 5 minutes). */
+  retentionCheckIntervalMs?: number;
 }
+
+export { RETENTION_CHECK_INTERVAL_MS } from './configs.js';
 
 /** Kafka's limit on topic names. */
 const MAX_TOPIC_NAME = 249;
@@ -56,6 +62,7 @@ export class Topic {
 export class LogManager {
   private readonly byName = new Map<string, Topic>();
   private readonly host: PartitionHost;
+  private retentionTimer: Timer | undefined;
 
   constructor(
     readonly core: Core,
@@ -82,32 +89,65 @@ export class LogManager {
       topic.partitions = Array.from({ length: rec.partitions }, (_, i) => new Partition(this.host, name, i));
       this.byName.set(name, topic);
     });
-    const starts = new Map<string, number>();
+    const starts = new Map<string, PartitionRecord>();
     const pPrefix = Buffer.from(PREFIX.partition, 'latin1');
     await store.forEach(pPrefix, (k, v) => {
       const { parts, rest } = splitKey(k, pPrefix.length, 1);
-      starts.set(`${parts[0]}\0${rest.readUInt32BE(0)}`, (JSON.parse(v.toString()) as { logStartOffset: number }).logStartOffset);
+      starts.set(`${parts[0]}\0${rest.readUInt32BE(0)}`, JSON.parse(v.toString()) as PartitionRecord);
     });
+    // Side-index entries (16 bytes a batch), not the batches: startup does not read whole logs.
     const batches = new Map<string, BatchInfo[]>();
-    const bPrefix = Buffer.from(PREFIX.batch, 'latin1');
-    await store.forEach(bPrefix, (k, v) => {
-      const { parts, rest } = splitKey(k, bPrefix.length, 1);
+    const iPrefix = indexPrefix();
+    await store.forEach(iPrefix, (k, v) => {
+      const { parts, rest } = splitKey(k, iPrefix.length, 1);
       const id = `${parts[0]}\0${rest.readUInt32BE(0)}`;
       let list = batches.get(id);
       if (!list) batches.set(id, (list = []));
-      list.push(batchInfo(v));
+      list.push(parseIndexValue(Number(rest.readBigUInt64BE(4)), v));
     });
     for (const topic of this.byName.values()) {
       for (const p of topic.partitions) {
         const id = `${topic.name}\0${p.partition}`;
-        p.restore(starts.get(id) ?? 0, batches.get(id) ?? []);
+        const rec = starts.get(id) ?? { logStartOffset: 0 };
+        if (rec.indexed) {
+          p.restore(rec, batches.get(id) ?? [], true);
+          continue;
+        }
+        // A log written before K/i/ existed (or never written): read its batches once and index them.
+        const legacy: BatchInfo[] = [];
+        await store.forEach(batchPrefix(topic.name, p.partition), (_k, v) => legacy.push(batchInfo(v)));
+        p.restore(rec, legacy, legacy.length === 0);
+        const ops = p.migrationOps();
+        if (ops.length > 0) {
+          const uow = store.begin();
+          uow.push(...ops);
+          await uow.commit();
+        }
       }
     }
+    this.armRetention();
     this.log.info('kafka.log.loaded', { topics: this.byName.size });
   }
 
   async close(): Promise<void> {
+    this.core.clock.cancel(this.retentionTimer);
+    this.retentionTimer = undefined;
     for (const t of this.byName.values()) for (const p of t.partitions) p.close();
+  }
+
+  /** Kafka's log.retention.check.interval.ms loop, on the injectable clock. */
+  private armRetention(): void {
+    const every = this.options.retentionCheckIntervalMs ?? RETENTION_CHECK_INTERVAL_MS;
+    this.retentionTimer = this.core.clock.after(every, () => {
+      this.checkRetention();
+      this.armRetention();
+    });
+  }
+
+  /** One retention pass over every partition (what the periodic check runs). */
+  checkRetention(): void {
+    const now = this.core.clock.now();
+    for (const t of this.byName.values()) for (const p of t.partitions) p.checkRetention(now);
   }
 
   topic(name: string): Topic | undefined {
@@ -227,7 +267,6 @@ export class LogManager {
     topic.overrides = overrides;
     topic.config = effective(overrides);
     await this.persist(topic);
-    for (const p of topic.partitions) p.enforceRetention();
     this.log.info('kafka.topic.configs_altered', { topic: name, configs: Object.fromEntries(overrides) });
   }
 
@@ -238,9 +277,17 @@ export class LogManager {
   /** Validate and append one Produce partition's records. */
   async append(topic: string, partition: number, records: Buffer | null, allowZstd = true): Promise<AppendResult> {
     const p = this.partition(topic, partition);
-    const batch = validateBatch(records, this.byName.get(topic)!.config.maxMessageBytes);
-    if (batch.codec === CODEC_ZSTD && !allowZstd) {
+    const config = this.byName.get(topic)!.config;
+    // ProduceRequest.validateRecords refuses zstd below v7 before the log looks at the batch.
+    if (!allowZstd && records && records.length > 22 && (records.readInt16BE(21) & 0x07) === Codec.ZSTD) {
       throw new KafkaError(ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, 'zstd needs Produce v7 or later');
+    }
+    let batch;
+    try {
+      batch = validateProduceBatch(records, { maxMessageBytes: config.maxMessageBytes, compacted: config.compacted, logAppendTime: config.logAppendTime, topicPartition: `${topic}-${partition}` });
+    } catch (err) {
+      if (err instanceof ProduceError && err.inLog) err.logStartOffset = p.logStartOffset;
+      throw err;
     }
     try {
       return await p.append(batch);

@@ -5,16 +5,27 @@
  * Offsets are assigned synchronously when a batch is accepted, so concurrent appends never
  * collide; a batch becomes visible (high watermark, fetch) only once its LevelDB write resolved.
  * Group-commit writes resolve in the order they were queued, so the high watermark only grows.
+ * Retention works on segments (segments.ts), run by the LogManager's periodic check.
+ * Every LevelDB write of a partition goes through `persist()`. Each batch has a 16-byte side-index
+ * entry under K/i/ beside its bytes under K/b/, so startup reads the index, not the whole log.
  */
-import type { Timer } from '../../../emulator/src/core/clock.js';
 import type { Core } from '../../../emulator/src/core/core.js';
 import type { Op } from '../../../emulator/src/core/storage/store.js';
-import { batchKey, batchPrefix, partitionKey } from '../storage/keys.js';
-import { assignOffset, batchInfo, recordTimestamps, stampLogAppendTime, type BatchInfo, type ValidatedBatch } from './batch.js';
+import { batchKey, batchPrefix, indexKey, partitionKey } from '../storage/keys.js';
+import { assignOffset, batchInfo, recordTimestamps, setMaxTimestamp, type BatchInfo, type ValidatedBatch } from './batch.js';
 import type { BatchCache, CachedBatches } from './cache.js';
 import type { EffectiveConfig } from './configs.js';
 import { ErrorCode, KafkaError } from '../errors.js';
 import { SideIndex } from './side-index.js';
+import { Segments, type SavedSegments } from './segments.js';
+
+/** The partition record (K/p/): log start offset and segment boundaries. */
+export interface PartitionRecord {
+  logStartOffset: number;
+  segments?: SavedSegments;
+  /** Every batch has its side-index entry under K/i/ (logs written before that are migrated on load). */
+  indexed?: boolean;
+}
 
 /** The leader epoch we write into batches: one broker that never loses leadership. */
 export const LEADER_EPOCH = 0;
@@ -42,14 +53,15 @@ export class Partition {
   /** Committed batches, ascending offsets. */
   private readonly index = new SideIndex();
   private readonly cached: CachedBatches = new Map();
-  private totalBytes = 0;
   logStartOffset = 0;
   highWatermark = 0;
   /** Next offset to assign; ahead of the high watermark while appends are being written. */
   private nextOffset = 0;
   private readonly inflight = new Set<number>();
   private readonly waiters = new Set<() => void>();
-  private retentionTimer: Timer | undefined;
+  private readonly segments = new Segments();
+  /** Whether K/i/ holds an entry for every batch (false only for a log written before K/i/ existed). */
+  private indexed = true;
   private deleted = false;
 
   constructor(
@@ -59,16 +71,14 @@ export class Partition {
   ) {}
 
   /** Rebuild from LevelDB (startup). `batches` are in key (= offset) order. */
-  restore(logStartOffset: number, batches: BatchInfo[]): void {
-    this.logStartOffset = logStartOffset;
-    for (const b of batches) {
-      this.index.push(b);
-      this.totalBytes += b.size;
-    }
+  restore(rec: PartitionRecord, batches: BatchInfo[], indexed: boolean): void {
+    this.indexed = indexed;
+    this.logStartOffset = rec.logStartOffset;
+    for (const b of batches) this.index.push(b);
     const n = this.index.length;
-    this.highWatermark = Math.max(logStartOffset, n > 0 ? this.index.lastOffset(n - 1) + 1 : 0);
+    this.highWatermark = Math.max(rec.logStartOffset, n > 0 ? this.index.lastOffset(n - 1) + 1 : 0);
     this.nextOffset = this.highWatermark;
-    this.enforceRetention();
+    this.segments.restore(rec.segments, this.index, this.host.core.clock.now());
   }
 
   get batchCount(): number {
@@ -82,10 +92,18 @@ export class Partition {
     this.nextOffset += batch.recordsCount;
     const bytes = assignOffset(batch, baseOffset, LEADER_EPOCH);
     const now = this.host.core.clock.now();
-    if (config.logAppendTime) stampLogAppendTime(bytes, now);
+    const maxTimestamp = config.logAppendTime ? now : batch.maxTimestamp;
+    setMaxTimestamp(bytes, config.logAppendTime, maxTimestamp);
+    const rolled = this.segments.onAppend(baseOffset, bytes.length, maxTimestamp, now, config);
+    const info = batchInfo(bytes);
     this.inflight.add(baseOffset);
     try {
-      await this.host.core.store.begin().put(batchKey(this.topic, this.partition, baseOffset), bytes).commit();
+      const ops: Op[] = [
+        { type: 'put', key: batchKey(this.topic, this.partition, baseOffset), value: bytes },
+        { type: 'put', key: indexKey(this.topic, this.partition, baseOffset), value: indexValue(info) },
+      ];
+      if (rolled) ops.push(this.recordOp());
+      await this.persist(ops);
     } catch (err) {
       this.inflight.delete(baseOffset);
       // Hand the lost offsets out again unless a later append already holds higher ones.
@@ -94,12 +112,9 @@ export class Partition {
     }
     this.inflight.delete(baseOffset);
     if (!this.deleted) {
-      const info = batchInfo(bytes);
       this.index.push(info);
-      this.totalBytes += info.size;
       this.highWatermark = info.lastOffset + 1;
       this.host.cache.add(this.cached, baseOffset, bytes);
-      this.enforceRetention();
       this.wake();
     }
     return { baseOffset, logAppendTime: config.logAppendTime ? now : -1, logStartOffset: this.logStartOffset };
@@ -200,32 +215,11 @@ export class Partition {
     return this.logStartOffset;
   }
 
-  /** Re-apply retention, e.g. after a config change. */
-  enforceRetention(): void {
+  /** The periodic retention check: delete the closed segments retention.ms / retention.bytes allow. */
+  checkRetention(now: number): void {
     if (this.deleted) return;
-    const { retentionMs, retentionBytes } = this.host.config(this.topic);
-    let drop = 0;
-    if (retentionBytes >= 0) {
-      let size = this.totalBytes;
-      while (drop < this.index.length && size - this.index.size(drop) >= retentionBytes) size -= this.index.size(drop++);
-      if (drop > 0) void this.trim(drop, 'retention.bytes');
-    }
-    // Kafka deletes a segment once now - largestTimestamp > retention.ms: arm for that exact ms.
-    const due = retentionMs >= 0 && this.index.length > 0 ? this.index.maxTimestamp(0) + retentionMs + 1 : undefined;
-    // Appends leave the head alone: keep the armed timer rather than re-arm on the hot path.
-    if (due !== undefined && this.retentionTimer && this.retentionTimer.index >= 0 && this.retentionTimer.at === due) return;
-    this.host.core.clock.cancel(this.retentionTimer);
-    this.retentionTimer = undefined;
-    if (due === undefined) return;
-    this.retentionTimer = this.host.core.clock.at(due, () => {
-      this.retentionTimer = undefined;
-      const now = this.host.core.clock.now();
-      const cfg = this.host.config(this.topic);
-      let n = 0;
-      while (n < this.index.length && now - this.index.maxTimestamp(n) > cfg.retentionMs) n++;
-      if (n > 0) void this.trim(n, 'retention.ms');
-      this.enforceRetention();
-    });
+    const upTo = this.segments.retentionPoint(this.index, now, this.host.config(this.topic));
+    if (upTo !== undefined) void this.trim(this.index.find(upTo), 'retention');
   }
 
   /** Drop the first `count` batches and persist the new log start offset. */
@@ -236,21 +230,45 @@ export class Partition {
       const base = this.index.baseOffset(i);
       bytes += this.index.size(i);
       this.host.cache.drop(this.cached, base);
-      ops.push({ type: 'del', key: batchKey(this.topic, this.partition, base) });
+      ops.push({ type: 'del', key: batchKey(this.topic, this.partition, base) }, { type: 'del', key: indexKey(this.topic, this.partition, base) });
     }
     this.index.dropFront(count);
-    this.totalBytes -= bytes;
     this.logStartOffset = Math.max(this.logStartOffset, this.index.length > 0 ? this.index.baseOffset(0) : this.highWatermark);
-    ops.push({ type: 'put', key: partitionKey(this.topic, this.partition), value: Buffer.from(JSON.stringify({ logStartOffset: this.logStartOffset })) });
+    this.segments.dropBefore(this.index.length > 0 ? this.index.baseOffset(0) : this.highWatermark);
+    ops.push(this.recordOp());
     if (count > 0) {
       this.host.core.log.info('kafka.log.trimmed', { topic: this.topic, partition: this.partition, reason, batches: count, bytes, logStartOffset: this.logStartOffset });
     }
-    const uow = this.host.core.store.begin();
-    uow.push(...ops);
-    const written = uow.commit();
+    const written = this.persist(ops);
     // Retention trims are fire-and-forget; a failure is logged here and surfaces to DeleteRecords.
     written.catch((err: unknown) => this.host.core.log.error('kafka.log.trim_failed', { topic: this.topic, partition: this.partition, err }));
     return written;
+  }
+
+  private recordOp(): Op {
+    const rec: PartitionRecord = { logStartOffset: this.logStartOffset, segments: this.segments.saved(), indexed: this.indexed };
+    return { type: 'put', key: partitionKey(this.topic, this.partition), value: Buffer.from(JSON.stringify(rec)) };
+  }
+
+  /** Startup of a log written before K/i/: its index entries and the record saying they exist. */
+  migrationOps(): Op[] {
+    if (this.indexed) return [];
+    this.indexed = true;
+    const ops: Op[] = [];
+    for (let i = 0; i < this.index.length; i++) {
+      const info = { baseOffset: this.index.baseOffset(i), lastOffset: this.index.lastOffset(i), maxTimestamp: this.index.maxTimestamp(i), size: this.index.size(i) };
+      ops.push({ type: 'put', key: indexKey(this.topic, this.partition, info.baseOffset), value: indexValue(info) });
+    }
+    ops.push(this.recordOp());
+    return ops;
+  }
+
+  /** The one place a partition writes to LevelDB (deleteOps hands its ops to the topic's write). */
+  /** Commit a partition's ops as one unit of work; callers change memory once it resolves. */
+  private persist(ops: Op[]): Promise<void> {
+    const uow = this.host.core.store.begin();
+    uow.push(...ops);
+    return uow.commit();
   }
 
   /** Resolve when this partition gets new data (or is deleted). */
@@ -268,25 +286,35 @@ export class Partition {
   /** Ops removing every key of this partition, including batches still being written. */
   deleteOps(): Op[] {
     this.deleted = true;
-    this.host.core.clock.cancel(this.retentionTimer);
-    this.retentionTimer = undefined;
+    this.segments.clear();
     const ops: Op[] = [{ type: 'del', key: partitionKey(this.topic, this.partition) }];
     for (let i = 0; i < this.index.length; i++) {
       const base = this.index.baseOffset(i);
       this.host.cache.drop(this.cached, base);
-      ops.push({ type: 'del', key: batchKey(this.topic, this.partition, base) });
+      ops.push({ type: 'del', key: batchKey(this.topic, this.partition, base) }, { type: 'del', key: indexKey(this.topic, this.partition, base) });
     }
-    for (const base of this.inflight) ops.push({ type: 'del', key: batchKey(this.topic, this.partition, base) });
+    for (const base of this.inflight) {
+      ops.push({ type: 'del', key: batchKey(this.topic, this.partition, base) }, { type: 'del', key: indexKey(this.topic, this.partition, base) });
+    }
     this.index.clear();
-    this.totalBytes = 0;
     this.wake();
     return ops;
   }
 
   close(): void {
-    this.host.core.clock.cancel(this.retentionTimer);
-    this.retentionTimer = undefined;
     this.wake();
   }
 }
 
+/** A side-index entry as stored: last offset delta u32, max timestamp f64, size u32. */
+export function indexValue(b: BatchInfo): Buffer {
+  const v = Buffer.allocUnsafe(16);
+  v.writeUInt32BE(b.lastOffset - b.baseOffset, 0);
+  v.writeDoubleBE(b.maxTimestamp, 4);
+  v.writeUInt32BE(b.size, 12);
+  return v;
+}
+
+export function parseIndexValue(baseOffset: number, v: Buffer): BatchInfo {
+  return { baseOffset, lastOffset: baseOffset + v.readUInt32BE(0), maxTimestamp: v.readDoubleBE(4), size: v.readUInt32BE(12) };
+}

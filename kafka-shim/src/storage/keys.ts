@@ -5,6 +5,8 @@
  *   K/t/ <topic>                                   -> topic record (JSON: id, partitions, configs)
  *   K/p/ <topic>\0<u32 partition>                  -> partition state (JSON: logStartOffset)
  *   K/b/ <topic>\0<u32 partition><u64 baseOffset>  -> one record batch, wire bytes (magic 2), offsets assigned
+ *   K/i/ <topic>\0<u32 partition><u64 baseOffset>  -> its side-index entry (16 bytes: last offset delta, max timestamp,
+ *                                                     size), read at startup instead of the batches
  *   K/g/ <group>                                   -> group record (JSON: protocol type, generation, ...)
  *   K/o/ <group>\0<topic>\0<u32 partition>         -> committed offset (JSON: offset, leaderEpoch, metadata, commitTimestamp)
  */
@@ -14,6 +16,7 @@ export const PREFIX = {
   topic: 'K/t/',
   partition: 'K/p/',
   batch: 'K/b/',
+  batchIndex: 'K/i/',
   group: 'K/g/',
   offset: 'K/o/',
 } as const;
@@ -22,5 +25,7 @@ export const topicKey = (topic: string): Buffer => key(PREFIX.topic, topic);
 export const partitionKey = (topic: string, partition: number): Buffer => key(PREFIX.partition, topic, u32(partition));
 export const batchPrefix = (topic: string, partition: number): Buffer => key(PREFIX.batch, topic, u32(partition));
 export const batchKey = (topic: string, partition: number, baseOffset: number): Buffer => key(PREFIX.batch, topic, u32(partition), u64(baseOffset));
+export const indexPrefix = (): Buffer => key(PREFIX.batchIndex);
+export const indexKey = (topic: string, partition: number, baseOffset: number): Buffer => key(PREFIX.batchIndex, topic, u32(partition), u64(baseOffset));
 export const groupKey = (group: string): Buffer => key(PREFIX.group, group);
 export const offsetKey = (group: string, topic: string, partition: number): Buffer => key(PREFIX.offset, group, topic, u32(partition));

@@ -194,7 +194,7 @@ describe('Kafka data-plane APIs on the wire', () => {
     expect(await grow(2)).toMatchObject({ errorCode: 37 });
     expect(await grow(3)).toMatchObject({ errorCode: 0 });
 
-    for (let i = 0; i < 3; i++) await produce('ct', 2, makeBatch([{ value: `r${i}` }]));
+    for (let i = 0; i < 3; i++) await produce('ct', 2, makeBatch([{ key: 'k', value: `r${i}` }]));
     const del = async (offset: number) =>
       (await c.call(DELETE_RECORDS, 2, { topics: [{ name: 'ct', partitions: [{ partitionIndex: 2, offset }] }], timeoutMs: 1000 })).body.topics[0].partitions[0];
     expect(await del(2)).toEqual({ partitionIndex: 2, lowWatermark: 2, errorCode: 0 });

@@ -1,7 +1,8 @@
 import { BatchCache } from '../../src/log/cache.js';
 import { crc32c } from '../../src/log/crc32c.js';
 import { SideIndex } from '../../src/log/side-index.js';
-import { ErrorCode, KafkaError } from '../../src/log/index.js';
+import { ErrorCode, KafkaError, RETENTION_CHECK_INTERVAL_MS } from '../../src/log/index.js';
+import { indexKey, indexPrefix, partitionKey } from '../../src/storage/keys.js';
 import { makeBatch, TestLog, values } from './fixtures.js';
 
 async function code(p: Promise<unknown>): Promise<number> {
@@ -198,30 +199,44 @@ describe('partition log', () => {
     expect(await p.maxTimestampOffset()).toEqual({ offset: 3, timestamp: 900 });
   });
 
-  it('trims by retention.ms exactly on the clock, and by retention.bytes in whole batches', async () => {
+  it('rolls segments by segment.ms and deletes only closed segments older than retention.ms, at the check interval', async () => {
     const now = t.clock.now();
-    await t.log.createTopic('rt', 1, [['retention.ms', '1000']]);
-    await t.log.append('rt', 0, makeBatch([{ value: 'old', timestamp: now }]));
-    await t.log.append('rt', 0, makeBatch([{ value: 'new', timestamp: now + 500 }]));
+    const day = 86_400_000;
+    await t.log.createTopic('rt', 1, [['retention.ms', String(day)], ['segment.ms', String(day)]]);
     const p = t.log.partition('rt', 0);
-    t.clock.advance(1000);
+    // Years old, and a batch whose records carry no timestamp (-1): both stay readable while active.
+    await t.log.append('rt', 0, makeBatch([{ value: 'old', timestamp: Date.UTC(2017, 0, 1) }]));
+    await t.log.append('rt', 0, makeBatch([{ value: 'none', timestamp: -1 }], { baseTimestamp: -1 }));
+    t.clock.advance(RETENTION_CHECK_INTERVAL_MS);
+    expect(p.logStartOffset).toBe(0);
+    expect(values(await p.read(0, 1 << 20, true))).toEqual(['old', 'none']);
+    // A batch more than segment.ms newer than the segment's first one rolls a new segment...
+    await t.log.append('rt', 0, makeBatch([{ value: 'new', timestamp: t.clock.now() }]));
+    expect(p.logStartOffset).toBe(0);
+    // ...and the next check deletes the closed one (its newest timestamp is 2017), not the active one.
+    t.clock.advance(RETENTION_CHECK_INTERVAL_MS - 1);
     expect(p.logStartOffset).toBe(0);
     t.clock.advance(1);
-    expect(p.logStartOffset).toBe(1);
-    expect(values(await p.read(1, 1 << 20, true))).toEqual(['new']);
-    expect(await code(p.read(0, 1 << 20, true))).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
-    t.clock.advance(500);
     expect(p.logStartOffset).toBe(2);
-    expect(p.highWatermark).toBe(2);
+    expect(values(await p.read(2, 1 << 20, true))).toEqual(['new']);
+    t.clock.advance(10 * day);
+    expect(p.logStartOffset).toBe(2);
+    expect(p.highWatermark).toBe(3);
+    expect(now).toBeLessThan(t.clock.now());
     await t.store.begin().commit();
 
-    const b = makeBatch([{ value: 'x'.repeat(100), timestamp: now + 10_000 }]);
-    await t.log.createTopic('rb', 1, [['retention.bytes', String(b.length * 2)]]);
+    const b = makeBatch([{ value: 'x'.repeat(100), timestamp: t.clock.now() }]);
+    await t.log.createTopic('rb', 1, [['retention.bytes', String(b.length * 2)], ['segment.bytes', String(b.length)]]);
     for (let i = 0; i < 4; i++) await t.log.append('rb', 0, b);
     const q = t.log.partition('rb', 0);
+    expect(q.batchCount).toBe(4);
+    t.log.checkRetention();
     expect(q.batchCount).toBe(2);
     expect(q.logStartOffset).toBe(2);
-    await t.log.setConfigs('rb', new Map([['retention.bytes', String(b.length)]]));
+    await t.log.setConfigs('rb', new Map([['retention.bytes', '0'], ['segment.bytes', String(b.length)]]));
+    expect(q.logStartOffset).toBe(2);
+    t.log.checkRetention();
+    // Everything but the active segment.
     expect(q.logStartOffset).toBe(3);
     await t.store.begin().commit();
     const again = await t.reopen();
@@ -229,7 +244,14 @@ describe('partition log', () => {
     expect(t.log.partition('rb', 0).logStartOffset).toBe(3);
     expect(t.log.partition('rb', 0).highWatermark).toBe(4);
     expect(t.log.partition('rt', 0).logStartOffset).toBe(2);
-    expect((await t.log.append('rt', 0, makeBatch([{ value: 'n', timestamp: t.clock.now() }]))).baseOffset).toBe(2);
+    // Segment boundaries survive the reload: a batch 10 days newer rolls the segment holding 'new',
+    // which is then closed and past retention.ms.
+    t.log.checkRetention();
+    expect(t.log.partition('rt', 0).logStartOffset).toBe(2);
+    await t.log.append('rt', 0, makeBatch([{ value: 'n', timestamp: t.clock.now() }]));
+    t.log.checkRetention();
+    expect(t.log.partition('rt', 0).logStartOffset).toBe(3);
+    expect(values(await t.log.partition('rt', 0).read(3, 1 << 20, true))).toEqual(['n']);
   });
 
   it('DeleteRecords advances the log start offset and survives a reload', async () => {
@@ -257,6 +279,32 @@ describe('partition log', () => {
     expect(p.highWatermark).toBe(20);
     expect(values(await p.read(5, 1 << 20, true))).toEqual(Array.from({ length: 15 }, (_, i) => `v${i + 5}`));
     expect((await t.log.append('r', 0, makeBatch([{ value: 'next' }]))).baseOffset).toBe(20);
+  });
+
+  it('starts from the 16-byte side-index entries, and indexes a log written before they existed', async () => {
+    await t.log.createTopic('ix', 1, [['retention.ms', '-1']]);
+    for (let i = 0; i < 5; i++) await t.log.append('ix', 0, makeBatch([{ value: `v${i}` }, { value: `w${i}` }]));
+    const entries = async () => {
+      const out: [Buffer, Buffer][] = [];
+      for await (const kv of t.store.scan(indexPrefix())) out.push(kv);
+      return out;
+    };
+    expect((await entries()).map(([k, v]) => [k.equals(indexKey('ix', 0, Number(k.readBigUInt64BE(k.length - 8)))), v.length])).toEqual(
+      Array.from({ length: 5 }, () => [true, 16]),
+    );
+    // The layout of older versions: batches only, a partition record without `indexed`.
+    const legacy = t.store.begin();
+    for (const [k] of await entries()) legacy.del(k);
+    await legacy.put(partitionKey('ix', 0), Buffer.from(JSON.stringify({ logStartOffset: 0 }))).commit();
+    t = await t.reopen();
+    const p = t.log.partition('ix', 0);
+    expect(p.highWatermark).toBe(10);
+    expect(values(await p.read(4, 1 << 20, true))).toEqual(['v2', 'w2', 'v3', 'w3', 'v4', 'w4']);
+    expect((await entries()).length).toBe(5);
+    // Indexed now: the next start reads the entries, not the batches.
+    t = await t.reopen();
+    expect(t.log.partition('ix', 0).highWatermark).toBe(10);
+    expect((await t.log.append('ix', 0, makeBatch([{ value: 'next' }]))).baseOffset).toBe(10);
   });
 
   it('reloads logs whose batches span many startup read chunks', async () => {
@@ -324,6 +372,7 @@ describe('partition log', () => {
     expect(timedOut).toBe(false);
     t.clock.advance(1);
     await waiting2;
-    expect(t.clock.pending).toBe(0);
+    // Only the broker's periodic retention check stays armed.
+    expect(t.clock.pending).toBe(1);
   });
 });

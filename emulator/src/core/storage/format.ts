@@ -6,13 +6,20 @@
 import { key, PREFIX_META } from './keys.js';
 import type { Store } from './store.js';
 
-/** The layout documented in ARCHITECTURE.md ("Key layouts"). */
-export const FORMAT_VERSION = 1;
+/**
+ * The layout documented in ARCHITECTURE.md ("Key layouts").
+ * 1: the first release. 2: Kafka batches get a side-index entry under K/i/.
+ */
+export const FORMAT_VERSION = 2;
 
 const META_KEY = key(PREFIX_META);
 
-/** Upgrades from format n (the index) to n + 1. None yet. */
-const MIGRATIONS: Record<number, (store: Store) => Promise<void>> = {};
+/** Upgrades from format n (the index) to n + 1, run in order at open. */
+const MIGRATIONS: Record<number, (store: Store) => Promise<void>> = {
+  // 1 -> 2: nothing to do here: the Kafka log indexes a partition that has no K/i/ entries when it
+  // loads it (kafka-shim/src/log/index.ts), so the upgrade costs one read of each old log, once.
+  1: async () => {},
+};
 
 export class StorageFormatError extends Error {}
 
@@ -26,10 +33,10 @@ export async function checkFormat(store: Store, where: string): Promise<void> {
     }
     version = meta.format;
   } else {
-    // No record: a new data dir, or one written before the version was recorded, whose layout is
-    // format 1. Either way it is format 1 from now on.
-    version = 1;
-    await store.begin().put(META_KEY, metaValue(1)).commit();
+    // No record: a new data dir (current format), or one written before the version was recorded
+    // (format 1, the first release's layout).
+    version = (await store.isEmpty()) ? FORMAT_VERSION : 1;
+    await store.begin().put(META_KEY, metaValue(version)).commit();
   }
   if (version > FORMAT_VERSION) {
     throw new StorageFormatError(

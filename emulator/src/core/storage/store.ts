@@ -223,6 +223,12 @@ export class Store {
     }
   }
 
+  /** True when the store holds no key at all (a new data dir). */
+  async isEmpty(): Promise<boolean> {
+    for await (const _ of this.db.keys({ limit: 1 })) return false;
+    return true;
+  }
+
   /** Wait for queued writes, then close the database. */
   async close(): Promise<void> {
     while (this.pending || this.flushing) {
