@@ -40,6 +40,7 @@ async function consumeAndCommit(bootstrap: string, topic: string, groupId: strin
     heartbeatInterval: 500,
   });
   const seen: Seen[] = [];
+  const commits: Promise<unknown>[] = [];
   let error: string | undefined;
   try {
     const stream = await consumer.consume({
@@ -59,13 +60,17 @@ async function consumeAndCommit(bootstrap: string, topic: string, groupId: strin
       });
       stream.on('data', async (m) => {
         seen.push([m.partition, Number(m.offset), m.key, m.value, [...m.headers.entries()].map(([k, v]) => [String(k), String(v)])]);
-        await m.commit();
+        const commit = Promise.resolve(m.commit());
+        commits.push(commit);
+        await commit;
         if (seen.length === n) {
           clearTimeout(timer);
           resolve();
         }
       });
     });
+    // Every record's commit, not only the last one's: the handlers of both partitions run concurrently.
+    await Promise.all(commits);
     await stream.close();
     const committed = await consumer.listCommittedOffsets({ topics: [{ topic, partitions: [0, 1] }] });
     return { seen: seen.sort(), error, committed: committed.get(topic)?.map(Number) };
