@@ -4,7 +4,7 @@ import type { UnitOfWork } from '../../core/storage/unit-of-work.js';
 import { SqsError, type Input, type Output, type RequestContext } from './api.js';
 import { checkBatch, failure, type BatchFailure } from './batch.js';
 import { invalidParameter, optionalInt } from './errors.js';
-import { ID_CHARS, validateEntry, type Draft, type Message } from './messages.js';
+import { entryBytes, ID_CHARS, validateEntry, type Draft, type Message } from './messages.js';
 import type { Queue } from './queue.js';
 import { encodeReceipt } from './receipts.js';
 import { formatMessage, selection } from './receive-format.js';
@@ -38,7 +38,7 @@ export class MessageOps {
   constructor(private readonly s: SqsState) {}
 
   async send(input: Input, ctx: RequestContext): Promise<Output> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const d = validateEntry(input, limits(q), ctx.traceHeader);
     const ops = this.s.begin();
     const r = q.send(d, ctx.accountId, ops);
@@ -47,9 +47,21 @@ export class MessageOps {
   }
 
   async sendBatch(input: Input, ctx: RequestContext): Promise<Output> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const entries = checkBatch(input.Entries, 'SendMessageBatchRequestEntry');
     const queueLimits = limits(q);
+    // AWS refuses the whole request, not one entry, when a FIFO entry lacks its group or
+    // deduplication id, or when the entries (even a single one) exceed the batch size limit.
+    if (q.fifo) {
+      for (const e of entries) if (e.MessageGroupId === undefined) throw new SqsError('InvalidParameterValue', 'The request must contain the parameter MessageGroupId.');
+      if (!queueLimits.contentBasedDedup && entries.some((e) => e.MessageDeduplicationId === undefined)) {
+        throw new SqsError('InvalidParameterValue', 'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
+      }
+    }
+    const total = entries.reduce((n, e) => n + entryBytes(e), 0);
+    if (total > MAX_BATCH_BYTES) {
+      throw new SqsError('BatchRequestTooLong', `Batch requests cannot be longer than ${MAX_BATCH_BYTES} bytes. You have sent ${total} bytes.`);
+    }
     const drafts: (Draft | BatchFailure)[] = entries.map((e) => {
       try {
         return validateEntry(e, queueLimits, ctx.traceHeader);
@@ -57,10 +69,6 @@ export class MessageOps {
         return failure(e.Id, err);
       }
     });
-    const total = drafts.reduce((n, d) => n + ('size' in d ? d.size : 0), 0);
-    if (total > MAX_BATCH_BYTES) {
-      throw new SqsError('BatchRequestTooLong', `Batch requests cannot be longer than ${MAX_BATCH_BYTES} bytes. You have sent ${total} bytes.`);
-    }
     const ops = this.s.begin();
     const Successful: Output[] = [];
     const Failed: BatchFailure[] = [];
@@ -73,7 +81,7 @@ export class MessageOps {
   }
 
   async receive(input: Input, ctx: RequestContext): Promise<Output> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const max = optionalInt('MaxNumberOfMessages', input.MaxNumberOfMessages, 1, 10, 'Must be between 1 and 10, if provided.') ?? 1;
     const visibility =
       optionalInt('VisibilityTimeout', input.VisibilityTimeout, 0, 43200, 'Must be >= 0 and <= 43200, if provided.') ?? q.num('VisibilityTimeout');
@@ -150,7 +158,7 @@ export class MessageOps {
   }
 
   async delete(input: Input, ctx: RequestContext): Promise<Output> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const ops = this.s.begin();
     q.deleteMessage(input.ReceiptHandle, ops);
     await ops.commit();
@@ -158,13 +166,13 @@ export class MessageOps {
   }
 
   async deleteBatch(input: Input, ctx: RequestContext): Promise<Output> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const entries = checkBatch(input.Entries, 'DeleteMessageBatchRequestEntry');
     return this.perEntry(entries, (e, ops) => q.deleteMessage(e.ReceiptHandle, ops));
   }
 
   async changeVisibility(input: Input, ctx: RequestContext): Promise<Output> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const seconds = visibilityTimeout(input.VisibilityTimeout);
     const ops = this.s.begin();
     q.changeVisibility(input.ReceiptHandle, seconds, ops);
@@ -173,7 +181,7 @@ export class MessageOps {
   }
 
   async changeVisibilityBatch(input: Input, ctx: RequestContext): Promise<Output> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const entries = checkBatch(input.Entries, 'ChangeMessageVisibilityBatchRequestEntry');
     return this.perEntry(entries, (e, ops) => q.changeVisibility(e.ReceiptHandle, visibilityTimeout(e.VisibilityTimeout ?? 0), ops));
   }

@@ -85,7 +85,7 @@ export class QueueOps {
   }
 
   async delete(input: Input, ctx: RequestContext): Promise<Output> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const r = q.record;
     const now = this.now;
     const ops = this.s.begin();
@@ -121,7 +121,7 @@ export class QueueOps {
   }
 
   async listDeadLetterSources(input: Input, ctx: RequestContext): Promise<Output> {
-    const dlq = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const dlq = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const sources = this.s.registry.list(ctx.region, dlq.record.account).filter((q) => q.deadLetterTargetArn === dlq.arn);
     const page = paginate(sources, input.MaxResults, input.NextToken, (q) => q.name);
     const out: Output = { queueUrls: page.items.map((q) => q.url(ctx.baseUrl)) };
@@ -130,7 +130,7 @@ export class QueueOps {
   }
 
   async getAttributes(input: Input, ctx: RequestContext): Promise<Output> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const names = selectAttributeNames(input.AttributeNames, q.fifo);
     const r = q.record;
     const computed: Record<string, string> = {
@@ -150,7 +150,7 @@ export class QueueOps {
   }
 
   async setAttributes(input: Input, ctx: RequestContext): Promise<Output> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const attrs = normalizeQueueAttributes({ ...(input.Attributes ?? {}) }, q.fifo, q.record.attrs);
     if (attrs.RedrivePolicy) checkRedriveTarget(this.s, q.arn, q.fifo, attrs.RedrivePolicy);
     const next = { ...q.record.attrs };
@@ -170,7 +170,7 @@ export class QueueOps {
   }
 
   async tag(input: Input, ctx: RequestContext): Promise<Output> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const tags = { ...q.record.tags, ...(input.Tags ?? {}) };
     if (Object.keys(input.Tags ?? {}).length === 0) throw new SqsError('InvalidParameterValue', 'The request must contain a non-empty tag map.');
     if (Object.keys(tags).length > 50) throw new SqsError('InvalidParameterValue', `Too many tags added for queue ${q.name}.`);
@@ -179,7 +179,7 @@ export class QueueOps {
   }
 
   async untag(input: Input, ctx: RequestContext): Promise<Output> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const tags = { ...q.record.tags };
     for (const k of input.TagKeys ?? []) delete tags[k];
     await this.save(q, { ...q.record, tags });
@@ -187,12 +187,12 @@ export class QueueOps {
   }
 
   async listTags(input: Input, ctx: RequestContext): Promise<Output> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     return Object.keys(q.record.tags).length > 0 ? { Tags: { ...q.record.tags } } : {};
   }
 
   async addPermission(input: Input, ctx: RequestContext): Promise<Output> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const label: string = input.Label;
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(label)) throw invalidParameter('Label', label, 'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length');
     const accounts: string[] = input.AWSAccountIds ?? [];
@@ -219,7 +219,7 @@ export class QueueOps {
   }
 
   async removePermission(input: Input, ctx: RequestContext): Promise<Output> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const policy = this.policy(q);
     const kept = policy.Statement.filter((st) => st.Sid !== input.Label);
     if (kept.length === policy.Statement.length) throw invalidParameter('Label', input.Label, "can't find label on existing policy.");
@@ -238,7 +238,7 @@ export class QueueOps {
   }
 
   async purge(input: Input, ctx: RequestContext): Promise<Output> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     if (this.cooldowns && (q.record.purgeUntil ?? 0) > this.now) {
       throw new SqsError('PurgeQueueInProgress', `Only one PurgeQueue operation on ${q.name} is allowed every 60 seconds.`);
     }

@@ -346,12 +346,20 @@ export class Queue {
     ops.onCommit(() => this.remove(m));
   }
 
+  /**
+   * Standard queues, as AWS: any handle the message was ever received with changes its current
+   * in-flight visibility, and is a no-op success once the message is visible again. FIFO queues
+   * require the current handle of a message in flight.
+   */
   changeVisibility(handle: string, seconds: number, ops: UnitOfWork): void {
     const { m, r } = this.lookup(handle);
-    if (!m || m.receiveCount !== r.receiveCount) {
+    if (!m || r.receiveCount > m.receiveCount || (this.fifo && m.receiveCount !== r.receiveCount)) {
       throw invalidParameter('ReceiptHandle', handle, 'Message does not exist or is not available for visibility timeout change.');
     }
-    if (m.state !== 'inflight') throw new SqsError('MessageNotInflight', 'Message does not exist or is not available for visibility timeout change.');
+    if (m.state !== 'inflight') {
+      if (!this.fifo) return;
+      throw new SqsError('MessageNotInflight', 'Message does not exist or is not available for visibility timeout change.');
+    }
     const now = this.clock.now();
     if (now + seconds * 1000 > m.receivedAt + MAX_INFLIGHT_MS) {
       throw invalidParameter('VisibilityTimeout', seconds, `Total VisibilityTimeout for the message is beyond the limit [${MAX_INFLIGHT_MS / 1000} seconds]`);
