@@ -94,6 +94,7 @@ export class Harness {
 
   /** Let timers due now (setImmediate) and microtasks run. */
   async settle(): Promise<void> {
-    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    // Enough event-loop turns for group commits and chained timer steps even on a loaded machine.
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
   }
 }

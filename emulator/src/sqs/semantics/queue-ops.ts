@@ -40,8 +40,8 @@ export class QueueOps {
     } else if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) {
       throw new SqsError('InvalidParameterValue', 'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length');
     }
-    // AWS accepts FifoQueue=false for a standard queue but neither stores nor reports it.
-    if (fifoAttr === 'false') delete given.FifoQueue;
+    // AWS refuses FifoQueue on a standard queue, even FifoQueue=false.
+    if (fifoAttr === 'false') throw new SqsError('InvalidAttributeName', 'Unknown Attribute FifoQueue.');
     const attrs = normalizeQueueAttributes(given, fifo);
     const arn = `arn:aws:sqs:${ctx.region}:${ctx.accountId}:${name}`;
     if (attrs.RedrivePolicy) checkRedriveTarget(this.s, arn, fifo, attrs.RedrivePolicy);
@@ -68,6 +68,7 @@ export class QueueOps {
       createdAt: this.now,
       modifiedAt: this.now,
     };
+    if (fifo) record.dedupScope = record.attrs.DeduplicationScope;
     const q = new Queue(this.s, record);
     // Registered at once so that a concurrent CreateQueue of the same name finds it; a failed write
     // takes it back out.
@@ -222,7 +223,7 @@ export class QueueOps {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const policy = this.policy(q);
     const kept = policy.Statement.filter((st) => st.Sid !== input.Label);
-    if (kept.length === policy.Statement.length) throw invalidParameter('Label', input.Label, "can't find label on existing policy.");
+    if (kept.length === policy.Statement.length) throw invalidParameter('Label', input.Label, "can't find label.");
     const attrs = { ...q.record.attrs };
     if (kept.length === 0) delete attrs.Policy;
     else attrs.Policy = JSON.stringify({ ...policy, Statement: kept });
@@ -234,7 +235,8 @@ export class QueueOps {
     const existing = q.record.attrs.Policy;
     const parsed = existing ? (JSON.parse(existing) as Record<string, any>) : {};
     const statements = Array.isArray(parsed.Statement) ? parsed.Statement : parsed.Statement ? [parsed.Statement] : [];
-    return { Version: '2012-10-17', Id: `${q.arn}/SQSDefaultPolicy`, ...parsed, Statement: statements };
+    // AddPermission writes the 2008-10-17 policy language version, as AWS does.
+    return { Version: '2008-10-17', Id: `${q.arn}/SQSDefaultPolicy`, ...parsed, Statement: statements };
   }
 
   async purge(input: Input, ctx: RequestContext): Promise<Output> {
@@ -247,7 +249,12 @@ export class QueueOps {
     // written are not inserted under the old one (see Queue.insertIfLive).
     await this.save(q, { ...q.record, sid: this.s.newId(), purgeUntil: this.cooldowns ? this.now + COOLDOWN_MS : undefined }, (ops) => {
       ops.delRange(messageRange(oldSid));
-      ops.onCommit(() => q.dropAll());
+      // A purge also empties a FIFO queue's deduplication window, as in AWS.
+      if (q.dedup) ops.delRange(dedupRange(q.record.id));
+      ops.onCommit(() => {
+        q.dropAll();
+        q.dedup?.clear();
+      });
     });
     this.s.log.info('sqs.queue_purged', { queue: q.name });
     return {};

@@ -204,11 +204,13 @@ export class Queue {
     let dedupKey: string | undefined;
     if (this.dedup) {
       dedupId = d.dedup ?? createHash('sha256').update(d.body, 'utf8').digest('hex');
-      dedupKey = this.record.attrs.DeduplicationScope === 'messageGroup' ? `${d.group}\t${dedupId}` : dedupId;
+      const scope = this.record.dedupScope ?? this.record.attrs.DeduplicationScope;
+      dedupKey = scope === 'messageGroup' ? `${d.group}\t${dedupId}` : dedupId;
       const seen = this.dedup.get(dedupKey);
       if (seen) return { messageId: seen.messageId, sequenceNumber: seen.sequenceNumber };
     }
-    const delay = d.delaySeconds ?? this.num('DelaySeconds');
+    // FIFO queues always apply the queue's delay (a per-message DelaySeconds=0 does not override it).
+    const delay = this.fifo ? this.num('DelaySeconds') : d.delaySeconds ?? this.num('DelaySeconds');
     const m: Message = {
       seq: this.nextSeq++,
       id: randomUUID(),

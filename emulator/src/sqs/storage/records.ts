@@ -24,6 +24,11 @@ export interface QueueRecord {
   modifiedAt: number;
   /** PurgeQueue refuses until then (ms). */
   purgeUntil?: number;
+  /**
+   * FIFO: the DeduplicationScope the queue was created with. AWS keeps deduplicating by it when the
+   * attribute is changed later (records written before this field fall back to the attribute).
+   */
+  dedupScope?: string;
 }
 
 export interface DedupRecord {
