@@ -18,7 +18,7 @@ import { requestContext } from './context.js';
 import { decodeJsonInput } from './json.js';
 import { OPERATION_MODELS, TARGET_PREFIX, type OperationModel } from './model.js';
 import { decodeQueryInput, newFormTree, parseForm, type FormTree } from './query.js';
-import { errorResponse, successResponse, unknownOperationResponse, type Protocol, type WireResponse } from './respond.js';
+import { errorResponse, queryJsonError, queryJsonResponse, successResponse, unknownOperationResponse, type Protocol, type WireResponse } from './respond.js';
 
 /** Actions that are not about one queue, so a queue URL is no endpoint for them. */
 const NOT_ON_QUEUE_URL = new Set(['ListQueues', 'CreateQueue']);
@@ -54,8 +54,16 @@ export function createSqsHandler(api: SqsApi, core: Core, config: SqsConfig): Bo
     const { path, query } = splitUrl(req.url ?? '/');
     const onQueueUrl = path !== '/';
     const contentType = req.headers['content-type'];
+    // As AWS: the body's content type decides (the Perl SDK sends a form body with an X-Amz-Target
+    // header); only a request without one is JSON because of X-Amz-Target.
     const protocol: Protocol =
-      req.headers['x-amz-target'] !== undefined || (contentType !== undefined && contentType.startsWith('application/x-amz-json')) ? 'json' : 'query';
+      contentType !== undefined && contentType.startsWith('application/x-www-form-urlencoded')
+        ? 'query'
+        : req.headers['x-amz-target'] !== undefined || (contentType !== undefined && contentType.startsWith('application/x-amz-json'))
+          ? 'json'
+          : 'query';
+    // A Query GET asking for JSON gets AWS's JSON rendering of the Query response.
+    const queryJson = protocol === 'query' && req.method === 'GET' && (req.headers.accept ?? '').includes('application/json');
 
     let tree: FormTree | undefined;
     let presigned: string | undefined;
@@ -87,9 +95,10 @@ export function createSqsHandler(api: SqsApi, core: Core, config: SqsConfig): Bo
         decoded = { op, input: decodeQueryInput(op.input, tree) };
       }
       const output = await api.call(decoded.op.name, decoded.input, ctx);
-      response = successResponse(protocol, decoded.op, output, ctx.requestId);
+      response = queryJson ? queryJsonResponse(decoded.op, output, ctx.requestId) : successResponse(protocol, decoded.op, output, ctx.requestId);
     } catch (err) {
       response = failure(protocol, err, ctx, decoded);
+      if (queryJson) response = queryJsonError(response);
     }
     send(res, response);
   };

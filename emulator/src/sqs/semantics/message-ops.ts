@@ -77,7 +77,7 @@ export class MessageOps {
       else Failed.push(d);
     }
     await ops.commit();
-    return { Successful, Failed };
+    return batchOutput(Successful, Failed);
   }
 
   async receive(input: Input, ctx: RequestContext): Promise<Output> {
@@ -199,8 +199,16 @@ export class MessageOps {
       }
     }
     await ops.commit();
-    return { Successful, Failed };
+    return batchOutput(Successful, Failed);
   }
+}
+
+/** AWS omits an empty `Successful` or `Failed` list rather than sending `[]`. */
+function batchOutput(Successful: Output[], Failed: BatchFailure[]): Output {
+  const out: Output = {};
+  if (Successful.length > 0) out.Successful = Successful;
+  if (Failed.length > 0) out.Failed = Failed;
+  return out;
 }
 
 function visibilityTimeout(v: unknown): number {

@@ -147,7 +147,8 @@ export class QueueOps {
       const v = computed[n] ?? r.attrs[n];
       if (v !== undefined) Attributes[n] = v;
     }
-    return names.length > 0 ? { Attributes } : {};
+    // No `"Attributes":{}` when none of the names asked for has a value (AWS omits it).
+    return Object.keys(Attributes).length > 0 ? { Attributes } : {};
   }
 
   async setAttributes(input: Input, ctx: RequestContext): Promise<Output> {
