@@ -94,7 +94,12 @@ export class Harness {
 
   /** Let timers due now (setImmediate) and microtasks run. */
   async settle(): Promise<void> {
-    // Enough event-loop turns for group commits and chained timer steps even on a loaded machine.
-    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    // Until the store has no write queued or in flight (LevelDB writes finish on the thread pool, so
+    // no fixed number of event-loop turns is enough on a loaded machine), and at least a few turns.
+    const store = this.store as unknown as { pending?: unknown; flushing?: boolean };
+    for (let i = 0; i < 1000; i++) {
+      await new Promise((r) => setImmediate(r));
+      if (i >= 5 && !store.pending && !store.flushing) return;
+    }
   }
 }
