@@ -186,3 +186,20 @@ describe('message attribute validation', () => {
     }
   });
 });
+
+describe('redelivery order on a standard queue', () => {
+  it('a message whose visibility expired is delivered before messages sent after it (JSON, Query)', async () => {
+    for (const client of ['json', 'query'] as const) {
+      const { QueueUrl } = await js.send(new CreateQueueCommand({ QueueName: uniq('order') }));
+      await js.send(new SendMessageCommand({ QueueUrl, MessageBody: 'first' }));
+      expect((await js.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 5 }))).Messages![0].Body).toBe('first');
+      for (const b of ['second', 'third']) await js.send(new SendMessageCommand({ QueueUrl, MessageBody: b }));
+      await emu.advance(5_000);
+      const bodies =
+        client === 'json'
+          ? (await js.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages!.map((m) => m.Body)
+          : (await qs.send(new Q.ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages!.map((m) => m.Body);
+      expect(bodies).toEqual(['first', 'second', 'third']);
+    }
+  });
+});

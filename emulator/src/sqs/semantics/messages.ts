@@ -29,13 +29,18 @@ export interface Message {
   retainFrom: number;
   state: MessageState;
   visibleAt: number;
+  /** Every receive, in this queue and in queues it was moved from (ApproximateReceiveCount). */
   receiveCount: number;
+  /** `receiveCount` when the message moved into this queue: the redrive threshold counts receives here only. */
+  countBase?: number;
   firstReceiveAt: number;
   /** When the current receive happened: a message stays in flight at most 12 hours from it. */
   receivedAt: number;
   timer?: Timer;
   /** Position in the queue's retention heap. */
   heapIndex: number;
+  /** Position in a standard queue's ready heap (-1 or absent: not in it). */
+  readyPos?: number;
 }
 
 /** What SendMessage(Batch) entries become once validated; the queue turns it into a Message. */

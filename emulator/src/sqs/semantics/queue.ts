@@ -241,8 +241,8 @@ export class Queue {
   }
 
   /**
-   * Move a message in from another queue (dead-lettering or a move task): same id, body and
-   * attributes, counted as never received here.
+   * Move a message in from another queue (dead-lettering or a move task): same id, body, attributes
+   * and receive count (ApproximateReceiveCount keeps counting, as in AWS), visible at once.
    */
   adopt(src: Message, sourceArn: string | undefined, ops: UnitOfWork): void {
     const now = this.clock.now();
@@ -254,14 +254,16 @@ export class Queue {
       retainFrom: this.fifo ? now : src.sentAt,
       state: 'ready',
       visibleAt: now,
-      receiveCount: 0,
-      firstReceiveAt: 0,
+      countBase: src.receiveCount,
       receivedAt: 0,
       timer: undefined,
       heapIndex: -1,
+      readyPos: -1,
     };
     if (this.expired(m, now)) return;
     ops.push(putMessage(this.record.sid, m));
+    // The state key carries the first-receive time; the count alone is in the message record.
+    if (m.firstReceiveAt > 0) ops.push(putMessageState(this.record.sid, m));
     ops.onCommit(() => this.insertIfLive(m, this.record.sid));
   }
 
@@ -284,7 +286,7 @@ export class Queue {
     const out: Message[] = [];
     const redrive = this.redrive();
     this.index.take(max, (m) => {
-      if (redrive && m.receiveCount >= redrive.maxReceiveCount) {
+      if (redrive && m.receiveCount - (m.countBase ?? 0) >= redrive.maxReceiveCount) {
         this.moveOut(m, redrive.dlq, this.arn, ops);
         this.env.log.info('sqs.dlq_move', { queue: this.name, dlq: redrive.dlq.name, messageId: m.id });
         return 'skip';

@@ -114,6 +114,8 @@ interface StoredMessage {
   dedup?: string;
   sn?: string;
   src?: string;
+  /** Receives counted before the message moved into this queue (kept in ApproximateReceiveCount). */
+  base?: number;
   retainFrom: number;
   visibleAt: number;
 }
@@ -147,6 +149,7 @@ export function putMessage(sid: string, m: Message): Op {
     dedup: m.dedup,
     sn: m.sequenceNumber,
     src: m.sourceArn,
+    base: m.countBase || undefined,
     retainFrom: m.retainFrom,
     visibleAt: m.visibleAt,
   };
@@ -188,10 +191,12 @@ export function decodeMessage(seq: number, v: Buffer): Message {
     dedup: r.dedup,
     sequenceNumber: r.sn,
     sourceArn: r.src,
+    countBase: r.base ?? 0,
     retainFrom: r.retainFrom,
     state: 'ready',
     visibleAt: r.visibleAt,
-    receiveCount: 0,
+    // A moved-in message's count starts at its base; its state key, once written, overrides this.
+    receiveCount: r.base ?? 0,
     firstReceiveAt: 0,
     receivedAt: 0,
     heapIndex: -1,
