@@ -56,3 +56,34 @@ describe('dead-letter moves keep the receive count', () => {
     qs.destroy();
   });
 });
+
+describe('ReceiveRequestAttemptId', () => {
+  it('a retry after a restart returns the same messages and receipt handles (JSON, then Query)', async () => {
+    emu = await Emulator.start();
+    let js = v3(emu);
+    const name = uniq('attempt', true);
+    const { QueueUrl } = await js.send(new CreateQueueCommand({ QueueName: name, Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } }));
+    for (const b of ['a', 'b']) await js.send(new SendMessageCommand({ QueueUrl, MessageBody: b, MessageGroupId: 'g' }));
+    const first = await js.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60, ReceiveRequestAttemptId: 'try-1' }));
+    expect(first.Messages?.map((m) => m.Body)).toEqual(['a', 'b']);
+    js.destroy();
+
+    emu = await emu.restart();
+    js = v3(emu);
+    const qs = v3q(emu);
+    const url = `${emu.sqsEndpoint}${new URL(QueueUrl!).pathname}`;
+    const again = await qs.send(new Q.ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, ReceiveRequestAttemptId: 'try-1' }));
+    expect(again.Messages?.map((m) => [m.MessageId, m.ReceiptHandle])).toEqual(first.Messages!.map((m) => [m.MessageId, m.ReceiptHandle]));
+    // Another attempt id gets nothing: the group is in flight.
+    expect((await js.send(new ReceiveMessageCommand({ QueueUrl: url, ReceiveRequestAttemptId: 'try-2' }))).Messages).toBeUndefined();
+    // After the 5-minute window the attempt is forgotten, also on disk.
+    await emu.advance(300_000);
+    js.destroy();
+    qs.destroy();
+    emu = await emu.restart();
+    js = v3(emu);
+    const later = await js.send(new ReceiveMessageCommand({ QueueUrl: url.replace(/:\d+\//, `:${emu.sqsPort}/`), MaxNumberOfMessages: 10, ReceiveRequestAttemptId: 'try-1' }));
+    expect(later.Messages?.map((m) => m.ReceiptHandle)).not.toEqual(first.Messages!.map((m) => m.ReceiptHandle));
+    js.destroy();
+  });
+});

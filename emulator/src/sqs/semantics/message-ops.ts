@@ -1,7 +1,7 @@
 /** SendMessage, ReceiveMessage, DeleteMessage, ChangeMessageVisibility and their batch forms. */
-import type { Timer } from '../../core/clock.js';
 import type { UnitOfWork } from '../../core/storage/unit-of-work.js';
 import { SqsError, type Input, type Output, type RequestContext } from './api.js';
+import { Attempts } from './attempts.js';
 import { checkBatch, failure, type BatchFailure } from './batch.js';
 import { invalidParameter, optionalInt } from './errors.js';
 import { entryBytes, ID_CHARS, validateEntry, type Draft, type Message } from './messages.js';
@@ -11,7 +11,6 @@ import { formatMessage, selection } from './receive-format.js';
 import type { SqsState } from './state.js';
 
 const MAX_BATCH_BYTES = 1048576;
-const ATTEMPT_WINDOW_MS = 5 * 60 * 1000;
 
 function limits(q: Queue) {
   return { fifo: q.fifo, contentBasedDedup: q.record.attrs.ContentBasedDeduplication === 'true', maxMessageSize: q.num('MaximumMessageSize') };
@@ -25,17 +24,12 @@ function sendOutput(d: Draft, r: { messageId: string; sequenceNumber?: string })
   return out;
 }
 
-/** A FIFO receive that may be retried with the same ReceiveRequestAttemptId. */
-interface Attempt {
-  messages: { m: Message; receiveCount: number }[];
-  output: Output[];
-  timer: Timer;
-}
-
 export class MessageOps {
-  private readonly attempts = new WeakMap<Queue, Map<string, Attempt>>();
+  readonly attempts: Attempts;
 
-  constructor(private readonly s: SqsState) {}
+  constructor(private readonly s: SqsState) {
+    this.attempts = new Attempts(s);
+  }
 
   async send(input: Input, ctx: RequestContext): Promise<Output> {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
@@ -94,14 +88,14 @@ export class MessageOps {
     const sel = selection(input);
     const key = q.fifo && typeof attemptId === 'string' ? attemptId : undefined;
     if (key !== undefined) {
-      const again = this.retry(q, key);
+      const again = this.attempts.retry(q, key);
       if (again) return { Messages: again };
     }
     const tryReceive = (): { output: Output[]; ops: UnitOfWork } => {
       const ops = this.s.begin();
       const taken = q.receive(max, visibility, ops);
       const output = taken.map((m) => formatMessage(m, encodeReceipt({ sid: q.record.sid, seq: m.seq, receiveCount: m.receiveCount }), sel));
-      if (key !== undefined && taken.length > 0) this.remember(q, key, taken, output);
+      if (key !== undefined && taken.length > 0) this.attempts.remember(q, key, taken, output, sel, ops);
       return { output, ops };
     };
     const answer = (output: Output[]): Output => (output.length > 0 ? { Messages: output } : {});
@@ -131,30 +125,6 @@ export class MessageOps {
         () => resolve({}),
       );
     });
-  }
-
-  private retry(q: Queue, key: string): Output[] | undefined {
-    const a = this.attempts.get(q)?.get(key);
-    if (!a) return undefined;
-    if (a.messages.every(({ m, receiveCount }) => m.state === 'inflight' && m.receiveCount === receiveCount)) return a.output;
-    this.forget(q, key);
-    return undefined;
-  }
-
-  private remember(q: Queue, key: string, taken: Message[], output: Output[]): void {
-    let map = this.attempts.get(q);
-    if (!map) this.attempts.set(q, (map = new Map()));
-    this.forget(q, key);
-    const timer = this.s.core.clock.after(ATTEMPT_WINDOW_MS, () => map.delete(key));
-    map.set(key, { messages: taken.map((m) => ({ m, receiveCount: m.receiveCount })), output, timer });
-  }
-
-  private forget(q: Queue, key: string): void {
-    const map = this.attempts.get(q);
-    const a = map?.get(key);
-    if (!a) return;
-    this.s.core.clock.cancel(a.timer);
-    map!.delete(key);
   }
 
   async delete(input: Input, ctx: RequestContext): Promise<Output> {

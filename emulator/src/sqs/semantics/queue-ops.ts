@@ -1,6 +1,6 @@
 /** Queue management: create/delete/find/list queues, their attributes, tags, permissions, purge. */
 import type { UnitOfWork } from '../../core/storage/unit-of-work.js';
-import { delTombstone, delQueue, dedupRange, messageRange, putQueue, putTombstone, type QueueRecord } from '../storage/records.js';
+import { attemptRange, delTombstone, delQueue, dedupRange, messageRange, putQueue, putTombstone, type QueueRecord } from '../storage/records.js';
 import { SqsError, type Input, type Output, type RequestContext } from './api.js';
 import { initialAttributes, normalizeQueueAttributes, selectAttributeNames } from './attributes.js';
 import { invalidParameter, queueDoesNotExist } from './errors.js';
@@ -92,7 +92,7 @@ export class QueueOps {
     const ops = this.s.begin();
     ops.push(delQueue(r));
     if (this.cooldowns) ops.push(putTombstone(r.region, r.account, r.name, { deletedAt: now }));
-    ops.delRange(messageRange(r.sid)).delRange(dedupRange(r.id));
+    ops.delRange(messageRange(r.sid)).delRange(dedupRange(r.id)).delRange(attemptRange(r.id));
     await ops.commit();
     if (this.s.registry.get(r.region, r.account, r.name) !== q) return {};
     this.s.registry.remove(q);

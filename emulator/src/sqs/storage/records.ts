@@ -49,6 +49,16 @@ export interface MoveTaskRecord {
   failureReason?: string;
 }
 
+/** A FIFO receive that a retry with the same ReceiveRequestAttemptId answers again (5 minutes). */
+export interface AttemptRecord {
+  /** The queue's storage id the messages were received under (a purge makes them stale). */
+  sid: string;
+  items: { seq: number; receiveCount: number; handle: string }[];
+  system: string[];
+  attributes: string[];
+  expiresAt: number;
+}
+
 export interface TombstoneRecord {
   deletedAt: number;
 }
@@ -82,6 +92,10 @@ export const messageStateKey = (sid: string, seq: number): Buffer => Buffer.conc
 export const dedupRange = (sid: string): Buffer => key(PREFIX.dedup, sid);
 export const dedupKey = (sid: string, dedupKey: string): Buffer => key(PREFIX.dedup, sid, dedupKey);
 export const moveTaskKey = (taskId: string): Buffer => key(PREFIX.moveTask, taskId);
+export const attemptRange = (queueId: string): Buffer => key(PREFIX.attempt, queueId);
+export const putAttempt = (queueId: string, attemptId: string, r: AttemptRecord): Op => ({ type: 'put', key: key(PREFIX.attempt, queueId, attemptId), value: json(r) });
+export const delAttempt = (queueId: string, attemptId: string): Op => ({ type: 'del', key: key(PREFIX.attempt, queueId, attemptId) });
+export const decodeAttempt = (v: Buffer): AttemptRecord => parse<AttemptRecord>(v);
 
 export const putQueue = (r: QueueRecord): Op => ({ type: 'put', key: queueKey(r.region, r.account, r.name), value: json(r) });
 export const delQueue = (r: QueueRecord): Op => ({ type: 'del', key: queueKey(r.region, r.account, r.name) });
