@@ -7,4 +7,12 @@ export interface SqsConfig {
   accountId: string;
   /** Turn off the AWS-parity cooldowns (PurgeQueueInProgress, QueueDeletedRecently). */
   relaxedTimers: boolean;
+  /**
+   * How queue URLs name their region: `auto` (the default region's queues `<base>/<account>/<name>`,
+   * other regions' `<base>/queue/<region>/<account>/<name>`), `path` (always the latter), `host`
+   * (`http://sqs.<region>.<host>/<account>/<name>`) or `plain` (never: regions share URLs).
+   */
+  queueUrlStyle: string;
 }
+
+export const QUEUE_URL_STYLES = ['auto', 'path', 'host', 'plain'];

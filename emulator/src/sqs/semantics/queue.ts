@@ -29,6 +29,8 @@ export interface QueueEnv {
   /** The live queue with this ARN, if any (dead-letter targets). */
   byArn(arn: string): Queue | undefined;
   nextSequenceNumber(): string;
+  /** The URL of a queue in this region and account, on `baseUrl`, in the configured style. */
+  queueUrl(region: string, account: string, name: string, baseUrl: string): string;
   /** A queue's ready set grew: long polls may now be answered. */
   onReady(q: Queue): void;
   log: Logger;
@@ -78,7 +80,7 @@ export class Queue {
   }
 
   url(baseUrl: string): string {
-    return `${baseUrl}/${this.record.account}/${this.record.name}`;
+    return this.env.queueUrl(this.record.region, this.record.account, this.record.name, baseUrl);
   }
 
   num(attr: string): number {

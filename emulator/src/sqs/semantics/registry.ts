@@ -12,6 +12,9 @@ const scopeKey = (region: string, account: string, name: string): string => `${r
 export class Registry {
   private readonly queues = new Map<string, Queue>();
 
+  /** The region URLs without one name first (the default region under the `auto` URL style). */
+  constructor(private readonly plainRegion?: string) {}
+
   get(region: string, account: string, name: string): Queue | undefined {
     return this.queues.get(scopeKey(region, account, name));
   }
@@ -50,7 +53,12 @@ export class Registry {
       if (this.urlCache.size >= CACHE_LIMIT) this.urlCache.clear();
       this.urlCache.set(url, (scope = parseQueueUrl(url)));
     }
-    const q = scope && this.get(scope.region ?? region, scope.account ?? account, scope.name);
+    // A URL without a region is one the `auto` style issues for the default region, or one written
+    // by hand: the default region's queue if there is one, else the caller's.
+    const q =
+      scope &&
+      ((scope.region === undefined && this.plainRegion !== undefined && this.get(this.plainRegion, scope.account ?? account, scope.name)) ||
+        this.get(scope.region ?? region, scope.account ?? account, scope.name));
     if (!q) throw queueDoesNotExist();
     return q;
   }
@@ -93,16 +101,16 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 export function parseQueueUrl(url: string): UrlScope | undefined {
   let path = url;
   let region: string | undefined;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
-    try {
-      const u = new URL(url);
-      path = u.pathname;
-      const labels = u.hostname.split('.');
-      if (labels[0] === 'sqs' && REGION.test(labels[1] ?? '')) region = labels[1];
-      else if (labels[1] === 'queue' && REGION.test(labels[0])) region = labels[0];
-    } catch {
-      return undefined;
-    }
+  // Split by hand, not with the WHATWG URL parser: it rejects host-style names over an IP address
+  // (`sqs.eu-west-1.127.0.0.1`), which are fine for a QueueUrl that only travels in a request.
+  const abs = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)([^?#]*)/i.exec(url);
+  if (abs) {
+    path = abs[2];
+    const labels = abs[1].replace(/^[^@]*@/, '').replace(/:\d*$/, '').toLowerCase().split('.');
+    if (labels[0] === 'sqs' && REGION.test(labels[1] ?? '')) region = labels[1];
+    else if (labels[1] === 'queue' && REGION.test(labels[0])) region = labels[0];
+  } else if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !url.startsWith('/')) {
+    return undefined;
   }
   let parts = path.split('/').filter((p) => p !== '');
   if (parts.length === 4 && parts[0] === 'queue' && REGION.test(parts[1])) {
