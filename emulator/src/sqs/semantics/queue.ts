@@ -303,6 +303,12 @@ export class Queue {
       this.index.changed(m);
       this.armVisibility(m);
       ops.push(putMessageState(this.record.sid, m));
+      // VisibilityTimeout=0: visible again as soon as this receive is written, before it is
+      // answered, not when a timer gets round to it (a receive right after would miss it).
+      if (visibilitySeconds === 0) {
+        const receiveCount = m.receiveCount;
+        ops.onCommit(() => this.setVisibility(m, receiveCount, m.visibleAt));
+      }
       out.push(m);
       return 'take';
     });
