@@ -13,6 +13,10 @@ export interface SqsConfig {
    * (`http://sqs.<region>.<host>/<account>/<name>`) or `plain` (never: regions share URLs).
    */
   queueUrlStyle: string;
+  /** In-flight messages per standard queue before ReceiveMessage answers OverLimit (AWS: 120,000); 0 = no cap. */
+  maxInflight: number;
+  /** In-flight messages per FIFO queue before ReceiveMessage returns nothing (AWS: 20,000); 0 = no cap. */
+  maxInflightFifo: number;
 }
 
 export const QUEUE_URL_STYLES = ['auto', 'path', 'host', 'plain'];

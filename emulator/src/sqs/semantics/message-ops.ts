@@ -91,9 +91,15 @@ export class MessageOps {
       const again = this.attempts.retry(q, key);
       if (again) return { Messages: again };
     }
+    // AWS's in-flight cap: a standard queue answers OverLimit, a FIFO queue returns nothing.
+    const cap = q.fifo ? this.s.config.maxInflightFifo : this.s.config.maxInflight;
+    if (cap > 0 && !q.fifo && q.counts.inflight >= cap) {
+      throw new SqsError('OverLimit', 'Too many messages have been received without being deleted.\nPlease delete your received messages or let them timeout before receiving more.');
+    }
     const tryReceive = (): { output: Output[]; ops: UnitOfWork } => {
       const ops = this.s.begin();
-      const taken = q.receive(max, visibility, ops);
+      const room = cap > 0 ? Math.max(0, cap - q.counts.inflight) : max;
+      const taken = room > 0 ? q.receive(Math.min(max, room), visibility, ops) : [];
       const output = taken.map((m) => formatMessage(m, encodeReceipt({ sid: q.record.sid, seq: m.seq, receiveCount: m.receiveCount }), sel));
       if (key !== undefined && taken.length > 0) this.attempts.remember(q, key, taken, output, sel, ops);
       return { output, ops };
