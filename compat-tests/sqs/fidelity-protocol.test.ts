@@ -5,6 +5,7 @@
  * responses, and a Query GET asking for JSON. Through boto3 (Debian 1.26: Query; pyenv: JSON), the
  * current @aws-sdk/client-sqs (JSON) and the pinned 3.445.0 client (Query); the JSON-GET shape is
  * AWS's as LocalStack's AWS-validated tests record it (test_sqs.py, `Accept: application/json`).
+ * Also STS GetCallerIdentity on the same port (boto3's sts client, Query in both botocore versions).
  */
 import {
   ChangeMessageVisibilityBatchCommand,
@@ -105,5 +106,21 @@ describe('a Query GET with Accept: application/json', () => {
     const err = await fetch(`${QueueUrl}?Action=ListQueues`, { headers: { Accept: 'application/json' } });
     expect(err.status).toBe(400);
     expect(((await err.json()) as any).Error).toEqual({ Type: 'Sender', Code: 'InvalidAction', Message: 'The action ListQueues is not valid for this endpoint.' });
+  });
+});
+
+describe('STS GetCallerIdentity on the SQS port', () => {
+  it('answers the account derived from the access key and its root ARN (boto3 1.26 and current)', async () => {
+    for (const python of [PY_QUERY, PY_JSON]) {
+      const r = await boto(emu.sqsEndpoint, [
+        { op: 'get_caller_identity', service: 'sts' },
+        { op: 'get_caller_identity', service: 'sts', accessKeyId: '111122223333', region: 'eu-west-1' },
+      ], python);
+      expect(r[0].ok).toEqual({ UserId: ACCOUNT, Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:root` });
+      expect(r[1].ok).toEqual({ UserId: '111122223333', Account: '111122223333', Arn: 'arn:aws:iam::111122223333:root' });
+    }
+    // The same account then owns the queues that key creates.
+    const [c] = await boto(emu.sqsEndpoint, [{ op: 'create_queue', params: { QueueName: 'sts-owned' }, accessKeyId: '111122223333' }], PY_QUERY);
+    expect(c.ok.QueueUrl).toBe(`${emu.sqsEndpoint}/111122223333/sts-owned`);
   });
 });

@@ -15,6 +15,7 @@ import type { SqsConfig } from '../config.js';
 import { ERRORS } from '../model/errors.js';
 import { SqsError, type Input, type RequestContext, type SqsApi } from '../semantics/api.js';
 import { requestContext } from './context.js';
+import { callerIdentity, isStsQuery, STS_JSON_TARGET } from './sts.js';
 import { decodeJsonInput } from './json.js';
 import { OPERATION_MODELS, TARGET_PREFIX, type OperationModel } from './model.js';
 import { decodeQueryInput, newFormTree, parseForm, type FormTree } from './query.js';
@@ -80,9 +81,11 @@ export function createSqsHandler(api: SqsApi, core: Core, config: SqsConfig): Bo
     let response: WireResponse;
     try {
       if (!tree) {
+        if (req.headers['x-amz-target'] === STS_JSON_TARGET) return send(res, callerIdentity(ctx, true));
         decoded = decodeJson(req, onQueueUrl ? path : undefined, body, ctx);
       } else {
         const action = tree.Action;
+        if (!onQueueUrl && isStsQuery(action, tree.Version)) return send(res, callerIdentity(ctx, false));
         if (typeof action !== 'string' || action === '') {
           send(res, unknownOperationResponse(ctx.requestId));
           return;
