@@ -77,7 +77,7 @@ export const SETTINGS: readonly Setting[] = [
   s('sqs', 'accountId', 'account-id', 'string', '000000000000', 'account in queue URLs and ARNs'),
   s('sqs', 'relaxedTimers', 'relaxed-timers', 'bool', false, 'turn off the 60 s PurgeQueue and recreate-after-delete cooldowns'),
   s('sqs', 'maxInflight', 'sqs-max-inflight', 'int', 120000, 'in-flight messages per standard queue before ReceiveMessage answers OverLimit, as AWS; 0: no cap'),
-  s('sqs', 'maxInflightFifo', 'sqs-max-inflight-fifo', 'int', 20000, 'in-flight messages per FIFO queue before ReceiveMessage returns nothing, as AWS; 0: no cap'),
+  s('sqs', 'maxInflightFifo', 'sqs-max-inflight-fifo', 'int', 120000, 'in-flight messages per FIFO queue before ReceiveMessage returns nothing, as AWS; 0: no cap'),
   s('sqs', 'queueUrlStyle', 'sqs-queue-url-style', 'string', 'auto', 'auto, path, host or plain: how queue URLs name their region (see Queue URLs and regions)'),
   s('kafka', 'port', 'kafka-port', 'int', 9092, 'Kafka wire-protocol port'),
   s('kafka', 'advertisedHost', 'kafka-advertised-host', 'string', undefined, 'host Kafka clients are told to connect to (default: --host)'),

@@ -15,7 +15,7 @@ export interface SqsConfig {
   queueUrlStyle: string;
   /** In-flight messages per standard queue before ReceiveMessage answers OverLimit (AWS: 120,000); 0 = no cap. */
   maxInflight: number;
-  /** In-flight messages per FIFO queue before ReceiveMessage returns nothing (AWS: 20,000); 0 = no cap. */
+  /** In-flight messages per FIFO queue before ReceiveMessage returns nothing (AWS: 120,000 since AWS raised it from 20,000); 0 = no cap. */
   maxInflightFifo: number;
 }
 
