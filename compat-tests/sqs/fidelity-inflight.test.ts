@@ -1,7 +1,7 @@
 /**
- * AWS's in-flight cap (issue 12), on by default and relaxable: a standard queue at its cap answers
- * ReceiveMessage with 403 OverLimit (AWS's recorded Query text), a FIFO queue at its cap returns no
- * messages (AWS documents no error there). Both defaults are 120,000 (AWS's current quotas; FIFO
+ * AWS's in-flight cap (issue 12), on by default and relaxable: a short poll on a standard queue at
+ * its cap answers 403 OverLimit (AWS's recorded Query text); a long poll there, and a FIFO queue at
+ * its cap, return no messages (AWS's quota documentation: no error). Both defaults are 120,000 (AWS's current quotas; FIFO
  * was 20,000 until AWS raised it); the tests lower the caps, since 120,000 in-flight messages take
  * longer to set up than a test should.
  * Through the current @aws-sdk/client-sqs (JSON) and the pinned 3.445.0 client (Query).
@@ -9,7 +9,7 @@
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import * as Q from 'sqs-query-sdk';
 import { Emulator } from '../harness/emulator.js';
-import { caught, uniq, v3, v3q } from './helpers.js';
+import { caught, settlesWithin, uniq, v3, v3q } from './helpers.js';
 
 let emu: Emulator | undefined;
 let js: SQSClient | undefined;
@@ -51,6 +51,11 @@ describe('in-flight cap', () => {
     const q = await caught(() => qs.send(new Q.ReceiveMessageCommand({ QueueUrl })));
     expect([j.Code, j.status, j.text]).toEqual(['OverLimit', 403, text]);
     expect([q.Code, q.status, q.text]).toEqual(['OverLimit', 403, text]);
+    // A long poll at the cap is not an error: it ends empty at its deadline.
+    const long = js.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 2 }));
+    expect(await settlesWithin(long, 100)).toBe(false);
+    await emu!.advance(2_000);
+    expect((await long).Messages).toBeUndefined();
     await js.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: last.Messages![0].ReceiptHandle! }));
     expect((await js.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages).toHaveLength(1);
   });

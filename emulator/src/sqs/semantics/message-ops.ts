@@ -91,9 +91,10 @@ export class MessageOps {
       const again = this.attempts.retry(q, key);
       if (again) return { Messages: again };
     }
-    // AWS's in-flight cap: a standard queue answers OverLimit, a FIFO queue returns nothing.
+    // AWS's in-flight cap: a short poll on a standard queue answers OverLimit; a long poll, or any
+    // receive on a FIFO queue, returns nothing (AWS's quota documentation).
     const cap = q.fifo ? this.s.config.maxInflightFifo : this.s.config.maxInflight;
-    if (cap > 0 && !q.fifo && q.counts.inflight >= cap) {
+    if (cap > 0 && !q.fifo && wait === 0 && q.counts.inflight >= cap) {
       throw new SqsError('OverLimit', 'Too many messages have been received without being deleted.\nPlease delete your received messages or let them timeout before receiving more.');
     }
     const tryReceive = (): { output: Output[]; ops: UnitOfWork } => {
