@@ -63,6 +63,9 @@ export class SqsService implements SqsApi {
     const sids = new Set<string>();
     const ids = new Set<string>();
     for (const record of loaded.queues) {
+      // Queues stored before the dedup scope was kept: the scope they have now is the one they keep
+      // (written with the record's next change).
+      if (record.name.endsWith('.fifo')) record.dedupScope ??= record.attrs.DeduplicationScope;
       const q = new Queue(s, record);
       s.registry.add(q);
       sids.add(record.sid);
