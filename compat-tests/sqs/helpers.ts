@@ -190,6 +190,10 @@ export interface PyStep {
   region?: string;
   /** Extra HTTP headers to add to this request. */
   headers?: Record<string, string>;
+  /** The boto3 service (default sqs; sts for GetCallerIdentity). */
+  service?: string;
+  /** The access key id (default test); a 12-digit one selects that account. */
+  accessKeyId?: string;
   ms?: number;
 }
 

@@ -153,7 +153,7 @@ describe('limits and validation', () => {
 
 describe('batches', () => {
   it('SendMessageBatch reports per-entry success and failure (JSON, Query)', async () => {
-    const QueueUrl = await newQueue(js, 'batch');
+    const QueueUrl = await newQueue(js, 'batch', { MaximumMessageSize: '1024' });
     const r = await js.send(
       new SendMessageBatchCommand({
         QueueUrl,
@@ -175,7 +175,7 @@ describe('batches', () => {
     const [p] = await boto(emu.sqsEndpoint, [
       {
         op: 'send_message_batch',
-        params: { QueueUrl, Entries: [{ Id: 'a', MessageBody: 'three' }, { Id: 'b', MessageBody: 'x'.repeat(1048577) }] },
+        params: { QueueUrl, Entries: [{ Id: 'a', MessageBody: 'three' }, { Id: 'b', MessageBody: 'x'.repeat(1025) }] },
       },
     ]);
     expect(p.ok.Successful.map((s: any) => s.Id)).toEqual(['a']);

@@ -101,22 +101,28 @@ describe('create, get, list, delete', () => {
     const eu = v3(emu, { region: 'eu-west-1' });
     try {
       const { QueueUrl } = await eu.send(new CreateQueueCommand({ QueueName: name }));
+      // Another region's queue URL names its region (default --sqs-queue-url-style auto).
+      expect(QueueUrl).toBe(`${emu.sqsEndpoint}/queue/eu-west-1/000000000000/${name}`);
       expect((await eu.send(new ListQueuesCommand({ QueueNamePrefix: name }))).QueueUrls).toEqual([QueueUrl]);
       expect((await js.send(new ListQueuesCommand({ QueueNamePrefix: name }))).QueueUrls ?? []).toEqual([]);
       const e = await caught(() => js.send(new GetQueueUrlCommand({ QueueName: name })));
       expect([e.name, e.status]).toEqual(['QueueDoesNotExist', 400]);
-      const q = await caught(() => qs.send(new Q.SendMessageCommand({ QueueUrl, MessageBody: 'x' })));
-      expect([q.Code, q.status]).toEqual(['AWS.SimpleQueueService.NonExistentQueue', 400]);
-      // The same name can exist independently in us-east-1.
-      expect((await js.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl).toBe(QueueUrl);
+      // The same name can exist independently in us-east-1, under another URL.
+      const us = (await js.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
+      expect(us).toBe(`${emu.sqsEndpoint}/000000000000/${name}`);
+      // A queue URL addresses its own region, whatever region the client is in (as in AWS).
+      await qs.send(new Q.SendMessageCommand({ QueueUrl, MessageBody: 'to-eu' }));
       const arns = await Promise.all(
-        [eu, js].map(async (c) => (await c.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn),
+        [[eu, us], [js, QueueUrl]].map(async ([c, url]) => (await (c as typeof js).send(new GetQueueAttributesCommand({ QueueUrl: url as string, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn),
       );
-      expect(arns).toEqual([queueArn(name, 'eu-west-1'), queueArn(name)]);
+      expect(arns).toEqual([queueArn(name), queueArn(name, 'eu-west-1')]);
+      const got = await eu.send(new ReceiveMessageCommand({ QueueUrl }));
+      expect(got.Messages?.map((m) => m.Body)).toEqual(['to-eu']);
     } finally {
       eu.destroy();
     }
   });
+
 
   it('a 12-digit access key id selects the account: its URLs/ARNs carry it and other accounts do not see its queues', async () => {
     const name = uniq('acct');
@@ -364,7 +370,7 @@ describe('permissions', () => {
       }),
     );
     const policy = JSON.parse((await getAttrs(QueueUrl!, ['Policy'])).Policy);
-    expect(policy.Version).toBe('2012-10-17');
+    expect(policy.Version).toBe('2008-10-17'); // the version AWS writes (LocalStack's AWS-validated test_sqs_permission_lifecycle)
     const st = policy.Statement as any[];
     expect(st.map((s) => s.Sid).sort()).toEqual(['readers', 'send-only']);
     const send = st.find((s) => s.Sid === 'send-only');

@@ -3,7 +3,8 @@
 usage: boto_steps.py ENDPOINT STEPS_JSON   (or "-" to read the steps from stdin)
        boto_steps.py --serve                (JSON lines {"endpoint", "steps"} in, one result line out each)
 
-Each step is {"op": "send_message", "params": {...}, "region": "...", "headers": {...}}:
+Each step is {"op": "send_message", "params": {...}, "region": "...", "headers": {...}}, optionally
+with "service" (default "sqs", e.g. "sts") and "accessKeyId" (default "test"):
   - "op" is the boto3 method name (snake_case);
   - {"$b64": "..."} in params becomes bytes; {"$ref": "N.path.to.value"} becomes a value from the
     result of step N (0-based), e.g. {"$ref": "1.Messages.0.ReceiptHandle"};
@@ -67,18 +68,18 @@ class Runner:
         for k, v in self.extra_headers.items():
             request.headers[k] = v
 
-    def client(self, endpoint, region):
-        key = (endpoint, region)
+    def client(self, endpoint, region, service="sqs", access_key="test"):
+        key = (endpoint, region, service, access_key)
         if key not in self.clients:
             c = self.session.client(
-                "sqs",
+                service,
                 endpoint_url=endpoint,
                 region_name=region,
-                aws_access_key_id="test",
+                aws_access_key_id=access_key,
                 aws_secret_access_key="test",
                 config=Config(retries={"total_max_attempts": 1}),
             )
-            c.meta.events.register("before-sign.sqs.*", self._add_headers)
+            c.meta.events.register("before-sign.%s.*" % service, self._add_headers)
             self.clients[key] = c
         return self.clients[key]
 
@@ -100,7 +101,8 @@ class Runner:
             self.extra_headers.update(step.get("headers") or {})
             try:
                 params = resolve(step.get("params") or {}, results)
-                response = getattr(self.client(endpoint, step.get("region", "us-east-1")), op)(**params)
+                client = self.client(endpoint, step.get("region", "us-east-1"), step.get("service", "sqs"), step.get("accessKeyId", "test"))
+                response = getattr(client, op)(**params)
                 response.pop("ResponseMetadata", None)
                 results.append({"ok": to_json(response)})
             except ClientError as e:

@@ -1,7 +1,7 @@
 /** SQS: the queue engine (semantics, restored from LevelDB) behind both wire protocols. */
 import type { Core } from '../core/core.js';
 import type { BodyHandler } from '../core/routes.js';
-import type { SqsConfig } from './config.js';
+import { QUEUE_URL_STYLES, type SqsConfig } from './config.js';
 import { createSqsHandler } from './protocol/handler.js';
 import { SqsService } from './semantics/service.js';
 
@@ -11,6 +11,9 @@ export interface SqsModule {
 }
 
 export async function createSqs(core: Core, config: SqsConfig): Promise<SqsModule> {
+  if (!QUEUE_URL_STYLES.includes(config.queueUrlStyle)) {
+    throw new Error(`sqs.queueUrlStyle must be one of ${QUEUE_URL_STYLES.join(', ')}, got ${JSON.stringify(config.queueUrlStyle)}`);
+  }
   const service = new SqsService(core, config);
   await service.load();
   return {

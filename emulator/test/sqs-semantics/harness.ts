@@ -99,9 +99,12 @@ export class Harness {
   /** Let timers due now (setImmediate) and microtasks run. */
   /** Let timer-started work run to its end: memory changes follow their writes (the unit-of-work contract). */
   async settle(): Promise<void> {
-    for (let i = 0; i < 5; i++) {
+    // Until the store has no write queued or in flight (LevelDB writes finish on the thread pool, so
+    // no fixed number of event-loop turns is enough on a loaded machine), and at least a few turns.
+    const store = this.store as unknown as { pending?: unknown; flushing?: boolean };
+    for (let i = 0; i < 1000; i++) {
       await new Promise((r) => setImmediate(r));
-      await this.store.begin().commit();
+      if (i >= 5 && !store.pending && !store.flushing) return;
     }
   }
 }

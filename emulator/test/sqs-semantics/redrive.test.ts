@@ -54,6 +54,6 @@ describe('message move tasks', () => {
     await h.settle();
     const { Results } = await h.call('ListMessageMoveTasks', { SourceArn: arn('dlq') });
     expect(Results[0]).toMatchObject({ Status: 'CANCELLED', ApproximateNumberOfMessagesMoved: 1 });
-    expect((await h.error('CancelMessageMoveTask', { TaskHandle: 'nope' })).message).toBe('Task does not exist.');
+    expect((await h.error('CancelMessageMoveTask', { TaskHandle: 'nope' })).message).toBe('Value for parameter TaskHandle is invalid.');
   });
 });

@@ -45,7 +45,13 @@ export function requestContext(req: IncomingMessage, config: SqsConfig, presigne
 function baseUrl(req: IncomingMessage, config: SqsConfig): string {
   if (config.baseUrl) return config.baseUrl.endsWith('/') ? config.baseUrl.slice(0, -1) : config.baseUrl;
   const host = req.headers.host;
-  if (host) return `http://${host}`;
+  if (host) {
+    // A Host without a port (Ruby SDK v1) means port 80 to the client; if the request did not
+    // really arrive on 80, the port it arrived on is the one that reaches us.
+    const hasPort = /:\d+$/.test(host) && !/^\[[^\]]*\]$/.test(host);
+    const port = req.socket.localPort;
+    return hasPort || port === 80 || port === undefined ? `http://${host}` : `http://${host}:${port}`;
+  }
   // HTTP/1.0 clients may omit Host: the address they reached is the next best thing.
   const { localAddress, localPort } = req.socket;
   return localAddress?.includes(':') ? `http://[${localAddress}]:${localPort}` : `http://${localAddress}:${localPort}`;

@@ -16,10 +16,11 @@ import { ERRORS } from '../model/errors.js';
 import { SqsError, type Inputs, type OperationName, type RequestContext, type SqsApi } from '../semantics/api.js';
 import { requestContext } from './context.js';
 import type { DecodedInput } from './input.js';
+import { callerIdentity, isStsQuery, STS_JSON_TARGET } from './sts.js';
 import { decodeJsonInput } from './json.js';
 import { OPERATION_MODELS, TARGET_PREFIX, type OperationModel } from './model.js';
 import { decodeQueryInput, newFormTree, parseForm, type FormTree } from './query.js';
-import { errorResponse, successResponse, unknownOperationResponse, type Protocol, type WireResponse } from './respond.js';
+import { errorResponse, queryJsonError, queryJsonResponse, successResponse, unknownOperationResponse, type Protocol, type WireResponse } from './respond.js';
 
 /** Actions that are not about one queue, so a queue URL is no endpoint for them. */
 const NOT_ON_QUEUE_URL: ReadonlySet<OperationName> = new Set(['ListQueues', 'CreateQueue']);
@@ -55,8 +56,16 @@ export function createSqsHandler(api: SqsApi, core: Core, config: SqsConfig): Bo
     const { path, query } = splitUrl(req.url ?? '/');
     const onQueueUrl = path !== '/';
     const contentType = req.headers['content-type'];
+    // As AWS: the body's content type decides (the Perl SDK sends a form body with an X-Amz-Target
+    // header); only a request without one is JSON because of X-Amz-Target.
     const protocol: Protocol =
-      req.headers['x-amz-target'] !== undefined || (contentType !== undefined && contentType.startsWith('application/x-amz-json')) ? 'json' : 'query';
+      contentType !== undefined && contentType.startsWith('application/x-www-form-urlencoded')
+        ? 'query'
+        : req.headers['x-amz-target'] !== undefined || (contentType !== undefined && contentType.startsWith('application/x-amz-json'))
+          ? 'json'
+          : 'query';
+    // A Query GET asking for JSON gets AWS's JSON rendering of the Query response.
+    const queryJson = protocol === 'query' && req.method === 'GET' && (req.headers.accept ?? '').includes('application/json');
 
     let tree: FormTree | undefined;
     let presigned: string | undefined;
@@ -73,9 +82,11 @@ export function createSqsHandler(api: SqsApi, core: Core, config: SqsConfig): Bo
     let response: WireResponse;
     try {
       if (!tree) {
+        if (req.headers['x-amz-target'] === STS_JSON_TARGET) return send(res, callerIdentity(ctx, true));
         decoded = decodeJson(req, onQueueUrl ? path : undefined, body, ctx);
       } else {
         const action = tree.Action;
+        if (!onQueueUrl && isStsQuery(action, tree.Version)) return send(res, callerIdentity(ctx, false));
         if (typeof action !== 'string' || action === '') {
           send(res, unknownOperationResponse(ctx.requestId));
           return;
@@ -90,9 +101,10 @@ export function createSqsHandler(api: SqsApi, core: Core, config: SqsConfig): Bo
       // The decoders enforced the input shape the model gives this operation, which is what its
       // generated input type says; TypeScript cannot correlate a run-time name with its type.
       const output = await api.call(decoded.op.name, decoded.input as Inputs[OperationName], ctx);
-      response = successResponse(protocol, decoded.op, output, ctx.requestId);
+      response = queryJson ? queryJsonResponse(decoded.op, output, ctx.requestId) : successResponse(protocol, decoded.op, output, ctx.requestId);
     } catch (err) {
       response = failure(protocol, err, ctx, decoded);
+      if (queryJson) response = queryJsonError(response);
     }
     send(res, response);
   };

@@ -94,15 +94,20 @@ function decodeMap(shape: MapShape, v: unknown): Record<string, unknown> {
 }
 
 /** The JSON text of `value` as the output shape `shape` describes it. */
-export function encodeJsonOutput(shape: StructureShape | undefined, value: Record<string, unknown> | undefined): string {
-  return shape && value ? encodeStructure(shape, value) : '{}';
+export function encodeJsonOutput(shape: StructureShape | undefined, value: object | undefined): string {
+  return shape && value ? encodeStructure(shape, value as Record<string, unknown>, true) : '{}';
 }
 
-function encodeStructure(shape: StructureShape, obj: Record<string, unknown>): string {
+/**
+ * `top`: the output itself, where AWS's JSON protocol leaves out an empty list or map (a batch's
+ * `"Failed":[]`, GetQueueAttributes' `"Attributes":{}`) instead of sending it empty.
+ */
+function encodeStructure(shape: StructureShape, obj: Record<string, unknown>, top = false): string {
   let s = '{';
   for (const m of shape.members) {
     const v = obj[m.name];
     if (v === undefined || v === null) continue;
+    if (top && (m.shape.type === 'list' || m.shape.type === 'map') && isEmpty(v)) continue;
     if (s.length > 1) s += ',';
     s += m.jsonKey + encodeValue(m.shape, v);
   }
@@ -148,4 +153,8 @@ const JSON_SPECIAL = /[\u0000-\u001f"\\\ud800-\udfff]/;
 /** Most output strings (ids, handles, URLs, MD5s) need no escaping; skip the general encoder for them. */
 function jsonString(s: string): string {
   return JSON_SPECIAL.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
+function isEmpty(v: unknown): boolean {
+  return Array.isArray(v) ? v.length === 0 : typeof v === 'object' && v !== null && Object.keys(v).length === 0;
 }

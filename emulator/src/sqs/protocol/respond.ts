@@ -96,3 +96,32 @@ export function unknownOperationResponse(requestId: string): WireResponse {
   const body = '<UnknownOperationException/>';
   return { status: 404, headers: headers(XML_CONTENT_TYPE, requestId, body), body };
 }
+
+/**
+ * A Query GET with `Accept: application/json`: AWS answers the Query response as JSON,
+ * `{"<Op>Response": {"<Op>Result": {...}, "ResponseMetadata": {"RequestId": ...}}}`, with the
+ * result's members named in lower camel case (AWS-validated: `ReceiveMessageResult.messages[0].Body`).
+ */
+export function queryJsonResponse(op: OperationModel, output: object | undefined, requestId: string): WireResponse {
+  const result: Record<string, unknown> = {};
+  const encoded = JSON.parse(encodeJsonOutput(op.output, output)) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(encoded)) result[k.charAt(0).toLowerCase() + k.slice(1)] = v;
+  const doc = { [`${op.name}Response`]: { [`${op.name}Result`]: result, ResponseMetadata: { RequestId: requestId } } };
+  const body = JSON.stringify(doc);
+  return { status: 200, headers: headers('application/json', requestId, body), body };
+}
+
+/** The JSON form of a Query error response, for the same requests: `{"Error": {Type, Code, Message}, "RequestId"}`. */
+export function queryJsonError(xml: WireResponse): WireResponse {
+  const text = (tag: string): string => {
+    const m = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml.body);
+    return m ? unescapeXml(m[1]) : '';
+  };
+  const requestId = String(xml.headers['x-amzn-RequestId'] ?? '');
+  const body = JSON.stringify({ Error: { Type: text('Type'), Code: text('Code'), Message: text('Message') }, RequestId: requestId });
+  return { status: xml.status, headers: headers('application/json', requestId, body), body };
+}
+
+function unescapeXml(t: string): string {
+  return t.replace(/&#x([0-9a-f]+);/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))).replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}

@@ -41,6 +41,11 @@ export class DedupWindow {
     if (!this.timer) this.arm(record.expiresAt);
   }
 
+  /** Forget every entry (PurgeQueue; the caller deletes their keys). */
+  clear(): void {
+    this.shutdown();
+  }
+
   shutdown(): void {
     this.env.core.clock.cancel(this.timer);
     this.timer = undefined;

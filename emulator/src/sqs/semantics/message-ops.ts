@@ -1,18 +1,17 @@
 /** SendMessage, ReceiveMessage, DeleteMessage, ChangeMessageVisibility and their batch forms. */
-import type { Timer } from '../../core/clock.js';
 import type { UnitOfWork } from '../../core/storage/unit-of-work.js';
 import type * as T from '../model/generated.js';
 import { SqsError, type RequestContext } from './api.js';
+import { Attempts } from './attempts.js';
 import { checkBatch, failure, type BatchFailure } from './batch.js';
 import { invalidParameter, optionalInt } from './errors.js';
-import { ID_CHARS, validateEntry, type Draft, type Message } from './messages.js';
+import { entryBytes, ID_CHARS, validateEntry, type Draft, type Message } from './messages.js';
 import type { Queue } from './queue.js';
 import { encodeReceipt } from './receipts.js';
 import { formatMessage, selection } from './receive-format.js';
 import type { SqsState } from './state.js';
 
 const MAX_BATCH_BYTES = 1048576;
-const ATTEMPT_WINDOW_MS = 5 * 60 * 1000;
 
 function limits(q: Queue) {
   return { fifo: q.fifo, contentBasedDedup: q.record.attrs.ContentBasedDeduplication === 'true', maxMessageSize: q.num('MaximumMessageSize') };
@@ -27,20 +26,15 @@ function sendOutput(d: Draft, r: { messageId: string; sequenceNumber?: string })
   return out;
 }
 
-/** A FIFO receive that may be retried with the same ReceiveRequestAttemptId. */
-interface Attempt {
-  messages: { m: Message; receiveCount: number }[];
-  output: T.Message[];
-  timer: Timer;
-}
-
 export class MessageOps {
-  private readonly attempts = new WeakMap<Queue, Map<string, Attempt>>();
+  readonly attempts: Attempts;
 
-  constructor(private readonly s: SqsState) {}
+  constructor(private readonly s: SqsState) {
+    this.attempts = new Attempts(s);
+  }
 
   async send(input: T.SendMessageRequest, ctx: RequestContext): Promise<T.SendMessageResult> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const d = validateEntry(input, limits(q), ctx.traceHeader);
     const ops = this.s.begin();
     const r = q.send(d, ctx.accountId, ops);
@@ -49,9 +43,21 @@ export class MessageOps {
   }
 
   async sendBatch(input: T.SendMessageBatchRequest, ctx: RequestContext): Promise<T.SendMessageBatchResult> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const entries = checkBatch(input.Entries, 'SendMessageBatchRequestEntry');
     const queueLimits = limits(q);
+    // AWS refuses the whole request, not one entry, when a FIFO entry lacks its group or
+    // deduplication id, or when the entries (even a single one) exceed the batch size limit.
+    if (q.fifo) {
+      for (const e of entries) if (e.MessageGroupId === undefined) throw new SqsError('InvalidParameterValue', 'The request must contain the parameter MessageGroupId.');
+      if (!queueLimits.contentBasedDedup && entries.some((e) => e.MessageDeduplicationId === undefined)) {
+        throw new SqsError('InvalidParameterValue', 'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
+      }
+    }
+    const total = entries.reduce((n, e) => n + entryBytes(e), 0);
+    if (total > MAX_BATCH_BYTES) {
+      throw new SqsError('BatchRequestTooLong', `Batch requests cannot be longer than ${MAX_BATCH_BYTES} bytes. You have sent ${total} bytes.`);
+    }
     const drafts: (Draft | BatchFailure)[] = entries.map((e) => {
       try {
         return validateEntry(e, queueLimits, ctx.traceHeader);
@@ -59,10 +65,6 @@ export class MessageOps {
         return failure(e.Id, err);
       }
     });
-    const total = drafts.reduce((n, d) => n + ('size' in d ? d.size : 0), 0);
-    if (total > MAX_BATCH_BYTES) {
-      throw new SqsError('BatchRequestTooLong', `Batch requests cannot be longer than ${MAX_BATCH_BYTES} bytes. You have sent ${total} bytes.`);
-    }
     const ops = this.s.begin();
     const Successful: T.SendMessageBatchResultEntry[] = [];
     const Failed: BatchFailure[] = [];
@@ -75,7 +77,7 @@ export class MessageOps {
   }
 
   async receive(input: T.ReceiveMessageRequest, ctx: RequestContext): Promise<T.ReceiveMessageResult> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const max = optionalInt('MaxNumberOfMessages', input.MaxNumberOfMessages, 1, 10, 'Must be between 1 and 10, if provided.') ?? 1;
     const visibility =
       optionalInt('VisibilityTimeout', input.VisibilityTimeout, 0, 43200, 'Must be >= 0 and <= 43200, if provided.') ?? q.num('VisibilityTimeout');
@@ -88,14 +90,21 @@ export class MessageOps {
     const sel = selection(input);
     const key = q.fifo && typeof attemptId === 'string' ? attemptId : undefined;
     if (key !== undefined) {
-      const again = this.retry(q, key);
+      const again = this.attempts.retry(q, key);
       if (again) return { Messages: again };
+    }
+    // AWS's in-flight cap: a short poll on a standard queue answers OverLimit; a long poll, or any
+    // receive on a FIFO queue, returns nothing (AWS's quota documentation).
+    const cap = q.fifo ? this.s.config.maxInflightFifo : this.s.config.maxInflight;
+    if (cap > 0 && !q.fifo && wait === 0 && q.counts.inflight >= cap) {
+      throw new SqsError('OverLimit', 'Too many messages have been received without being deleted.\nPlease delete your received messages or let them timeout before receiving more.');
     }
     const tryReceive = (): { output: T.Message[]; ops: UnitOfWork } => {
       const ops = this.s.begin();
-      const taken = q.receive(max, visibility, ops);
+      const room = cap > 0 ? Math.max(0, cap - q.counts.inflight) : max;
+      const taken = room > 0 ? q.receive(Math.min(max, room), visibility, ops) : [];
       const output = taken.map((m) => formatMessage(m, encodeReceipt({ sid: q.record.sid, seq: m.seq, receiveCount: m.receiveCount }), sel));
-      if (key !== undefined && taken.length > 0) this.remember(q, key, taken, output);
+      if (key !== undefined && taken.length > 0) this.attempts.remember(q, key, taken, output, sel, ops);
       return { output, ops };
     };
     const answer = (output: T.Message[]): T.ReceiveMessageResult => (output.length > 0 ? { Messages: output } : {});
@@ -127,32 +136,8 @@ export class MessageOps {
     });
   }
 
-  private retry(q: Queue, key: string): T.Message[] | undefined {
-    const a = this.attempts.get(q)?.get(key);
-    if (!a) return undefined;
-    if (a.messages.every(({ m, receiveCount }) => m.state === 'inflight' && m.receiveCount === receiveCount)) return a.output;
-    this.forget(q, key);
-    return undefined;
-  }
-
-  private remember(q: Queue, key: string, taken: Message[], output: T.Message[]): void {
-    let map = this.attempts.get(q);
-    if (!map) this.attempts.set(q, (map = new Map()));
-    this.forget(q, key);
-    const timer = this.s.core.clock.after(ATTEMPT_WINDOW_MS, () => map.delete(key));
-    map.set(key, { messages: taken.map((m) => ({ m, receiveCount: m.receiveCount })), output, timer });
-  }
-
-  private forget(q: Queue, key: string): void {
-    const map = this.attempts.get(q);
-    const a = map?.get(key);
-    if (!a) return;
-    this.s.core.clock.cancel(a.timer);
-    map!.delete(key);
-  }
-
   async delete(input: T.DeleteMessageRequest, ctx: RequestContext): Promise<T.EmptyResult> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const ops = this.s.begin();
     q.deleteMessage(input.ReceiptHandle, ops);
     await ops.commit();
@@ -160,13 +145,13 @@ export class MessageOps {
   }
 
   async deleteBatch(input: T.DeleteMessageBatchRequest, ctx: RequestContext): Promise<T.DeleteMessageBatchResult> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const entries = checkBatch(input.Entries, 'DeleteMessageBatchRequestEntry');
     return this.perEntry(entries, (e, ops) => q.deleteMessage(e.ReceiptHandle, ops));
   }
 
   async changeVisibility(input: T.ChangeMessageVisibilityRequest, ctx: RequestContext): Promise<T.EmptyResult> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const seconds = visibilityTimeout(input.VisibilityTimeout);
     const ops = this.s.begin();
     q.changeVisibility(input.ReceiptHandle, seconds, ops);
@@ -175,7 +160,7 @@ export class MessageOps {
   }
 
   async changeVisibilityBatch(input: T.ChangeMessageVisibilityBatchRequest, ctx: RequestContext): Promise<T.ChangeMessageVisibilityBatchResult> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const entries = checkBatch(input.Entries, 'ChangeMessageVisibilityBatchRequestEntry');
     return this.perEntry(entries, (e, ops) => q.changeVisibility(e.ReceiptHandle, visibilityTimeout(e.VisibilityTimeout ?? 0), ops));
   }

@@ -30,13 +30,18 @@ export interface Message {
   retainFrom: number;
   state: MessageState;
   visibleAt: number;
+  /** Every receive, in this queue and in queues it was moved from (ApproximateReceiveCount). */
   receiveCount: number;
+  /** `receiveCount` when the message moved into this queue: the redrive threshold counts receives here only. */
+  countBase?: number;
   firstReceiveAt: number;
   /** When the current receive happened: a message stays in flight at most 12 hours from it. */
   receivedAt: number;
   timer?: Timer;
   /** Position in the queue's retention heap. */
   heapIndex: number;
+  /** Position in a standard queue's ready heap (-1 or absent: not in it). */
+  readyPos?: number;
 }
 
 /** What SendMessage(Batch) entries become once validated; the queue turns it into a Message. */
@@ -60,10 +65,14 @@ const INVALID_BODY =
 const VALID_CHARS = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
 /** MessageGroupId, MessageDeduplicationId and ReceiveRequestAttemptId: 1 to 128 printable ASCII characters. */
 export const ID_CHARS = /^[!-~]{1,128}$/;
-const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,256}$/;
+// Letters beyond ASCII are accepted (AWS takes `attr.1øßä`); punctuation other than _ - . is not.
+const ATTRIBUTE_NAME = /^[\p{L}\p{N}_.-]{1,256}$/u;
 
+/** A body with invalid characters is InvalidMessageContents; an attribute value with them, InvalidParameterValue. */
 function checkChars(s: string, what: string): void {
-  if (!VALID_CHARS.test(s)) throw new SqsError('InvalidMessageContents', what === 'body' ? INVALID_BODY : `${what} contains invalid characters.`);
+  if (VALID_CHARS.test(s)) return;
+  if (what === 'body') throw new SqsError('InvalidMessageContents', INVALID_BODY);
+  throw new SqsError('InvalidParameterValue', `${what} contains invalid characters.`);
 }
 
 function validateAttributes(attrs: Record<string, any> | undefined, kind: 'user' | 'system'): { map?: AttributeMap; size: number } {
@@ -119,6 +128,17 @@ function validateAttributes(attrs: Record<string, any> | undefined, kind: 'user'
     size += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(type, 'utf8') + valueBytes;
   }
   return { map, size };
+}
+
+/** The bytes an entry counts against the 1 MiB batch limit: body and every attribute's name, type and value. */
+export function entryBytes(entry: Record<string, any>): number {
+  let n = typeof entry.MessageBody === 'string' ? Buffer.byteLength(entry.MessageBody, 'utf8') : 0;
+  for (const [name, v] of Object.entries((entry.MessageAttributes ?? {}) as Record<string, any>)) {
+    n += Buffer.byteLength(name, 'utf8') + (typeof v?.DataType === 'string' ? Buffer.byteLength(v.DataType, 'utf8') : 0);
+    if (typeof v?.StringValue === 'string') n += Buffer.byteLength(v.StringValue, 'utf8');
+    if (Buffer.isBuffer(v?.BinaryValue)) n += v.BinaryValue.length;
+  }
+  return n;
 }
 
 export interface QueueLimits {

@@ -1,6 +1,6 @@
 /** Queue management: create/delete/find/list queues, their attributes, tags, permissions, purge. */
 import type { UnitOfWork } from '../../core/storage/unit-of-work.js';
-import { delTombstone, delQueue, dedupRange, messageRange, putQueue, putTombstone, type QueueRecord } from '../storage/records.js';
+import { attemptRange, delTombstone, delQueue, dedupRange, messageRange, putQueue, putTombstone, type QueueRecord } from '../storage/records.js';
 import type * as T from '../model/generated.js';
 import { SqsError, type RequestContext } from './api.js';
 import { initialAttributes, normalizeQueueAttributes, selectAttributeNames } from './attributes.js';
@@ -41,8 +41,8 @@ export class QueueOps {
     } else if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) {
       throw new SqsError('InvalidParameterValue', 'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length');
     }
-    // AWS accepts FifoQueue=false for a standard queue but neither stores nor reports it.
-    if (fifoAttr === 'false') delete given.FifoQueue;
+    // AWS refuses FifoQueue on a standard queue, even FifoQueue=false.
+    if (fifoAttr === 'false') throw new SqsError('InvalidAttributeName', 'Unknown Attribute FifoQueue.');
     const attrs = normalizeQueueAttributes(given, fifo);
     const arn = `arn:aws:sqs:${ctx.region}:${ctx.accountId}:${name}`;
     if (attrs.RedrivePolicy) checkRedriveTarget(this.s, arn, fifo, attrs.RedrivePolicy);
@@ -69,6 +69,7 @@ export class QueueOps {
       createdAt: this.now,
       modifiedAt: this.now,
     };
+    if (fifo) record.dedupScope = record.attrs.DeduplicationScope;
     const q = new Queue(this.s, record);
     // Registered at once so that a concurrent CreateQueue of the same name finds it; a failed write
     // takes it back out.
@@ -86,13 +87,13 @@ export class QueueOps {
   }
 
   async delete(input: T.DeleteQueueRequest, ctx: RequestContext): Promise<T.EmptyResult> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const r = q.record;
     const now = this.now;
     const ops = this.s.begin();
     ops.push(delQueue(r));
     if (this.cooldowns) ops.push(putTombstone(r.region, r.account, r.name, { deletedAt: now }));
-    ops.delRange(messageRange(r.sid)).delRange(dedupRange(r.id));
+    ops.delRange(messageRange(r.sid)).delRange(dedupRange(r.id)).delRange(attemptRange(r.id));
     await ops.commit();
     if (this.s.registry.get(r.region, r.account, r.name) !== q) return {};
     this.s.registry.remove(q);
@@ -122,7 +123,7 @@ export class QueueOps {
   }
 
   async listDeadLetterSources(input: T.ListDeadLetterSourceQueuesRequest, ctx: RequestContext): Promise<T.ListDeadLetterSourceQueuesResult> {
-    const dlq = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const dlq = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const sources = this.s.registry.list(ctx.region, dlq.record.account).filter((q) => q.deadLetterTargetArn === dlq.arn);
     const page = paginate(sources, input.MaxResults, input.NextToken, (q) => q.name);
     const out: T.ListDeadLetterSourceQueuesResult = { queueUrls: page.items.map((q) => q.url(ctx.baseUrl)) };
@@ -131,7 +132,7 @@ export class QueueOps {
   }
 
   async getAttributes(input: T.GetQueueAttributesRequest, ctx: RequestContext): Promise<T.GetQueueAttributesResult> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const names = selectAttributeNames(input.AttributeNames, q.fifo);
     const r = q.record;
     const computed: Record<string, string> = {
@@ -147,11 +148,12 @@ export class QueueOps {
       const v = computed[n] ?? r.attrs[n];
       if (v !== undefined) Attributes[n] = v;
     }
-    return names.length > 0 ? { Attributes } : {};
+    // No `"Attributes":{}` when none of the names asked for has a value (AWS omits it).
+    return Object.keys(Attributes).length > 0 ? { Attributes } : {};
   }
 
   async setAttributes(input: T.SetQueueAttributesRequest, ctx: RequestContext): Promise<T.EmptyResult> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const attrs = normalizeQueueAttributes({ ...(input.Attributes ?? {}) }, q.fifo, q.record.attrs);
     if (attrs.RedrivePolicy) checkRedriveTarget(this.s, q.arn, q.fifo, attrs.RedrivePolicy);
     const next = { ...q.record.attrs };
@@ -171,7 +173,7 @@ export class QueueOps {
   }
 
   async tag(input: T.TagQueueRequest, ctx: RequestContext): Promise<T.EmptyResult> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const tags = { ...q.record.tags, ...(input.Tags ?? {}) };
     if (Object.keys(input.Tags ?? {}).length === 0) throw new SqsError('InvalidParameterValue', 'The request must contain a non-empty tag map.');
     if (Object.keys(tags).length > 50) throw new SqsError('InvalidParameterValue', `Too many tags added for queue ${q.name}.`);
@@ -180,7 +182,7 @@ export class QueueOps {
   }
 
   async untag(input: T.UntagQueueRequest, ctx: RequestContext): Promise<T.EmptyResult> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const tags = { ...q.record.tags };
     for (const k of input.TagKeys ?? []) delete tags[k];
     await this.save(q, { ...q.record, tags });
@@ -188,12 +190,12 @@ export class QueueOps {
   }
 
   async listTags(input: T.ListQueueTagsRequest, ctx: RequestContext): Promise<T.ListQueueTagsResult> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     return Object.keys(q.record.tags).length > 0 ? { Tags: { ...q.record.tags } } : {};
   }
 
   async addPermission(input: T.AddPermissionRequest, ctx: RequestContext): Promise<T.EmptyResult> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const label: string = input.Label;
     if (!/^[A-Za-z0-9_-]{1,80}$/.test(label)) throw invalidParameter('Label', label, 'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length');
     const accounts: string[] = input.AWSAccountIds ?? [];
@@ -220,10 +222,10 @@ export class QueueOps {
   }
 
   async removePermission(input: T.RemovePermissionRequest, ctx: RequestContext): Promise<T.EmptyResult> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     const policy = this.policy(q);
     const kept = policy.Statement.filter((st) => st.Sid !== input.Label);
-    if (kept.length === policy.Statement.length) throw invalidParameter('Label', input.Label, "can't find label on existing policy.");
+    if (kept.length === policy.Statement.length) throw invalidParameter('Label', input.Label, "can't find label.");
     const attrs = { ...q.record.attrs };
     if (kept.length === 0) delete attrs.Policy;
     else attrs.Policy = JSON.stringify({ ...policy, Statement: kept });
@@ -235,11 +237,12 @@ export class QueueOps {
     const existing = q.record.attrs.Policy;
     const parsed = existing ? (JSON.parse(existing) as Record<string, any>) : {};
     const statements = Array.isArray(parsed.Statement) ? parsed.Statement : parsed.Statement ? [parsed.Statement] : [];
-    return { Version: '2012-10-17', Id: `${q.arn}/SQSDefaultPolicy`, ...parsed, Statement: statements };
+    // AddPermission writes the 2008-10-17 policy language version, as AWS does.
+    return { Version: '2008-10-17', Id: `${q.arn}/SQSDefaultPolicy`, ...parsed, Statement: statements };
   }
 
   async purge(input: T.PurgeQueueRequest, ctx: RequestContext): Promise<T.EmptyResult> {
-    const q = this.s.registry.resolve(input.QueueUrl, ctx.region);
+    const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
     if (this.cooldowns && (q.record.purgeUntil ?? 0) > this.now) {
       throw new SqsError('PurgeQueueInProgress', `Only one PurgeQueue operation on ${q.name} is allowed every 60 seconds.`);
     }
@@ -248,7 +251,12 @@ export class QueueOps {
     // written are not inserted under the old one (see Queue.insertIfLive).
     await this.save(q, { ...q.record, sid: this.s.newId(), purgeUntil: this.cooldowns ? this.now + COOLDOWN_MS : undefined }, (ops) => {
       ops.delRange(messageRange(oldSid));
-      ops.onCommit(() => q.dropAll());
+      // A purge also empties a FIFO queue's deduplication window, as in AWS.
+      if (q.dedup) ops.delRange(dedupRange(q.record.id));
+      ops.onCommit(() => {
+        q.dropAll();
+        q.dedup?.clear();
+      });
     });
     this.s.log.info('sqs.queue_purged', { queue: q.name });
     return {};

@@ -29,6 +29,8 @@ export interface QueueEnv {
   /** The live queue with this ARN, if any (dead-letter targets). */
   byArn(arn: string): Queue | undefined;
   nextSequenceNumber(): string;
+  /** The URL of a queue in this region and account, on `baseUrl`, in the configured style. */
+  queueUrl(region: string, account: string, name: string, baseUrl: string): string;
   /** A queue's ready set grew: long polls may now be answered. */
   onReady(q: Queue): void;
   log: Logger;
@@ -78,7 +80,7 @@ export class Queue {
   }
 
   url(baseUrl: string): string {
-    return `${baseUrl}/${this.record.account}/${this.record.name}`;
+    return this.env.queueUrl(this.record.region, this.record.account, this.record.name, baseUrl);
   }
 
   num(attr: string): number {
@@ -204,11 +206,13 @@ export class Queue {
     let dedupKey: string | undefined;
     if (this.dedup) {
       dedupId = d.dedup ?? createHash('sha256').update(d.body, 'utf8').digest('hex');
-      dedupKey = this.record.attrs.DeduplicationScope === 'messageGroup' ? `${d.group}\t${dedupId}` : dedupId;
+      const scope = this.record.dedupScope ?? this.record.attrs.DeduplicationScope;
+      dedupKey = scope === 'messageGroup' ? `${d.group}\t${dedupId}` : dedupId;
       const seen = this.dedup.get(dedupKey);
       if (seen) return { messageId: seen.messageId, sequenceNumber: seen.sequenceNumber };
     }
-    const delay = d.delaySeconds ?? this.num('DelaySeconds');
+    // FIFO queues always apply the queue's delay (a per-message DelaySeconds=0 does not override it).
+    const delay = this.fifo ? this.num('DelaySeconds') : d.delaySeconds ?? this.num('DelaySeconds');
     const m: Message = {
       seq: this.nextSeq++,
       id: randomUUID(),
@@ -239,8 +243,8 @@ export class Queue {
   }
 
   /**
-   * Move a message in from another queue (dead-lettering or a move task): same id, body and
-   * attributes, counted as never received here.
+   * Move a message in from another queue (dead-lettering or a move task): same id, body, attributes
+   * and receive count (ApproximateReceiveCount keeps counting, as in AWS), visible at once.
    */
   adopt(src: Message, sourceArn: string | undefined, ops: UnitOfWork): void {
     const now = this.clock.now();
@@ -252,14 +256,16 @@ export class Queue {
       retainFrom: this.fifo ? now : src.sentAt,
       state: 'ready',
       visibleAt: now,
-      receiveCount: 0,
-      firstReceiveAt: 0,
+      countBase: src.receiveCount,
       receivedAt: 0,
       timer: undefined,
       heapIndex: -1,
+      readyPos: -1,
     };
     if (this.expired(m, now)) return;
     ops.push(putMessage(this.record.sid, m));
+    // The state key carries the first-receive time; the count alone is in the message record.
+    if (m.firstReceiveAt > 0) ops.push(putMessageState(this.record.sid, m));
     ops.onCommit(() => this.insertIfLive(m, this.record.sid));
   }
 
@@ -282,7 +288,7 @@ export class Queue {
     const out: Message[] = [];
     const redrive = this.redrive();
     this.index.take(max, (m) => {
-      if (redrive && m.receiveCount >= redrive.maxReceiveCount) {
+      if (redrive && m.receiveCount - (m.countBase ?? 0) >= redrive.maxReceiveCount) {
         this.moveOut(m, redrive.dlq, this.arn, ops);
         this.env.log.info('sqs.dlq_move', { queue: this.name, dlq: redrive.dlq.name, messageId: m.id });
         return 'skip';
@@ -297,6 +303,12 @@ export class Queue {
       this.index.changed(m);
       this.armVisibility(m);
       ops.push(putMessageState(this.record.sid, m));
+      // VisibilityTimeout=0: visible again as soon as this receive is written, before it is
+      // answered, not when a timer gets round to it (a receive right after would miss it).
+      if (visibilitySeconds === 0) {
+        const receiveCount = m.receiveCount;
+        ops.onCommit(() => this.setVisibility(m, receiveCount, m.visibleAt));
+      }
       out.push(m);
       return 'take';
     });
@@ -346,12 +358,20 @@ export class Queue {
     ops.onCommit(() => this.remove(m));
   }
 
+  /**
+   * Standard queues, as AWS: any handle the message was ever received with changes its current
+   * in-flight visibility, and is a no-op success once the message is visible again. FIFO queues
+   * require the current handle of a message in flight.
+   */
   changeVisibility(handle: string, seconds: number, ops: UnitOfWork): void {
     const { m, r } = this.lookup(handle);
-    if (!m || m.receiveCount !== r.receiveCount) {
+    if (!m || r.receiveCount > m.receiveCount || (this.fifo && m.receiveCount !== r.receiveCount)) {
       throw invalidParameter('ReceiptHandle', handle, 'Message does not exist or is not available for visibility timeout change.');
     }
-    if (m.state !== 'inflight') throw new SqsError('MessageNotInflight', 'Message does not exist or is not available for visibility timeout change.');
+    if (m.state !== 'inflight') {
+      if (!this.fifo) return;
+      throw new SqsError('MessageNotInflight', 'Message does not exist or is not available for visibility timeout change.');
+    }
     const now = this.clock.now();
     if (now + seconds * 1000 > m.receivedAt + MAX_INFLIGHT_MS) {
       throw invalidParameter('VisibilityTimeout', seconds, `Total VisibilityTimeout for the message is beyond the limit [${MAX_INFLIGHT_MS / 1000} seconds]`);

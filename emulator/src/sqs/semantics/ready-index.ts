@@ -1,8 +1,9 @@
 /**
- * Which messages a receive may take next, in O(1) per message: a deque of visible messages for
- * standard queues; for FIFO queues, per-group message lists and an ordered set of groups whose
- * head is visible. Entries of removed messages are dropped lazily.
+ * Which messages a receive may take next: for standard queues, a heap of visible messages in send
+ * order (O(log n) per message); for FIFO queues, per-group message lists and an ordered set of
+ * groups whose head is visible (O(1) per message, entries of removed messages dropped lazily).
  */
+import { IndexedHeap } from '../../core/heap.js';
 import { Deque } from './deque.js';
 import type { Message } from './messages.js';
 
@@ -21,19 +22,27 @@ export interface ReadyIndex {
   clear(): void;
 }
 
+/**
+ * Standard queues: visible messages in send order (a min-heap on the queue position), so a message
+ * whose visibility expired is delivered before messages sent after it, as AWS does best-effort.
+ */
 export class StandardIndex implements ReadyIndex {
-  private readonly ready = new Deque<Message>();
+  private readonly ready = new IndexedHeap<Message>(
+    (a, b) => a.seq < b.seq,
+    (m) => m.readyPos ?? -1,
+    (m, i) => (m.readyPos = i),
+  );
 
   added(m: Message): void {
-    if (m.state === 'ready') this.ready.push(m);
+    if (m.state === 'ready') this.becameReady(m);
   }
 
   becameReady(m: Message): void {
-    this.ready.push(m);
+    if ((m.readyPos ?? -1) < 0) this.ready.push(m);
   }
 
-  changed(): void {
-    // A message's deque entry is skipped on take once it is no longer ready.
+  changed(m: Message): void {
+    if (m.state !== 'ready' && (m.readyPos ?? -1) >= 0) this.ready.remove(m);
   }
 
   take(max: number, decide: (m: Message) => Verdict): void {
@@ -42,12 +51,12 @@ export class StandardIndex implements ReadyIndex {
       const m = this.ready.peek();
       if (!m) return;
       if (m.state !== 'ready') {
-        this.ready.shift();
+        this.ready.remove(m);
         continue;
       }
       const v = decide(m);
       if (v === 'stop') return;
-      this.ready.shift();
+      if ((m.readyPos ?? -1) >= 0) this.ready.remove(m);
       if (v === 'take') taken++;
     }
   }

@@ -17,14 +17,14 @@ const SYSTEM_ATTRIBUTES = [
 
 export interface Selection {
   system: Set<string>;
-  /** Exact names, `All`/`.*`, or `prefix.*`. */
+  /** Exact names, `All`/`*`/`.*`, or `prefix.*`. */
   attributes: string[];
 }
 
 export function selection(input: ReceiveMessageRequest): Selection {
   const system = new Set<string>();
   for (const n of [...(input.AttributeNames ?? []), ...(input.MessageSystemAttributeNames ?? [])]) {
-    if (n === 'All') SYSTEM_ATTRIBUTES.forEach((a) => system.add(a));
+    if (n === 'All' || n === '*') SYSTEM_ATTRIBUTES.forEach((a) => system.add(a));
     else if ((SYSTEM_ATTRIBUTES as readonly string[]).includes(n)) system.add(n);
   }
   return { system, attributes: input.MessageAttributeNames ?? [] };
@@ -58,10 +58,11 @@ function systemValue(m: Message, name: string): string | undefined {
 /** The attributes asked for; `attrs` itself when that is all of them. */
 function filterAttributes(attrs: AttributeMap | undefined, wanted: string[]): AttributeMap | undefined {
   if (!attrs || wanted.length === 0) return undefined;
-  if (wanted.some((w) => w === 'All' || w === '.*')) return Object.keys(attrs).length > 0 ? attrs : undefined;
+  if (wanted.some((w) => w === 'All' || w === '.*' || w === '*')) return Object.keys(attrs).length > 0 ? attrs : undefined;
   const out: AttributeMap = {};
   for (const [name, v] of Object.entries(attrs)) {
-    const hit = wanted.some((w) => (w.endsWith('.*') ? name.startsWith(w.slice(0, -1)) : w === name));
+    // `Hel.*` is a plain prefix, as AWS applies it: it selects `Hello` as well as `Help.Me`.
+    const hit = wanted.some((w) => (w.endsWith('.*') ? name.startsWith(w.slice(0, -2)) : w === name));
     if (hit) out[name] = v;
   }
   return Object.keys(out).length > 0 ? out : undefined;

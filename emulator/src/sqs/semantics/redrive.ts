@@ -73,7 +73,7 @@ export class MoveTasks {
     if (!this.isDeadLetterQueue(source)) throw new SqsError('InvalidParameterValue', 'Source queue must be configured as a Dead Letter Queue.');
     for (const t of this.tasks.values()) {
       if (t.record.sourceArn === source.arn && t.record.status === 'RUNNING') {
-        throw new SqsError('UnsupportedOperation', 'There is already a task running. Only one active task is allowed for a source queue arn at a given time.');
+        throw new SqsError('InvalidParameterValue', 'There is already a task running. Only one active task is allowed for a source queue arn at a given time.');
       }
     }
     const record: MoveTaskRecord = {
@@ -99,14 +99,21 @@ export class MoveTasks {
   }
 
   async cancel(input: T.CancelMessageMoveTaskRequest): Promise<T.CancelMessageMoveTaskResult> {
-    let taskId: unknown;
+    // A handle is base64 JSON {taskId, sourceArn}: one that is not is invalid; one naming a source
+    // that does not exist, or a task that does not, is not found (AWS's order and texts).
+    let doc: { taskId?: unknown; sourceArn?: unknown } | undefined;
     try {
-      taskId = (JSON.parse(Buffer.from(String(input.TaskHandle), 'base64').toString('utf8')) as { taskId?: unknown }).taskId;
+      const parsed: unknown = JSON.parse(Buffer.from(String(input.TaskHandle), 'base64').toString('utf8'));
+      if (parsed && typeof parsed === 'object') doc = parsed as typeof doc;
     } catch {
-      taskId = undefined;
+      doc = undefined;
     }
-    const t = typeof taskId === 'string' ? this.tasks.get(taskId) : undefined;
-    if (!t) throw new SqsError('ResourceNotFoundException', 'Task does not exist.');
+    if (!doc || typeof doc.taskId !== 'string' || typeof doc.sourceArn !== 'string') {
+      throw new SqsError('InvalidParameterValue', 'Value for parameter TaskHandle is invalid.');
+    }
+    if (!this.s.byArn(doc.sourceArn)) throw new SqsError('ResourceNotFoundException', "The resource that you specified for the SourceArn parameter doesn't exist.");
+    const t = this.tasks.get(doc.taskId);
+    if (!t || t.record.sourceArn !== doc.sourceArn) throw new SqsError('ResourceNotFoundException', 'Task does not exist.');
     if (t.record.status !== 'RUNNING') throw new SqsError('UnsupportedOperation', 'Only active tasks can be cancelled.');
     const ops = this.s.begin();
     ops.push(putMoveTask({ ...t.record, status: 'CANCELLED' }));

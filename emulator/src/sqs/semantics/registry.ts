@@ -1,6 +1,8 @@
 /**
  * Every live queue, scoped by region and account, plus the tombstones of recently deleted ones
- * (QueueDeletedRecently). Resolves QueueUrls (by path; the host is ignored) and ARNs.
+ * (QueueDeletedRecently). Resolves QueueUrls and ARNs. A QueueUrl names its region when its host
+ * is `sqs.<region>.…` or `<region>.queue.…`, or its path is `/queue/<region>/<account>/<name>`; a
+ * bare queue name (which AWS accepts where a QueueUrl is expected) means the caller's own account.
  */
 import { queueDoesNotExist } from './errors.js';
 import type { Queue } from './queue.js';
@@ -9,6 +11,9 @@ const scopeKey = (region: string, account: string, name: string): string => `${r
 
 export class Registry {
   private readonly queues = new Map<string, Queue>();
+
+  /** The region URLs without one name first (the default region under the `auto` URL style). */
+  constructor(private readonly plainRegion?: string) {}
 
   get(region: string, account: string, name: string): Queue | undefined {
     return this.queues.get(scopeKey(region, account, name));
@@ -35,17 +40,25 @@ export class Registry {
    * QueueUrl text -> [account, name] (undefined: names no queue), so the WHATWG URL parse runs once
    * per distinct URL instead of once per request. Bounded: cleared when it grows past CACHE_LIMIT.
    */
-  private readonly urlCache = new Map<string, [string, string] | undefined>();
+  private readonly urlCache = new Map<string, UrlScope | undefined>();
 
-  /** The queue a QueueUrl names within `region`; `http://host/<account>/<name>` or just the path. */
-  resolve(url: unknown, region: string): Queue {
+  /**
+   * The queue a QueueUrl names: `http://host/<account>/<name>`, just the path, a URL naming its
+   * region, or a bare queue name; `region` and `account` are the caller's, used where the URL names none.
+   */
+  resolve(url: unknown, region: string, account: string): Queue {
     if (typeof url !== 'string') throw queueDoesNotExist();
     let scope = this.urlCache.get(url);
     if (scope === undefined && !this.urlCache.has(url)) {
       if (this.urlCache.size >= CACHE_LIMIT) this.urlCache.clear();
       this.urlCache.set(url, (scope = parseQueueUrl(url)));
     }
-    const q = scope && this.get(region, scope[0], scope[1]);
+    // A URL without a region is one the `auto` style issues for the default region, or one written
+    // by hand: the default region's queue if there is one, else the caller's.
+    const q =
+      scope &&
+      ((scope.region === undefined && this.plainRegion !== undefined && this.get(this.plainRegion, scope.account ?? account, scope.name)) ||
+        this.get(scope.region ?? region, scope.account ?? account, scope.name));
     if (!q) throw queueDoesNotExist();
     return q;
   }
@@ -76,20 +89,38 @@ export class Registry {
 
 const CACHE_LIMIT = 10_000;
 
-/** `[account, name]` from a QueueUrl (`http://host/<account>/<name>` or just the path). */
-function parseQueueUrl(url: string): [string, string] | undefined {
+interface UrlScope {
+  region?: string;
+  account?: string;
+  name: string;
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** What a QueueUrl names (see the class comment); undefined when it cannot name a queue. */
+export function parseQueueUrl(url: string): UrlScope | undefined {
   let path = url;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
-    try {
-      path = new URL(url).pathname;
-    } catch {
-      return undefined;
-    }
+  let region: string | undefined;
+  // Split by hand, not with the WHATWG URL parser: it rejects host-style names over an IP address
+  // (`sqs.eu-west-1.127.0.0.1`), which are fine for a QueueUrl that only travels in a request.
+  const abs = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)([^?#]*)/i.exec(url);
+  if (abs) {
+    path = abs[2];
+    const labels = abs[1].replace(/^[^@]*@/, '').replace(/:\d*$/, '').toLowerCase().split('.');
+    if (labels[0] === 'sqs' && REGION.test(labels[1] ?? '')) region = labels[1];
+    else if (labels[1] === 'queue' && REGION.test(labels[0])) region = labels[0];
+  } else if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !url.startsWith('/')) {
+    return undefined;
   }
-  const parts = path.split('/').filter((p) => p !== '');
-  if (parts.length !== 2) return undefined;
+  let parts = path.split('/').filter((p) => p !== '');
+  if (parts.length === 4 && parts[0] === 'queue' && REGION.test(parts[1])) {
+    region = parts[1];
+    parts = parts.slice(2);
+  }
   try {
-    return [parts[0], decodeURIComponent(parts[1])];
+    if (parts.length === 1 && path === url) return { name: decodeURIComponent(parts[0]) };
+    if (parts.length !== 2) return undefined;
+    return { region, account: parts[0], name: decodeURIComponent(parts[1]) };
   } catch {
     return undefined;
   }

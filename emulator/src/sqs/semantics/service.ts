@@ -5,7 +5,7 @@
 import type { Core } from '../../core/core.js';
 import type { SqsConfig } from '../config.js';
 import { loadState } from '../storage/load.js';
-import { delDedup, delMessage, delTombstone, dedupRange, messageRange } from '../storage/records.js';
+import { attemptRange, delDedup, delMessage, delTombstone, dedupRange, messageRange } from '../storage/records.js';
 import { SqsError, type Inputs, type OperationName, type Outputs, type RequestContext, type SqsApi } from './api.js';
 import { MessageOps } from './message-ops.js';
 import { Queue } from './queue.js';
@@ -19,13 +19,14 @@ type Handlers = { readonly [K in OperationName]: (input: Inputs[K], ctx: Request
 export class SqsService implements SqsApi {
   private readonly state: SqsState;
   private readonly moveTasks: MoveTasks;
+  private readonly messageOps: MessageOps;
   private readonly handlers: Handlers;
 
   constructor(core: Core, config: SqsConfig) {
     this.state = new SqsState(core, config);
     this.moveTasks = new MoveTasks(this.state);
     const q = new QueueOps(this.state);
-    const m = new MessageOps(this.state);
+    const m = (this.messageOps = new MessageOps(this.state));
     const t = this.moveTasks;
     this.handlers = {
       AddPermission: (i, c) => q.addPermission(i, c),
@@ -63,6 +64,9 @@ export class SqsService implements SqsApi {
     const sids = new Set<string>();
     const ids = new Set<string>();
     for (const record of loaded.queues) {
+      // Queues stored before the dedup scope was kept: the scope they have now is the one they keep
+      // (written with the record's next change).
+      if (record.name.endsWith('.fifo')) record.dedupScope ??= record.attrs.DeduplicationScope;
       const q = new Queue(s, record);
       s.registry.add(q);
       sids.add(record.sid);
@@ -78,10 +82,12 @@ export class SqsService implements SqsApi {
         if (d.expiresAt <= now || !q.dedup) ops.push(delDedup(record.id, key));
         else q.dedup.restore(key, d);
       }
+      this.messageOps.attempts.restore(q, loaded.attempts.get(record.id) ?? [], ops);
     }
     // Storage left behind by a purge or DeleteQueue that did not finish clearing it.
     for (const sid of loaded.messages.keys()) if (!sids.has(sid)) ops.delRange(messageRange(sid));
     for (const id of loaded.dedup.keys()) if (!ids.has(id)) ops.delRange(dedupRange(id));
+    for (const id of loaded.attempts.keys()) if (!ids.has(id)) ops.delRange(attemptRange(id));
     for (const t of loaded.tombstones) {
       const until = t.record.deletedAt + 60_000;
       if (until > now && !s.config.relaxedTimers) s.registry.setTombstone(t.region, t.account, t.name, until);

@@ -9,7 +9,7 @@ import type { Queue, QueueEnv } from './queue.js';
 import { Registry } from './registry.js';
 
 export class SqsState implements QueueEnv {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   readonly polls: LongPolls;
   readonly log: Logger;
   private lastSequence = 0n;
@@ -18,8 +18,18 @@ export class SqsState implements QueueEnv {
     readonly core: Core,
     readonly config: SqsConfig,
   ) {
+    this.registry = new Registry(config.queueUrlStyle === 'auto' ? config.region : undefined);
     this.polls = new LongPolls(core.clock);
     this.log = core.log.child({ component: 'sqs' });
+  }
+
+  /** A queue's URL on `baseUrl` (scheme://host[:port]) in the configured style (see SqsConfig.queueUrlStyle). */
+  queueUrl(region: string, account: string, name: string, baseUrl: string): string {
+    const style = this.config.queueUrlStyle;
+    const tail = `/${account}/${name}`;
+    if (style === 'plain' || (style === 'auto' && region === this.config.region)) return baseUrl + tail;
+    if (style === 'host') return baseUrl.replace(/^([a-z]+:\/\/)(sqs\.[a-z0-9-]+\.)?/i, `$1sqs.${region}.`) + tail;
+    return `${baseUrl}/queue/${region}${tail}`;
   }
 
   byArn(arn: string): Queue | undefined {

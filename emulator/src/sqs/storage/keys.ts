@@ -11,6 +11,8 @@
  *   d/ <queueId>\0<dedupKey>                       -> FIFO dedup entry (JSON: messageId, sequenceNumber, expiresAt);
  *                                                     dedupKey is the dedup id, or <group>\t<dedup id> per message group
  *   x/ <taskId>                                    -> message move task (JSON: source, destination, progress, status)
+ *   r/ <queueId>\0<attemptId>                      -> FIFO ReceiveRequestAttemptId (JSON: the receive's messages by seq
+ *                                                     and receive count, their receipt handles, the selection, expiresAt)
  *   z/ <region>\0<account>\0<name>                 -> tombstone of a deleted queue (deletedAt, for QueueDeletedRecently)
  */
 export const PREFIX = {
@@ -18,5 +20,6 @@ export const PREFIX = {
   message: 'm/',
   dedup: 'd/',
   moveTask: 'x/',
+  attempt: 'r/',
   tombstone: 'z/',
 } as const;

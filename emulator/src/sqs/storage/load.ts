@@ -9,11 +9,13 @@ import type { Store } from '../../core/storage/store.js';
 import type { Message } from '../semantics/messages.js';
 import {
   applyMessageState,
+  decodeAttempt,
   decodeDedup,
   decodeMessage,
   decodeMoveTask,
   decodeQueue,
   decodeTombstone,
+  type AttemptRecord,
   type DedupRecord,
   type MoveTaskRecord,
   type QueueRecord,
@@ -27,10 +29,12 @@ export interface LoadedState {
   dedup: Map<string, { key: string; record: DedupRecord }[]>;
   tombstones: { region: string; account: string; name: string; record: TombstoneRecord }[];
   moveTasks: MoveTaskRecord[];
+  /** ReceiveRequestAttemptIds by queue id. */
+  attempts: Map<string, { attemptId: string; record: AttemptRecord }[]>;
 }
 
 export async function loadState(store: Store): Promise<LoadedState> {
-  const state: LoadedState = { queues: [], messages: new Map(), dedup: new Map(), tombstones: [], moveTasks: [] };
+  const state: LoadedState = { queues: [], messages: new Map(), dedup: new Map(), tombstones: [], moveTasks: [], attempts: new Map() };
   await store.forEach(key(PREFIX.queue), (_, v) => state.queues.push(decodeQueue(v)));
   await store.forEach(key(PREFIX.tombstone), (k, v) => {
     const { parts } = splitKey(k, PREFIX.tombstone.length, 3);
@@ -63,5 +67,11 @@ export async function loadState(store: Store): Promise<LoadedState> {
     entries.push({ key: parts[1], record: decodeDedup(v) });
   });
   await store.forEach(key(PREFIX.moveTask), (_, v) => state.moveTasks.push(decodeMoveTask(v)));
+  await store.forEach(key(PREFIX.attempt), (k, v) => {
+    const { parts } = splitKey(k, PREFIX.attempt.length, 2);
+    let list = state.attempts.get(parts[0]);
+    if (!list) state.attempts.set(parts[0], (list = []));
+    list.push({ attemptId: parts[1], record: decodeAttempt(v) });
+  });
   return state;
 }

@@ -24,6 +24,11 @@ export interface QueueRecord {
   modifiedAt: number;
   /** PurgeQueue refuses until then (ms). */
   purgeUntil?: number;
+  /**
+   * FIFO: the DeduplicationScope the queue was created with. AWS keeps deduplicating by it when the
+   * attribute is changed later (records written before this field fall back to the attribute).
+   */
+  dedupScope?: string;
 }
 
 export interface DedupRecord {
@@ -42,6 +47,16 @@ export interface MoveTaskRecord {
   toMove: number;
   startedAt: number;
   failureReason?: string;
+}
+
+/** A FIFO receive that a retry with the same ReceiveRequestAttemptId answers again (5 minutes). */
+export interface AttemptRecord {
+  /** The queue's storage id the messages were received under (a purge makes them stale). */
+  sid: string;
+  items: { seq: number; receiveCount: number; handle: string }[];
+  system: string[];
+  attributes: string[];
+  expiresAt: number;
 }
 
 export interface TombstoneRecord {
@@ -77,6 +92,10 @@ export const messageStateKey = (sid: string, seq: number): Buffer => Buffer.conc
 export const dedupRange = (sid: string): Buffer => key(PREFIX.dedup, sid);
 export const dedupKey = (sid: string, dedupKey: string): Buffer => key(PREFIX.dedup, sid, dedupKey);
 export const moveTaskKey = (taskId: string): Buffer => key(PREFIX.moveTask, taskId);
+export const attemptRange = (queueId: string): Buffer => key(PREFIX.attempt, queueId);
+export const putAttempt = (queueId: string, attemptId: string, r: AttemptRecord): Op => ({ type: 'put', key: key(PREFIX.attempt, queueId, attemptId), value: json(r) });
+export const delAttempt = (queueId: string, attemptId: string): Op => ({ type: 'del', key: key(PREFIX.attempt, queueId, attemptId) });
+export const decodeAttempt = (v: Buffer): AttemptRecord => parse<AttemptRecord>(v);
 
 export const putQueue = (r: QueueRecord): Op => ({ type: 'put', key: queueKey(r.region, r.account, r.name), value: json(r) });
 export const delQueue = (r: QueueRecord): Op => ({ type: 'del', key: queueKey(r.region, r.account, r.name) });
@@ -109,6 +128,8 @@ interface StoredMessage {
   dedup?: string;
   sn?: string;
   src?: string;
+  /** Receives counted before the message moved into this queue (kept in ApproximateReceiveCount). */
+  base?: number;
   retainFrom: number;
   visibleAt: number;
 }
@@ -142,6 +163,7 @@ export function putMessage(sid: string, m: Message): Op {
     dedup: m.dedup,
     sn: m.sequenceNumber,
     src: m.sourceArn,
+    base: m.countBase || undefined,
     retainFrom: m.retainFrom,
     visibleAt: m.visibleAt,
   };
@@ -183,10 +205,12 @@ export function decodeMessage(seq: number, v: Buffer): Message {
     dedup: r.dedup,
     sequenceNumber: r.sn,
     sourceArn: r.src,
+    countBase: r.base ?? 0,
     retainFrom: r.retainFrom,
     state: 'ready',
     visibleAt: r.visibleAt,
-    receiveCount: 0,
+    // A moved-in message's count starts at its base; its state key, once written, overrides this.
+    receiveCount: r.base ?? 0,
     firstReceiveAt: 0,
     receivedAt: 0,
     heapIndex: -1,
