@@ -19,7 +19,7 @@ fi
 "${jest[@]}"
 echo "== in-memory pass (--in-memory)"
 TANDEM_TEST_IN_MEMORY=1 "${jest[@]}" dist/compat-tests \
-  --testPathIgnorePatterns 'restart\.test|durability\.test|kafka-groups/kafkajs\.test|storage-faults\.test'
+  --testPathIgnorePatterns 'restart\.test|durability\.test|kafka-groups/kafkajs\.test|storage-faults\.test|netns\.test'
 echo "== oracle pass (real Apache Kafka)"
 bash scripts/test-oracle.sh
 echo "== package check (npm pack)"
