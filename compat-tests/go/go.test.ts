@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Emulator } from '../harness/emulator.js';
-import { ORACLE, startKafkaTarget, tandemOnly, unique, type KafkaTarget } from '../harness/kafka-target.js';
+import { startKafkaTarget, tandemOnly, unique, type KafkaTarget } from '../harness/kafka-target.js';
 import { GO_COMPAT, GO_SARAMA_145, expectedValues, goRun, whileTicking } from './go-client.js';
 
 const N = 10;
@@ -55,10 +55,9 @@ describe('Go Kafka clients on a real clock', () => {
     expect(r.producerIds).toEqual([-1]);
   }, T);
 
-  // Tandem has no InitProducerId yet: franz-go sees the API missing from ApiVersions and falls back
-  // to non-idempotent batches (producer id -1) without an error. `it.failing` on Tandem documents
-  // that and turns red (to be flipped to `it`) once idempotent produce lands.
-  (ORACLE ? it : it.failing)('franz-go kgo with default options: the idempotent producer gets a producer id', async () => {
+  // franz-go falls back to non-idempotent batches (producer id -1), silently, when a broker does
+  // not advertise InitProducerId: a producer id >= 0 shows the idempotent path is taken.
+  it('franz-go kgo with default options: the idempotent producer gets a producer id', async () => {
     const r = await goRun(GO_COMPAT, 'franz-roundtrip', {
       bootstrap: target.bootstrap, topic: unique('go-franz-idem'), group: unique('go-franz-idem'), n: N, partitions: PARTITIONS, idempotent: true,
     });

@@ -19,7 +19,7 @@ const INVALID_REQUEST = 42;
 const INVALID_TRANSACTION_TIMEOUT = 50;
 const PRODUCER_FENCED = 90;
 /** What a coordinator still loading answers (the oracle's __transaction_state at first use). */
-const RETRIABLE = new Set([15, 16, 51]);
+const RETRIABLE = new Set([14, 15, 16, 51]);
 
 interface Batch {
   producerId: number;
@@ -144,6 +144,12 @@ describe('idempotent producer on the wire', () => {
 
   it('a transactional id keeps its producer id and bumps the epoch at every InitProducerId, fencing the previous one', async () => {
     const txn = unique('idem-txn');
+    // As clients do: find the transaction coordinator first (on Kafka this creates __transaction_state).
+    for (let i = 0; i < 50; i++) {
+      const found = await c.call(10, 4, { key: '', keyType: 1, coordinatorKeys: [txn] });
+      if (found.body.coordinators[0].errorCode === NONE) break;
+      await delay(200);
+    }
     const a = await initProducerId(c, 4, { transactionalId: txn });
     expect(a.errorCode).toBe(NONE);
     const b = await initProducerId(c, 4, { transactionalId: txn });
