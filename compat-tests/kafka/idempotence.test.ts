@@ -6,6 +6,9 @@
  * Clients never show these answers (they retry or fail), hence raw requests. The first suite runs
  * on Tandem and on the Kafka oracle; the kill -9 suite needs Tandem (it kills the process).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { RawClient } from '../../kafka-shim/test/protocol/wire.js';
 import { encodeBatch } from '../../kafka-shim/src/records/batch.js';
@@ -167,10 +170,12 @@ describe('idempotent producer on the wire', () => {
   });
 });
 
-// Kills the Tandem process with SIGKILL and restarts it on the same data dir.
+// Kills the Tandem process with SIGKILL and restarts it on the same data dir (its own dir, so
+// the in-memory pass of scripts/test.sh runs it on disk too).
 tandemOnly('idempotent producer state across kill -9', () => {
   it('keeps sequence state, producer id allocation and transactional epochs', async () => {
-    let emu = await Emulator.start();
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-idem-'));
+    let emu = await Emulator.start({ dataDir });
     let raw = await RawClient.connectTo(emu.kafkaBroker);
     try {
       await createTopic(raw, 'idem-durable');
@@ -200,6 +205,7 @@ tandemOnly('idempotent producer state across kill -9', () => {
     } finally {
       raw.close();
       await emu.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
