@@ -119,10 +119,10 @@ export class Partition {
     let meta: BatchMeta | undefined;
     if (producer) {
       meta = { firstSeq: producer.firstSeq, lastSeq: producer.lastSeq, firstOffset: baseOffset, lastOffset: info.lastOffset, timestamp: maxTimestamp };
-      const added = this.producers.add(producer, meta);
+      const added = this.producers.add(producer, meta, (id) => producerKey(this.topic, this.partition, id));
       undo = added.undo;
       // The producer's state is written in the batch's own unit: both or neither survive a crash.
-      ops.push({ type: 'put', key: producerKey(this.topic, this.partition, producer.producerId), value: encodeEntry(added.entry) });
+      ops.push({ type: 'put', key: added.entry.key, value: encodeEntry(added.entry) });
     }
     const written = this.persist(ops);
     if (meta) meta.written = written;

@@ -38,6 +38,8 @@ export interface ProducerEntry {
   epoch: number;
   /** Oldest first, at most BATCHES_RETAINED. */
   batches: BatchMeta[];
+  /** Its K/s/ key, built once per producer (not per batch). */
+  key?: Buffer;
 }
 
 /** The producer fields of a batch with a producer id (producerId >= 0). */
@@ -123,10 +125,11 @@ export class ProducerStates {
    * Record an accepted batch (before its write resolves, so the next request of the producer is
    * checked against it); returns the undo for a failed write.
    */
-  add(b: ProducerBatch, meta: BatchMeta): { entry: ProducerEntry; undo: () => void } {
+  add(b: ProducerBatch, meta: BatchMeta, key: (producerId: bigint) => Buffer): { entry: ProducerEntry & { key: Buffer }; undo: () => void } {
     const prev = this.entries.get(b.producerId);
-    const kept = prev && prev.epoch === b.epoch ? prev.batches.slice(-(BATCHES_RETAINED - 1)) : [];
-    const entry: ProducerEntry = { epoch: b.epoch, batches: [...kept, meta] };
+    const batches = prev && prev.epoch === b.epoch ? prev.batches.slice(-(BATCHES_RETAINED - 1)) : [];
+    batches.push(meta);
+    const entry = { epoch: b.epoch, batches, key: prev?.key ?? key(b.producerId) };
     this.entries.set(b.producerId, entry);
     const undo = () => {
       const now = this.entries.get(b.producerId);
