@@ -42,9 +42,8 @@ describe('Go Kafka clients on a real clock', () => {
     });
   }, T);
 
-  // kgo.DisableIdempotentWrite(): franz-go's default producer is idempotent, which needs a producer
-  // id from InitProducerId; Tandem does not serve that API yet (franz-go then quietly writes
-  // without one, see the next test). Turning it off gives the same requests on Tandem and Kafka.
+  // kgo.DisableIdempotentWrite(): the plain (non-idempotent) producer path, batches with producer
+  // id -1; the next test keeps franz-go's idempotent default.
   it('franz-go kgo: producer (idempotence off) -> consumer group, every value back and offsets committed', async () => {
     const r = await goRun(GO_COMPAT, 'franz-roundtrip', {
       bootstrap: target.bootstrap, topic: unique('go-franz-rt'), group: unique('go-franz-rt'), n: N, partitions: PARTITIONS,

@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { RawClient } from '../../kafka-shim/test/protocol/wire.js';
-import { encodeBatch } from '../../kafka-shim/src/records/batch.js';
+import { Kafka, logLevel } from 'kafkajs';
+import { decodeBatches, encodeBatch } from '../../kafka-shim/src/records/batch.js';
 import { Emulator } from '../harness/emulator.js';
-import { startKafkaTarget, tandemOnly, unique, type KafkaTarget } from '../harness/kafka-target.js';
+import { createTopics, startKafkaTarget, tandemOnly, unique, type KafkaTarget } from '../harness/kafka-target.js';
 
 const NONE = 0;
 const OUT_OF_ORDER_SEQUENCE_NUMBER = 45;
@@ -167,6 +168,42 @@ describe('idempotent producer on the wire', () => {
     expect((await initProducerId(c, 4, { transactionalId: '' })).errorCode).toBe(INVALID_REQUEST);
     expect((await initProducerId(c, 4, { transactionalId: txn, transactionTimeoutMs: 0 })).errorCode).toBe(INVALID_TRANSACTION_TIMEOUT);
     expect((await initProducerId(c, 4, { transactionalId: txn, transactionTimeoutMs: 900_001 })).errorCode).toBe(INVALID_TRANSACTION_TIMEOUT);
+  });
+});
+
+describe('kafkajs idempotent producer', () => {
+  let target: KafkaTarget;
+  beforeAll(async () => {
+    target = await startKafkaTarget();
+  });
+  afterAll(async () => {
+    await target.stop();
+  });
+
+  it('idempotent: true gets a producer id and its sequenced batches are stored once each', async () => {
+    const topic = unique('idem-kafkajs');
+    const kafka = new Kafka({ clientId: 'idem', brokers: [target.bootstrap], logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    await createTopics(admin, [{ topic, numPartitions: 2 }]);
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const sent = [];
+    for (let i = 0; i < 4; i++) sent.push(...(await producer.send({ topic, acks: -1, messages: [0, 1].map((p) => ({ partition: p, value: `v${i}-${p}` })) })));
+    // One answer per partition and send (in the order the broker lists partitions).
+    const answers = sent.map((r) => `${r.partition}:${r.errorCode}:${r.baseOffset}`).sort();
+    expect(answers).toEqual(['0:0:0', '0:0:1', '0:0:2', '0:0:3', '1:0:0', '1:0:1', '1:0:2', '1:0:3']);
+    expect((await admin.fetchTopicOffsets(topic)).map((o) => o.high).sort()).toEqual(['4', '4']);
+    // The batches carry the producer id and consecutive sequences (read back raw).
+    const raw = await RawClient.connectTo(target.bootstrap);
+    const fetched = await raw.call(1, 12, { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1, topics: [{ topic, topicId: '00000000-0000-0000-0000-000000000000', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }], forgottenTopicsData: [], rackId: '' });
+    raw.close();
+    const batches = decodeBatches(fetched.body.responses[0].partitions[0].records);
+    expect(batches.map((b) => [b.producerEpoch, b.baseSequence])).toEqual([[0, 0], [0, 1], [0, 2], [0, 3]]);
+    expect(new Set(batches.map((b) => b.producerId)).size).toBe(1);
+    expect(Number(batches[0].producerId)).toBeGreaterThanOrEqual(0);
+    await producer.disconnect();
+    await admin.disconnect();
   });
 });
 
