@@ -92,8 +92,8 @@ func franzRoundTrip(ctx context.Context, a args) map[string]any {
 
 	popts := []kgo.Opt{kgo.SeedBrokers(a.bootstrap)}
 	if !a.idempotent {
-		// Tandem does not serve InitProducerId yet; franz-go's default producer is idempotent and
-		// needs a producer id before its first Produce.
+		// franz-go's default producer is idempotent (a producer id from InitProducerId, sequence
+		// numbers on every batch); this turns it off for the plain-producer test.
 		popts = append(popts, kgo.DisableIdempotentWrite())
 	}
 	producer, err := kgo.NewClient(popts...)

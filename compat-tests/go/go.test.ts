@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Emulator } from '../harness/emulator.js';
-import { ORACLE, startKafkaTarget, tandemOnly, unique, type KafkaTarget } from '../harness/kafka-target.js';
+import { startKafkaTarget, tandemOnly, unique, type KafkaTarget } from '../harness/kafka-target.js';
 import { GO_COMPAT, GO_SARAMA_145, expectedValues, goRun, whileTicking } from './go-client.js';
 
 const N = 10;
@@ -42,9 +42,8 @@ describe('Go Kafka clients on a real clock', () => {
     });
   }, T);
 
-  // kgo.DisableIdempotentWrite(): franz-go's default producer is idempotent, which needs a producer
-  // id from InitProducerId; Tandem does not serve that API yet (franz-go then quietly writes
-  // without one, see the next test). Turning it off gives the same requests on Tandem and Kafka.
+  // kgo.DisableIdempotentWrite(): the plain (non-idempotent) producer path, batches with producer
+  // id -1; the next test keeps franz-go's idempotent default.
   it('franz-go kgo: producer (idempotence off) -> consumer group, every value back and offsets committed', async () => {
     const r = await goRun(GO_COMPAT, 'franz-roundtrip', {
       bootstrap: target.bootstrap, topic: unique('go-franz-rt'), group: unique('go-franz-rt'), n: N, partitions: PARTITIONS,
@@ -55,10 +54,9 @@ describe('Go Kafka clients on a real clock', () => {
     expect(r.producerIds).toEqual([-1]);
   }, T);
 
-  // Tandem has no InitProducerId yet: franz-go sees the API missing from ApiVersions and falls back
-  // to non-idempotent batches (producer id -1) without an error. `it.failing` on Tandem documents
-  // that and turns red (to be flipped to `it`) once idempotent produce lands.
-  (ORACLE ? it : it.failing)('franz-go kgo with default options: the idempotent producer gets a producer id', async () => {
+  // franz-go falls back to non-idempotent batches (producer id -1), silently, when a broker does
+  // not advertise InitProducerId: a producer id >= 0 shows the idempotent path is taken.
+  it('franz-go kgo with default options: the idempotent producer gets a producer id', async () => {
     const r = await goRun(GO_COMPAT, 'franz-roundtrip', {
       bootstrap: target.bootstrap, topic: unique('go-franz-idem'), group: unique('go-franz-idem'), n: N, partitions: PARTITIONS, idempotent: true,
     });

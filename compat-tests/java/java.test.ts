@@ -14,7 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Emulator } from '../harness/emulator.js';
 import { repoRoot } from '../harness/kafka-clients.js';
-import { ORACLE, startKafkaTarget, unique, type KafkaTarget } from '../harness/kafka-target.js';
+import { startKafkaTarget, unique, type KafkaTarget } from '../harness/kafka-target.js';
 
 const JAVA = '/usr/bin/java';
 const MODULES = path.join(repoRoot(), 'compat-tests', 'java');
@@ -152,11 +152,9 @@ describe('Java clients', () => {
       expect(k.clusterNodes).toBe(1);
     });
 
-    // kafka-clients enables idempotence by default, so its first send asks for a producer id. Tandem
-    // does not serve InitProducerId yet: today the send fails with
-    // "UnsupportedVersionException: The node does not support INIT_PRODUCER_ID". Real Kafka passes;
-    // on Tandem this test flips to a (reported) pass once idempotence lands — then drop `.failing`.
-    (ORACLE ? it : it.failing)('producer with default settings (idempotent) produces', () => {
+    // kafka-clients enables idempotence by default, so its first send asks for a producer id
+    // (InitProducerId) and its batches carry sequence numbers the broker checks.
+    it('producer with default settings (idempotent) produces', () => {
       const k = scenario(plain, 'kafka-idempotent');
       expect(k.idempotenceDefault).toBe('true');
       expect({ ok: k.ok, failure: k.failure, offset: k.offset }).toEqual({ ok: true, failure: undefined, offset: 2 });

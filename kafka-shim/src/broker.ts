@@ -1,12 +1,13 @@
 /**
  * The broker's shared state, handed to every API handler: the core (store, clock, logs, config),
- * the partition logs and the group coordinator. Where clients should connect depends on the
+ * the partition logs, the group coordinator and the producer id manager. Where clients should connect depends on the
  * listener they came in on, so it is per connection (RequestContext.conn.advertised).
  */
 import type { Core } from '../../emulator/src/core/core.js';
 import type { KafkaConfig } from './config.js';
 import type { GroupCoordinator } from './groups/index.js';
 import type { LogManager } from './log/index.js';
+import type { ProducerIdManager } from './txn/producer-ids.js';
 
 export interface Broker {
   readonly core: Core;
@@ -19,4 +20,6 @@ export interface Broker {
   readonly log: LogManager;
   /** Group coordinator (./groups). */
   readonly groups: GroupCoordinator;
+  /** Producer ids and transactional ids (./txn). */
+  readonly producerIds: ProducerIdManager;
 }

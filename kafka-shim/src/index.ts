@@ -12,6 +12,7 @@ import type { Broker } from './broker.js';
 import { GroupCoordinator, registerLagRoutes } from './groups/index.js';
 import { LogManager } from './log/index.js';
 import { KafkaServer } from './server/server.js';
+import { ProducerIdManager } from './txn/producer-ids.js';
 
 export interface KafkaModule {
   readonly port: number;
@@ -31,8 +32,10 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
   await log.load();
   const groups = new GroupCoordinator(core, log, { initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs });
   await groups.load();
+  const producerIds = new ProducerIdManager(core);
+  await producerIds.load();
 
-  const broker: Broker = { core, config, nodeId: NODE_ID, clusterId: CLUSTER_ID, log, groups };
+  const broker: Broker = { core, config, nodeId: NODE_ID, clusterId: CLUSTER_ID, log, groups, producerIds };
   const apis = new ApiRegistry();
   const logger = core.log.child({ component: 'kafka' });
   // A wildcard bind is no address to connect to: tell clients the loopback address instead.

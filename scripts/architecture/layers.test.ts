@@ -23,8 +23,8 @@ const RULES: readonly Rule[] = [
   { name: 'Kafka imports neither SQS nor the host', from: [KAFKA], forbid: [SQS, HOST] },
   { name: 'SQS semantics import no wire codec', from: [`${SQS}semantics/`], forbid: [`${SQS}protocol/`] },
   {
-    name: 'Kafka log and groups import no server, API handler or codec (generated message types only, as types)',
-    from: [`${KAFKA}log/`, `${KAFKA}groups/`],
+    name: 'Kafka log, groups and txn import no server, API handler or codec (generated message types only, as types)',
+    from: [`${KAFKA}log/`, `${KAFKA}groups/`, `${KAFKA}txn/`],
     forbid: [`${KAFKA}server/`, `${KAFKA}apis/`, `${KAFKA}protocol/`],
     allowTypeOnly: [`${KAFKA}protocol/generated/`],
   },
@@ -55,7 +55,7 @@ describe('the checker', () => {
   });
 
   it('tells type-only imports from run-time ones where only types are allowed', () => {
-    const rule = 'Kafka log and groups import no server, API handler or codec (generated message types only, as types)';
+    const rule = 'Kafka log, groups and txn import no server, API handler or codec (generated message types only, as types)';
     expect(one('kafka-shim/src/groups/r.ts', "import type { JoinGroupRequest } from '../protocol/generated/types.js';")).toEqual([]);
     expect(one('kafka-shim/src/groups/r.ts', "import { type JoinGroupRequest, type SyncGroupRequest } from '../protocol/generated/types.js';")).toEqual([]);
     expect(one('kafka-shim/src/groups/r.ts', "import { API_SPECS } from '../protocol/generated/specs.js';")).toEqual([rule]);

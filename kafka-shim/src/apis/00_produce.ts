@@ -11,8 +11,12 @@
  * needs v7+ (UNSUPPORTED_COMPRESSION_TYPE below); v8 adds recordErrors/errorMessage; v10 adds
  * the tagged currentLeader/nodeEndpoints (KIP-951), sent by Kafka only with NOT_LEADER_OR_FOLLOWER,
  * which one broker leading everything never answers; v11 only allows TRANSACTION_ABORTABLE, which
- * we never answer. Idempotent and transactional fields are stored but not checked (no sequence
- * window). v12 (Kafka 4.0, KIP-890 part 2) is not in the schemas the codec is generated from.
+ * we never answer.
+ * Idempotence (log/producers.ts): a retried batch is answered with its original offsets and not
+ * written again; an old epoch is INVALID_PRODUCER_EPOCH and a sequence gap
+ * OUT_OF_ORDER_SEQUENCE_NUMBER at every version (Kafka answers PRODUCER_FENCED only to the
+ * coordinator APIs). Transactional batches are sequence-checked like any other; the transaction
+ * itself is not tracked. v12 (Kafka 4.0, KIP-890 part 2) is not in the schemas the codec is generated from.
  */
 import type { ProduceResponse } from '../protocol/generated/types.js';
 import { catchKafkaError, ErrorCode } from '../errors.js';

@@ -22,6 +22,7 @@ import { apiVersions } from './18_api_versions.js';
 import { createTopics } from './19_create_topics.js';
 import { deleteTopics } from './20_delete_topics.js';
 import { deleteRecords } from './21_delete_records.js';
+import { initProducerId } from './22_init_producer_id.js';
 import { describeAcls } from './29_describe_acls.js';
 import { createAcls } from './30_create_acls.js';
 import { deleteAcls } from './31_delete_acls.js';
@@ -53,6 +54,7 @@ export const KAFKA_APIS: readonly ApiHandler[] = [
   createTopics,
   deleteTopics,
   deleteRecords,
+  initProducerId,
   describeAcls,
   createAcls,
   deleteAcls,

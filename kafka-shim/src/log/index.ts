@@ -3,12 +3,14 @@
  * admin APIs. Handlers call in with names and get Kafka error codes back as `KafkaError`s.
  *
  * Persistence (keys.ts): K/t/<topic> topic record, K/p/<topic>\0<u32> log start offset,
- * K/b/<topic>\0<u32><u64 baseOffset> batch bytes. Everything else is rebuilt by `load()`.
+ * K/b/<topic>\0<u32><u64 baseOffset> batch bytes, K/i/ their side index, K/s/ idempotent producers'
+ * state. Everything else is rebuilt by `load()`.
  */
 import { randomBytes } from 'node:crypto';
 import type { Core } from '../../../emulator/src/core/core.js';
 import { splitKey } from '../../../emulator/src/core/storage/keys.js';
-import { batchPrefix, indexPrefix, PREFIX, topicKey } from '../storage/keys.js';
+import { batchPrefix, indexPrefix, PREFIX, producersPrefix, topicKey } from '../storage/keys.js';
+import { decodeEntry } from './producers.js';
 import type { Op } from '../../../emulator/src/core/storage/store.js';
 import { batchInfo, Codec, type BatchInfo } from './batch.js';
 import { ProduceError, validateProduceBatch } from '../records/validate.js';
@@ -105,6 +107,16 @@ export class LogManager {
       if (!list) batches.set(id, (list = []));
       list.push(parseIndexValue(Number(rest.readBigUInt64BE(4)), v));
     });
+    // Idempotent producers' state: one small key per (partition, producer), never the batches.
+    const sPrefix = producersPrefix();
+    let stray = 0;
+    await store.forEach(sPrefix, (k, v) => {
+      const { parts, rest } = splitKey(k, sPrefix.length, 1);
+      const p = this.byName.get(parts[0])?.partitions[rest.readUInt32BE(0)];
+      if (p) p.restoreProducer(rest.readBigUInt64BE(4), decodeEntry(v));
+      else stray++;
+    });
+    if (stray > 0) this.log.warn('kafka.log.stray_producer_state', { entries: stray });
     for (const topic of this.byName.values()) {
       for (const p of topic.partitions) {
         const id = `${topic.name}\0${p.partition}`;
@@ -292,6 +304,7 @@ export class LogManager {
     try {
       return await p.append(batch);
     } catch (err) {
+      if (err instanceof ProduceError && err.inLog) err.logStartOffset = p.logStartOffset;
       if (err instanceof KafkaError) throw err;
       this.log.error('kafka.produce.write_failed', { topic, partition, err });
       throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, `could not write to ${topic}-${partition}`);

@@ -8,16 +8,19 @@
  * Retention works on segments (segments.ts), run by the LogManager's periodic check.
  * Every LevelDB write of a partition goes through `persist()`. Each batch has a 16-byte side-index
  * entry under K/i/ beside its bytes under K/b/, so startup reads the index, not the whole log.
+ * Idempotent producers' sequence state (producers.ts) is checked before an offset is assigned and
+ * written under K/s/ in the batch's unit of work.
  */
 import type { Core } from '../../../emulator/src/core/core.js';
 import type { Op } from '../../../emulator/src/core/storage/store.js';
-import { batchKey, batchPrefix, indexKey, partitionKey } from '../storage/keys.js';
+import { batchKey, batchPrefix, indexKey, partitionKey, producerKey } from '../storage/keys.js';
 import { assignOffset, batchInfo, recordTimestamps, setMaxTimestamp, type BatchInfo, type ValidatedBatch } from './batch.js';
 import type { BatchCache, CachedBatches } from './cache.js';
 import type { EffectiveConfig } from './configs.js';
 import { ErrorCode, KafkaError } from '../errors.js';
 import { SideIndex } from './side-index.js';
 import { Segments, type SavedSegments } from './segments.js';
+import { encodeEntry, producerOf, ProducerStates, type BatchMeta, type ProducerEntry } from './producers.js';
 
 /** The partition record (K/p/): log start offset and segment boundaries. */
 export interface PartitionRecord {
@@ -60,6 +63,8 @@ export class Partition {
   private readonly inflight = new Set<number>();
   private readonly waiters = new Set<() => void>();
   private readonly segments = new Segments();
+  /** Idempotent producers' epochs and last batches (producers.ts), persisted under K/s/. */
+  private readonly producers = new ProducerStates();
   /** Whether K/i/ holds an entry for every batch (false only for a log written before K/i/ existed). */
   private indexed = true;
   private deleted = false;
@@ -88,6 +93,14 @@ export class Partition {
   async append(batch: ValidatedBatch): Promise<AppendResult> {
     if (this.deleted) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${this.topic} was deleted`);
     const config = this.host.config(this.topic);
+    // Idempotence: duplicate and sequence checks, synchronously so a producer's pipelined batches
+    // are checked in arrival order (UnifiedLog.analyzeAndValidateProducerState).
+    const producer = producerOf(batch.bytes);
+    if (producer) {
+      const dup = this.producers.duplicateOf(producer);
+      if (dup) return this.duplicate(dup);
+      this.producers.check(producer, `${this.topic}-${this.partition}`);
+    }
     const baseOffset = this.nextOffset;
     this.nextOffset += batch.recordsCount;
     const bytes = assignOffset(batch, baseOffset, LEADER_EPOCH);
@@ -97,20 +110,33 @@ export class Partition {
     const rolled = this.segments.onAppend(baseOffset, bytes.length, maxTimestamp, now, config);
     const info = batchInfo(bytes);
     this.inflight.add(baseOffset);
+    const ops: Op[] = [
+      { type: 'put', key: batchKey(this.topic, this.partition, baseOffset), value: bytes },
+      { type: 'put', key: indexKey(this.topic, this.partition, baseOffset), value: indexValue(info) },
+    ];
+    if (rolled) ops.push(this.recordOp());
+    let undo: (() => void) | undefined;
+    let meta: BatchMeta | undefined;
+    if (producer) {
+      meta = { firstSeq: producer.firstSeq, lastSeq: producer.lastSeq, firstOffset: baseOffset, lastOffset: info.lastOffset, timestamp: maxTimestamp };
+      const added = this.producers.add(producer, meta, (id) => producerKey(this.topic, this.partition, id));
+      undo = added.undo;
+      // The producer's state is written in the batch's own unit: both or neither survive a crash.
+      ops.push({ type: 'put', key: added.entry.key, value: encodeEntry(added.entry) });
+    }
+    const written = this.persist(ops);
+    if (meta) meta.written = written;
     try {
-      const ops: Op[] = [
-        { type: 'put', key: batchKey(this.topic, this.partition, baseOffset), value: bytes },
-        { type: 'put', key: indexKey(this.topic, this.partition, baseOffset), value: indexValue(info) },
-      ];
-      if (rolled) ops.push(this.recordOp());
-      await this.persist(ops);
+      await written;
     } catch (err) {
+      undo?.();
       this.inflight.delete(baseOffset);
       // Hand the lost offsets out again unless a later append already holds higher ones.
       if (this.inflight.size === 0) this.nextOffset = this.highWatermark;
       throw err;
     }
     this.inflight.delete(baseOffset);
+    if (meta) meta.written = undefined;
     if (!this.deleted) {
       this.index.push(info);
       this.highWatermark = info.lastOffset + 1;
@@ -118,6 +144,24 @@ export class Partition {
       this.wake();
     }
     return { baseOffset, logAppendTime: config.logAppendTime ? now : -1, logStartOffset: this.logStartOffset };
+  }
+
+  /**
+   * A retried batch: Kafka answers with the original batch's offsets, and its timestamp as
+   * logAppendTime (whatever the topic's timestamp type), after the original is on disk.
+   */
+  private async duplicate(dup: BatchMeta): Promise<AppendResult> {
+    if (dup.written) await dup.written;
+    return { baseOffset: dup.firstOffset, logAppendTime: dup.timestamp, logStartOffset: this.logStartOffset };
+  }
+
+  /** Startup: the producer entries stored under K/s/ for this partition. */
+  restoreProducer(producerId: bigint, entry: ProducerEntry): void {
+    this.producers.restore(producerId, entry);
+  }
+
+  get producerCount(): number {
+    return this.producers.size;
   }
 
   /** Whether a fetch may start at `offset` now: from the log start up to the high watermark. */
@@ -218,8 +262,21 @@ export class Partition {
   /** The periodic retention check: delete the closed segments retention.ms / retention.bytes allow. */
   checkRetention(now: number): void {
     if (this.deleted) return;
+    this.expireProducers(now);
     const upTo = this.segments.retentionPoint(this.index, now, this.host.config(this.topic));
     if (upTo !== undefined) void this.trim(this.index.find(upTo), 'retention');
+  }
+
+  /** Forget producers idle for producer.id.expiration.ms (Kafka's removeExpiredProducers). */
+  private expireProducers(now: number): void {
+    const expired = this.producers.expired(now);
+    if (expired.length === 0) return;
+    const ops: Op[] = [];
+    for (const id of expired) {
+      this.producers.delete(id);
+      ops.push({ type: 'del', key: producerKey(this.topic, this.partition, id) });
+    }
+    this.persist(ops).catch((err: unknown) => this.host.core.log.error('kafka.log.producer_expiry_failed', { topic: this.topic, partition: this.partition, err }));
   }
 
   /** Drop the first `count` batches and persist the new log start offset. */
@@ -296,6 +353,8 @@ export class Partition {
     for (const base of this.inflight) {
       ops.push({ type: 'del', key: batchKey(this.topic, this.partition, base) }, { type: 'del', key: indexKey(this.topic, this.partition, base) });
     }
+    for (const id of this.producers.ids()) ops.push({ type: 'del', key: producerKey(this.topic, this.partition, id) });
+    this.producers.clear();
     this.index.clear();
     this.wake();
     return ops;

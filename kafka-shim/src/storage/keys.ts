@@ -7,6 +7,10 @@
  *   K/b/ <topic>\0<u32 partition><u64 baseOffset>  -> one record batch, wire bytes (magic 2), offsets assigned
  *   K/i/ <topic>\0<u32 partition><u64 baseOffset>  -> its side-index entry (16 bytes: last offset delta, max timestamp,
  *                                                     size), read at startup instead of the batches
+ *   K/s/ <topic>\0<u32 partition><u64 producerId> -> idempotent-producer state of the partition (epoch, last 5 batches'
+ *                                                     sequences and offsets; log/producers.ts encodes it)
+ *   K/n/                                           -> next producer id to allocate (u64)
+ *   K/x/ <transactionalId>                         -> transactional id record (JSON: producer id, epochs, timeout)
  *   K/g/ <group>                                   -> group record (JSON: protocol type, generation, ...)
  *   K/o/ <group>\0<topic>\0<u32 partition>         -> committed offset (JSON: offset, leaderEpoch, metadata, commitTimestamp)
  */
@@ -17,6 +21,9 @@ export const PREFIX = {
   partition: 'K/p/',
   batch: 'K/b/',
   batchIndex: 'K/i/',
+  producer: 'K/s/',
+  producerIdCounter: 'K/n/',
+  transactionalId: 'K/x/',
   group: 'K/g/',
   offset: 'K/o/',
 } as const;
@@ -29,3 +36,9 @@ export const indexPrefix = (): Buffer => key(PREFIX.batchIndex);
 export const indexKey = (topic: string, partition: number, baseOffset: number): Buffer => key(PREFIX.batchIndex, topic, u32(partition), u64(baseOffset));
 export const groupKey = (group: string): Buffer => key(PREFIX.group, group);
 export const offsetKey = (group: string, topic: string, partition: number): Buffer => key(PREFIX.offset, group, topic, u32(partition));
+export const producerPrefix = (topic: string, partition: number): Buffer => key(PREFIX.producer, topic, u32(partition));
+export const producersPrefix = (): Buffer => key(PREFIX.producer);
+export const producerKey = (topic: string, partition: number, producerId: bigint): Buffer => key(PREFIX.producer, topic, u32(partition), u64(producerId));
+export const producerIdCounterKey = (): Buffer => key(PREFIX.producerIdCounter);
+export const transactionalIdPrefix = (): Buffer => key(PREFIX.transactionalId);
+export const transactionalIdKey = (transactionalId: string): Buffer => key(PREFIX.transactionalId, transactionalId);

@@ -20,6 +20,8 @@ interface Load {
   count: number;
   acks: string;
   consume: boolean;
+  /** More librdkafka properties (-X). */
+  props?: string[];
 }
 
 const perSec = (r: { records: number; ms: number }) => (r.records / r.ms) * 1000;
@@ -33,6 +35,8 @@ export async function kafkaSuite(ctx: Ctx): Promise<void> {
     { name: 'k100', size: 100, count: size(ctx, 400_000, 10_000), acks: 'acks=1', consume: true },
     { name: 'k1k', size: 1024, count: size(ctx, 80_000, 3_000), acks: 'acks=1', consume: true },
     { name: 'k100all', size: 100, count: size(ctx, 400_000, 10_000), acks: 'acks=-1', consume: false },
+    // The idempotent producer (librdkafka's enable.idempotence, acks=all implied): sequence checks on every batch.
+    { name: 'k100idem', size: 100, count: size(ctx, 400_000, 10_000), acks: 'acks=-1', consume: false, props: ['enable.idempotence=true'] },
   ];
   const js = [
     { topic: 'js100-1', size: 100, acks: 1, count: size(ctx, 200_000, 5_000) },
@@ -63,17 +67,17 @@ export async function kafkaSuite(ctx: Ctx): Promise<void> {
 
     for (const l of loads) {
       const file = await recordsFile(l.size, l.count);
-      const label = `kcat produce ${l.size} B ${l.acks}`;
+      const label = `kcat produce ${l.size} B ${l.acks}${l.props ? ` ${l.props.join(' ')}` : ''}`;
       const target = l.name === 'k100' ? atLeast(0.5, '>= 0.5x mock') : undefined;
       const consumeTarget = atLeast(1, '>= produce');
       const runs = await step(ctx, S, `${label}, ${rounds} rounds of ${l.count}, alternating with mock`, async () => {
         const out = { mock: [] as KcatRun[], tandem: [] as KcatRun[], consume: [] as KcatRun[], cpu: 0 };
         for (const [r, topic] of topicsOf(l).entries()) {
           const both = [
-            async () => out.mock.push(await kcatProduce(mock.broker, topic, file, l.count, l.size, [l.acks])),
+            async () => out.mock.push(await kcatProduce(mock.broker, topic, file, l.count, l.size, [l.acks, ...(l.props ?? [])])),
             async () => {
               const cpu0 = emu.cpuSeconds();
-              out.tandem.push(await kcatProduce(broker, topic, file, l.count, l.size, [l.acks]));
+              out.tandem.push(await kcatProduce(broker, topic, file, l.count, l.size, [l.acks, ...(l.props ?? [])]));
               out.cpu += emu.cpuSeconds() - cpu0;
             },
           ];

@@ -1,8 +1,7 @@
 /*
  * kafka-clients 4.x producer with its default settings: idempotence on, so it first asks for a
- * producer id (InitProducerId) and stamps every batch with it. Tandem does not serve InitProducerId
- * yet, so this scenario documents the failure there; on real Kafka it succeeds. The jest side marks
- * it `it.failing` on Tandem so it flips once idempotence lands.
+ * producer id (InitProducerId) and stamps every batch with it and a sequence number the broker
+ * checks. Runs against Tandem and real Kafka alike.
  */
 package tandem.compat;
 
