@@ -23,7 +23,11 @@ try:
     out['create_again'] = 'created'
 except KafkaException as e:
     out['create_again'] = e.args[0].name()
+# A real broker publishes a new topic in its metadata a moment after acknowledging the creation.
 meta = admin.list_topics(timeout=10)
+while topic not in meta.topics and time.time() < deadline:
+    time.sleep(0.1)
+    meta = admin.list_topics(timeout=10)
 out['listed'] = topic in meta.topics
 out['partitions'] = sorted(meta.topics[topic].partitions)
 

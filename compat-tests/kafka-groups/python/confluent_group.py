@@ -46,6 +46,26 @@ while time.time() < deadline:
     if unique >= expected and both_assigned():
         break
 
+
+
+def caught_up():
+    # Every member at the end of every partition it holds: a partition handed over in a rebalance
+    # is read again by its new owner (nothing was committed), and its position must reach the end
+    # before the commit, or the commit records where the re-read had got to.
+    for c in members.values():
+        for tp in c.position(c.assignment()):
+            hi = c.get_watermark_offsets(tp, timeout=5)[1]
+            if tp.offset < hi:
+                return False
+    return True
+
+
+while time.time() < deadline and not caught_up():
+    for name, c in members.items():
+        m = c.poll(0.05)
+        if m is not None and m.error() is None:
+            seen[name].append('%d:%d' % (m.partition(), m.offset()))
+
 for c in members.values():
     c.commit(asynchronous=False)
 assignment = {name: sorted(tp.partition for tp in c.assignment()) for name, c in members.items()}
