@@ -35,6 +35,9 @@ export function run(cmd: string, args: string[], opts: RunOptions): Promise<stri
       if (err) reject(new Error(`${cmd} ${args.join(' ')} failed: ${err.message}\n${stderr}`));
       else resolve(stdout);
     });
+    // A child that exits without reading its input (`ip`, say) closes the pipe first: its exit
+    // status is the result, not the EPIPE of writing to it.
+    child.stdin!.on('error', () => {});
     child.stdin!.end(opts.input ?? '');
   });
 }
