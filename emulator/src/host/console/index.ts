@@ -134,7 +134,10 @@ export function createConsole(deps: ConsoleDeps): ConsoleHandler {
   });
 
   return {
-    matches: (path) => PREFIXES.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`) || (p.endsWith('/') && path === p.slice(0, -1))),
+    // Asked for every request, SQS's included: SQS paths ("/", "/ACCOUNT/QUEUE") fail the first test.
+    matches: (path) =>
+      (path.startsWith('/c') || path.startsWith('/_')) &&
+      PREFIXES.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`) || (p.endsWith('/') && path === p.slice(0, -1))),
     handle(req, res, body) {
       (req as unknown as { rawBody: Buffer }).rawBody = body;
       app(req as Request, res as Response);
