@@ -2,7 +2,7 @@
  * The web console end to end: real clients (@aws-sdk/client-sqs, kafkajs, kafka-python, kcat)
  * create queues, topics, records and a consumer group on a spawned Tandem; headless Chromium
  * (Debian's /usr/bin/chromium through playwright-core) then drives /console/ — click, peek, send,
- * purge, browse, produce — and the test checks what the page shows, and what real clients see
+ * purge, redrive, browse, produce — and the test checks what the page shows, and what real clients see
  * afterwards (a peek changes no receive count; a send, purge or produce from the page is real).
  * The page is never reloaded: every change reaches it over server-sent events. Screenshots go to
  * test-artifacts/console/ (gitignored).
@@ -188,6 +188,38 @@ describe('web console', () => {
     expect((await fetch(`${emu.sqsEndpoint}/_tandem/kafka/lag`)).status).toBe(200);
   }, TIMEOUT);
 
+  it('starts and cancels a redrive from a dead-letter queue', async () => {
+    // Three messages dead-lettered by real receives (maxReceiveCount 3; the fourth receive moves them).
+    for (let i = 0; i < 3; i++) await sqs.send(new SendMessageCommand({ QueueUrl: ordersUrl, MessageBody: `dead ${i}` }));
+    for (let i = 0; i < 4; i++) await sqs.send(new ReceiveMessageCommand({ QueueUrl: ordersUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }));
+    const dlqRow = '#queues tr[data-queue="console-orders-dlq"]';
+    await waitText(`${dlqRow} td:nth-child(2)`, (t) => t === '3');
+    await page.click(dlqRow);
+    await waitText('#redrive-status', (t) => t === 'no redrive yet');
+
+    // Paced at one message a second on the manual clock: one moves, then the task waits for time.
+    await page.fill('#redrive-rate', '1');
+    await page.click('#redrive-start');
+    await waitText('#redrive-status', (t) => t === 'RUNNING: 1 of 3 moved');
+    await page.click('#redrive-cancel');
+    await waitText('#redrive-status', (t) => t === 'CANCELLED: 1 of 3 moved');
+    // Cancelled means stopped: time passing moves nothing more.
+    await emu.advance(5000);
+    const dlqUrl = ordersUrl.replace(/console-orders$/, 'console-orders-dlq');
+    const left = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    expect(left.Attributes?.ApproximateNumberOfMessages).toBe('2');
+
+    // Unpaced: the rest go back to their source queue at once.
+    await page.fill('#redrive-rate', '');
+    await page.click('#redrive-start');
+    await waitText('#redrive-status', (t) => t === 'COMPLETED: 2 of 2 moved');
+    await waitText(`${dlqRow} td:nth-child(2)`, (t) => t === '0');
+    await waitText('#queues tr[data-queue="console-orders"] td:nth-child(2)', (t) => t === '3');
+    await shot('04-redrive');
+    const back = await sqs.send(new ReceiveMessageCommand({ QueueUrl: ordersUrl, MaxNumberOfMessages: 10 }));
+    expect(back.Messages?.map((m) => m.Body).sort()).toEqual(['dead 0', 'dead 1', 'dead 2']);
+  }, TIMEOUT);
+
   it('shows topics, browses records by offset and timestamp in every codec, and produces', async () => {
     await page.click('#tab-topics');
     const row = '#topics tr[data-topic="console-events"]';
@@ -204,7 +236,7 @@ describe('web console', () => {
     expect(first[4]).toBe(`json${JSON.stringify({ id: 1, total: 9.5 }, null, 2)}`);
     expect(first[5]).toBe('trace=abc');
     expect(first[1]).toContain('2026-01-01 00:00:00.000 (CreateTime)');
-    await shot('04-topic-browse');
+    await shot('05-topic-browse');
 
     // From a timestamp: the first record at or after 2026-01-01T12:00Z is offset 1.
     await page.selectOption('#browse-mode', 'timestamp');
@@ -234,7 +266,7 @@ describe('web console', () => {
     await page.click('#browse');
     await waitText('#topic-status', (t) => t.startsWith('1 record(s) of partition 2'));
     expect((await cells('#records tbody tr')).slice(3)).toEqual(['textk1', 'textfrom the console', 'source=console']);
-    await shot('05-topic-produced');
+    await shot('06-topic-produced');
 
     // Every codec a client wrote, decoded by the product's record-batch codec.
     for (const [codec, value] of [['gzip', 'gzip value'], ['snappy', 'snappy value'], ['lz4', 'py 0'], ['zstd', 'zstd value 0']]) {
@@ -254,7 +286,7 @@ describe('web console', () => {
     // Lag follows the log live: one more record on partition 0.
     await producer.send({ topic: 'console-events', messages: [{ partition: 0, value: 'more' }] });
     await waitText('#groups .group[data-group="console-group"] h2', (t) => t.includes('total lag 2'));
-    await shot('06-groups');
+    await shot('07-groups');
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
   }, TIMEOUT);
 });

@@ -8,6 +8,9 @@
  *   GET  /_tandem/sqs/queues/:region/:account/:name/messages?max=10   peek (changes nothing)
  *   POST /_tandem/sqs/queues/:region/:account/:name/messages          send {body, delaySeconds?, groupId?, deduplicationId?}
  *   POST /_tandem/sqs/queues/:region/:account/:name/purge             purge
+ *   GET  /_tandem/sqs/queues/:region/:account/:name/redrive           move tasks of a dead-letter queue
+ *   POST /_tandem/sqs/queues/:region/:account/:name/redrive           start {destination?, maxPerSecond?}
+ *   POST /_tandem/sqs/queues/:region/:account/:name/redrive/cancel    cancel the running one
  *   GET  /_tandem/kafka/topics                       topics, partitions, offsets, sizes, configs
  *   GET  /_tandem/kafka/topics/:name/records?partition=0&offset=|timestamp=&limit=50   browse
  *   POST /_tandem/kafka/topics/:name/records         produce {partition?, key?, value, headers?}
@@ -105,6 +108,17 @@ export function createConsole(deps: ConsoleDeps): ConsoleHandler {
       return { purged: true };
     }),
   );
+
+  app.get('/_tandem/sqs/queues/:region/:account/:name/redrive', wrap((req) => sqs.redrives(...q(req))));
+  app.post(
+    '/_tandem/sqs/queues/:region/:account/:name/redrive',
+    guard,
+    wrap((req) => {
+      const b = json(req);
+      return sqs.startRedrive(...q(req), { destination: str(b.destination) || undefined, maxPerSecond: int(b.maxPerSecond) });
+    }),
+  );
+  app.post('/_tandem/sqs/queues/:region/:account/:name/redrive/cancel', guard, wrap((req) => sqs.cancelRedrive(...q(req))));
 
   app.get('/_tandem/kafka/topics', wrap(() => kafka.topics()));
   app.get(

@@ -29,7 +29,7 @@ export function errorStatus(err: unknown): number {
   const status = (err as { status?: unknown })?.status;
   if (typeof status === 'number' && status >= 400 && status < 600) return status;
   if (err instanceof SyntaxError) return 400;
-  if (err instanceof SqsError) return err.code === 'QueueDoesNotExist' ? 404 : 400;
+  if (err instanceof SqsError) return err.code === 'QueueDoesNotExist' || err.code === 'ResourceNotFoundException' ? 404 : 400;
   if (err instanceof KafkaError) return err.code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION ? 404 : 400;
   return 500;
 }

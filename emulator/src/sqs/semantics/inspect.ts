@@ -3,7 +3,7 @@
  * depth, age of oldest message, dead-letter wiring and attributes, and a peek at messages that
  * changes nothing (no visibility, no receive count). State changes the console offers (send, purge)
  * go through the engine's own operations, so they take the same validation and units of work as a
- * client's request. Free of HTTP: the host maps these to JSON routes.
+ * client's request (so do redrives: StartMessageMoveTask and its kin). Free of HTTP: the host maps these to JSON routes.
  */
 import { randomUUID } from 'node:crypto';
 import type { RequestContext, SqsApi } from './api.js';
@@ -131,6 +131,39 @@ export class SqsInspect {
     const q = this.queue(region, account, name);
     const ctx = this.ctx(q);
     await this.api.call('PurgeQueue', { QueueUrl: q.url(ctx.baseUrl) }, ctx);
+  }
+
+  /** StartMessageMoveTask from this dead-letter queue (back to each message's source, or to `destination`). */
+  async startRedrive(region: string, account: string, name: string, opts: { destination?: string; maxPerSecond?: number }): Promise<{ taskHandle: string }> {
+    const q = this.queue(region, account, name);
+    const dest = opts.destination ? this.s.registry.get(region, account, opts.destination) : undefined;
+    if (opts.destination && !dest) throw new SqsError('ResourceNotFoundException', `no queue "${opts.destination}" to redrive to`);
+    const out = await this.api.call('StartMessageMoveTask', { SourceArn: q.arn, DestinationArn: dest?.arn, MaxNumberOfMessagesPerSecond: opts.maxPerSecond }, this.ctx(q));
+    return { taskHandle: out.TaskHandle ?? '' };
+  }
+
+  /** CancelMessageMoveTask for this queue's running task. */
+  async cancelRedrive(region: string, account: string, name: string): Promise<{ moved: number }> {
+    const q = this.queue(region, account, name);
+    const running = (await this.redrives(region, account, name)).find((t) => t.status === 'RUNNING');
+    if (!running?.taskHandle) throw new SqsError('ResourceNotFoundException', 'Task does not exist.');
+    const out = await this.api.call('CancelMessageMoveTask', { TaskHandle: running.taskHandle }, this.ctx(q));
+    return { moved: out.ApproximateNumberOfMessagesMoved ?? 0 };
+  }
+
+  /** ListMessageMoveTasks: the newest tasks of this queue, first the running one if any. */
+  async redrives(region: string, account: string, name: string): Promise<{ status: string; taskHandle?: string; moved: number; toMove: number; destination?: string; failureReason?: string; startedAt: number }[]> {
+    const q = this.queue(region, account, name);
+    const out = await this.api.call('ListMessageMoveTasks', { SourceArn: q.arn, MaxResults: 10 }, this.ctx(q));
+    return (out.Results ?? []).map((r) => ({
+      status: r.Status ?? '',
+      taskHandle: r.TaskHandle,
+      moved: r.ApproximateNumberOfMessagesMoved ?? 0,
+      toMove: r.ApproximateNumberOfMessagesToMove ?? 0,
+      destination: r.DestinationArn,
+      failureReason: r.FailureReason,
+      startedAt: r.StartedTimestamp ?? 0,
+    }));
   }
 
   private queue(region: string, account: string, name: string): Queue {

@@ -65,6 +65,8 @@ function showQueue(q) {
   $('queue-detail').hidden = false;
   $('queue-name').textContent = `${q.name} — ${q.visible} visible, ${q.inflight} in flight, ${q.delayed} delayed`;
   $('send-group').hidden = $('send-dedup').hidden = !q.fifo;
+  $('redrive-form').hidden = q.redriveSources.length === 0;
+  if (q.redriveSources.length) refreshRedrive(q);
   const items = [...Object.entries(q.attributes), ...Object.entries(q.tags).map(([k, v]) => [`tag: ${k}`, v]), ['QueueArn', q.arn]];
   $('queue-attributes').replaceChildren(...items.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
 }
@@ -87,6 +89,30 @@ async function peek() {
     status('queue-status', `${msgs.length} message${msgs.length === 1 ? '' : 's'} peeked (visibility unchanged)`);
   } catch (e) { status('queue-status', e.message, true); }
 }
+
+// Move tasks of a dead-letter queue: shown whenever the queue is selected or changes.
+async function refreshRedrive(q) {
+  try {
+    const tasks = await call('GET', `${queuePath(q)}/redrive`);
+    const t = tasks[0];
+    status('redrive-status', t ? `${t.status}: ${t.moved} of ${t.toMove} moved${t.failureReason ? ` (${t.failureReason})` : ''}` : 'no redrive yet');
+  } catch (e) { status('redrive-status', e.message, true); }
+}
+$('redrive-form').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const q = state.queue;
+  try {
+    await call('POST', `${queuePath(q)}/redrive`, { destination: $('redrive-destination').value || undefined, maxPerSecond: $('redrive-rate').value ? Number($('redrive-rate').value) : undefined });
+    await refreshRedrive(q);
+  } catch (e) { status('redrive-status', e.message, true); }
+});
+$('redrive-cancel').addEventListener('click', async () => {
+  const q = state.queue;
+  try {
+    await call('POST', `${queuePath(q)}/redrive/cancel`);
+    await refreshRedrive(q);
+  } catch (e) { status('redrive-status', e.message, true); }
+});
 
 $('peek').addEventListener('click', peek);
 $('purge').addEventListener('click', async () => {
