@@ -136,6 +136,9 @@ describe('web console', () => {
     expect((await cells('#queues tr[data-queue="console-orders-dlq"]'))[6]).toBe('console-orders');
 
     await page.click(row);
+    // Redrive is offered on dead-letter queues only; FIFO ids only for FIFO queues.
+    expect(await page.isVisible('#redrive-form')).toBe(false);
+    expect(await page.isVisible('#send-group')).toBe(false);
     await page.click('#peek');
     await waitText('#queue-status', (t) => t.startsWith('2 messages peeked'));
     expect(await page.locator('#messages tbody tr td:nth-child(6)').allTextContents()).toEqual(['{"order":1}', 'second order']);
@@ -196,6 +199,7 @@ describe('web console', () => {
     await waitText(`${dlqRow} td:nth-child(2)`, (t) => t === '3');
     await page.click(dlqRow);
     await waitText('#redrive-status', (t) => t === 'no redrive yet');
+    expect(await page.isVisible('#redrive-form')).toBe(true);
 
     // Paced at one message a second on the manual clock: one moves, then the task waits for time.
     await page.fill('#redrive-rate', '1');
