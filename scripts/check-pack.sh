@@ -18,6 +18,9 @@ done
 pid=$!
 for _ in $(seq 100); do grep -q '"event":"ready"' ready.log && break; sleep 0.1; done
 grep -q '"event":"ready"' ready.log || { echo "check-pack: tandem did not get ready" >&2; kill $pid; exit 1; }
+# The console's page ships in the package (copied into dist by the build, not compiled).
+sqs=$(grep -o '"sqs":"[^"]*"' ready.log | head -1 | cut -d'"' -f4)
+curl -sf "$sqs/console/" | grep -q '<title>Tandem console</title>' || { echo "check-pack: /console/ is not served" >&2; kill $pid; exit 1; }
 kill -TERM $pid
 wait $pid
 echo "check-pack: ok ($(du -k tandem-*.tgz | cut -f1) KiB tarball)"

@@ -10,7 +10,10 @@ import { ApiRegistry } from './apis/registry.js';
 import type { KafkaConfig } from './config.js';
 import type { Broker } from './broker.js';
 import { GroupCoordinator, registerLagRoutes } from './groups/index.js';
+import { KafkaInspect } from './inspect.js';
 import { LogManager } from './log/index.js';
+
+export type { BrowsedRecord, GroupSummary, KafkaInspect, TopicSummary } from './inspect.js';
 import { KafkaServer } from './server/server.js';
 import { ProducerIdManager } from './txn/producer-ids.js';
 
@@ -18,6 +21,8 @@ export interface KafkaModule {
   readonly port: number;
   /** The internal listener's port, when there is one. */
   readonly internalPort: number | undefined;
+  /** Read access for the web console (host/console). */
+  readonly inspect: KafkaInspect;
   close(): Promise<void>;
 }
 
@@ -69,6 +74,7 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
   return {
     port: servers[0].port,
     internalPort: servers[1]?.port,
+    inspect: new KafkaInspect(core, log, groups),
     async close() {
       await Promise.all(servers.map((s) => s.close()));
       await groups.close();

@@ -1,5 +1,6 @@
 /**
- * The one HTTP listener: SQS on every path, except /health and /_tandem/* (admin routes).
+ * The one HTTP listener: SQS on every path, except /health and /_tandem/* (admin routes) and the
+ * web console's paths (/console/ and its /_tandem/ routes, served by express in host/console).
  * Bare node:http, because the SQS endpoint is a hot path (express serves 0.28x and fastify 0.64x
  * the requests of node:http on this machine).
  */
@@ -18,6 +19,8 @@ export function startHttp(
   admin: AdminRoutes,
   sqs: BodyHandler,
   onError: (err: unknown) => void,
+  /** The web console: claims /console/ and its own /_tandem/ routes (checked first). */
+  web?: { matches(path: string): boolean; handle: BodyHandler },
 ): Promise<http.Server> {
   const adminHandler: BodyHandler = (req, res, body) => admin.handle(req, res, body);
   const server = http.createServer((req, res) => {
@@ -36,7 +39,8 @@ export function startHttp(
       const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
       const path = req.url ?? '/';
       const q = path.indexOf('?');
-      const handler = admin.matches(q < 0 ? path : path.slice(0, q)) ? adminHandler : sqs;
+      const pathname = q < 0 ? path : path.slice(0, q);
+      const handler = web?.matches(pathname) ? web.handle : admin.matches(pathname) ? adminHandler : sqs;
       Promise.resolve()
         .then(() => handler(req, res, body))
         .catch((err) => {

@@ -12,6 +12,7 @@ import { Store } from '../core/storage/store.js';
 import { createSqs } from '../sqs/index.js';
 import { startKafka } from '../../../kafka-shim/src/index.js';
 import type { Config } from './config.js';
+import { createConsole } from './console/index.js';
 import { boundPort, startHttp } from './http.js';
 
 export interface Tandem {
@@ -57,7 +58,9 @@ export async function startTandem(config: Config, log = new Logger(config.host.l
     closers.push(() => sqs.close());
     const kafka = await startKafka(core, admin, config.kafka, host.bind);
     closers.push(() => kafka.close());
-    const httpServer = await startHttp(host.bind, config.sqs.port, admin, sqs.handle, (err) => log.error('http.unhandled', { err }));
+    const web = createConsole({ sqs: sqs.inspect, kafka: kafka.inspect, clock });
+    closers.push(async () => web.close());
+    const httpServer = await startHttp(host.bind, config.sqs.port, admin, sqs.handle, (err) => log.error('http.unhandled', { err }), web);
     closers.push(
       () =>
         new Promise<void>((resolve) => {

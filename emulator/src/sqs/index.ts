@@ -3,10 +3,15 @@ import type { Core } from '../core/core.js';
 import type { BodyHandler } from '../core/routes.js';
 import { QUEUE_URL_STYLES, type SqsConfig } from './config.js';
 import { createSqsHandler } from './protocol/handler.js';
+import type { SqsInspect } from './semantics/inspect.js';
 import { SqsService } from './semantics/service.js';
+
+export type { PeekedMessage, QueueSummary, SqsInspect } from './semantics/inspect.js';
 
 export interface SqsModule {
   handle: BodyHandler;
+  /** Read access for the web console (host/console). */
+  inspect: SqsInspect;
   close(): Promise<void>;
 }
 
@@ -18,6 +23,7 @@ export async function createSqs(core: Core, config: SqsConfig): Promise<SqsModul
   await service.load();
   return {
     handle: createSqsHandler(service, core, config),
+    inspect: service.inspect,
     close: () => service.close(),
   };
 }

@@ -113,6 +113,11 @@ export class Queue {
     return dlq && dlq !== this ? { dlq, maxReceiveCount: policy.maxReceiveCount } : undefined;
   }
 
+  /** The message whose retention started first (the console's "age of oldest message"). */
+  get oldest(): Message | undefined {
+    return this.retention.peek();
+  }
+
   private get retentionMs(): number {
     return this.num('MessageRetentionPeriod') * 1000;
   }

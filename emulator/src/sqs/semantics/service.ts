@@ -7,6 +7,7 @@ import type { SqsConfig } from '../config.js';
 import { loadState } from '../storage/load.js';
 import { attemptRange, delDedup, delMessage, delTombstone, dedupRange, messageRange } from '../storage/records.js';
 import { SqsError, type Inputs, type OperationName, type Outputs, type RequestContext, type SqsApi } from './api.js';
+import { SqsInspect } from './inspect.js';
 import { MessageOps } from './message-ops.js';
 import { Queue } from './queue.js';
 import { QueueOps } from './queue-ops.js';
@@ -21,6 +22,8 @@ export class SqsService implements SqsApi {
   private readonly moveTasks: MoveTasks;
   private readonly messageOps: MessageOps;
   private readonly handlers: Handlers;
+  /** Read access (and send/purge through `call`) for the web console. */
+  readonly inspect: SqsInspect;
 
   constructor(core: Core, config: SqsConfig) {
     this.state = new SqsState(core, config);
@@ -28,6 +31,7 @@ export class SqsService implements SqsApi {
     const q = new QueueOps(this.state);
     const m = (this.messageOps = new MessageOps(this.state));
     const t = this.moveTasks;
+    this.inspect = new SqsInspect(this.state, this);
     this.handlers = {
       AddPermission: (i, c) => q.addPermission(i, c),
       CancelMessageMoveTask: (i) => t.cancel(i),
