@@ -19,4 +19,8 @@ export interface Broker {
   readonly log: LogManager;
   /** Group coordinator (./groups). */
   readonly groups: GroupCoordinator;
+  /** Told each answered request's API, error code (0: none) and time (metrics); unset, nothing is measured. */
+  observe?: RequestObserver;
 }
+
+export type RequestObserver = (api: string, errorCode: number, ms: number) => void;
