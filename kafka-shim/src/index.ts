@@ -42,6 +42,8 @@ export interface KafkaAdmin {
   topic(name: string): TopicInfo | undefined;
   /** CreateTopics' rules (name, partitions, configs); `validateOnly` checks and changes nothing. Throws KafkaError. */
   createTopic(name: string, partitions: number, configs: Record<string, string>, validateOnly: boolean): Promise<void>;
+  /** DeleteTopics' rules. Throws KafkaError. */
+  deleteTopic(name: string): Promise<void>;
   /** CreatePartitions' rules: grow to `count`. Throws KafkaError. */
   createPartitions(name: string, count: number, validateOnly: boolean): Promise<void>;
   groups(): { groupId: string; state: string }[];
@@ -124,6 +126,7 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
       await log.createTopic(name, partitions, Object.entries(configs), validateOnly);
     },
     createPartitions: (name, count, validateOnly) => log.createPartitions(name, count, validateOnly),
+    deleteTopic: (name) => log.deleteTopic(name),
     groups: () => groups.list().map((g) => ({ groupId: g.groupId, state: g.groupState })),
     lag: (id) => groups.lag(id),
     async reset() {

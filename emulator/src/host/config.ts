@@ -244,7 +244,8 @@ export function usage(): string {
     return `  --${st.flag.padEnd(40)} ${st.describe}${def}\n  ${''.padEnd(42)} env ${envName(st.flag)}, file ${st.section}.${st.key}`;
   });
   return [
-    'usage: tandem [options]',
+    'usage: tandem [serve] [options]',
+    '       tandem queues|send|topics|groups|reset ... --help   commands for a running Tandem',
     '',
     '  --config FILE                            YAML or JSON file with sections host, sqs, kafka, storage (env TANDEM_CONFIG);',
     '                                           sqs.queues and kafka.topics declare queues and topics created at startup',

@@ -10,6 +10,7 @@ import { Logger } from '../core/logger.js';
 import { AdminError, AdminRoutes } from '../core/routes.js';
 import { Store } from '../core/storage/store.js';
 import { createSqs } from '../sqs/index.js';
+import { registerAdminApi } from './admin-api.js';
 import { applyDeclarations } from './declarations.js';
 import { createMetrics } from './metrics.js';
 import { startKafka } from '../../../kafka-shim/src/index.js';
@@ -79,6 +80,7 @@ export async function startTandem(config: Config, log = new Logger(config.host.l
     const metrics = createMetrics(core, sqs, kafka.admin, config.storage.inMemory ? undefined : config.storage.dataDir);
     closers.push(async () => metrics.close());
     admin.add('GET', '/metrics', () => metrics.text());
+    registerAdminApi(admin, kafka.admin, config.kafka.defaultPartitions);
     // Everything a test suite made, gone (moto's /moto-api/reset): each engine in its own units of work.
     admin.add('POST', '/_tandem/reset', async () => {
       const q = await sqs.reset();
