@@ -60,7 +60,7 @@ describe('the command line', () => {
   it('prints --help to stdout and exits 0', () => {
     const r = tandem(['--help']);
     expect([r.status, r.stderr]).toEqual([0, '']);
-    expect(r.stdout).toMatch(/^usage: tandem \[options\]/);
+    expect(r.stdout).toMatch(/^usage: tandem \[serve\] \[options\]/);
     expect(r.stdout).toMatch(/--in-memory/);
   });
 

@@ -42,11 +42,53 @@ describe('parseConfig', () => {
     expect(parseConfig([], { TANDEM_CONFIG: json }).host.logLevel).toBe('info');
   });
 
-  it('names the file and key of a bad config file', () => {
-    expect(() => parseConfig(['--config', file('a.yaml', 'sqs:\n  prot: 1\n')], {})).toThrow(/a\.yaml: unknown key "sqs\.prot"/);
-    expect(() => parseConfig(['--config', file('b.yaml', 'queues: []\n')], {})).toThrow(/unknown section "queues"/);
-    expect(() => parseConfig(['--config', file('c.yaml', 'kafka:\n  port: many\n')], {})).toThrow(/c\.yaml: kafka\.port must be a non-negative integer/);
+  it('names the file, line and key of a bad config file', () => {
+    expect(() => parseConfig(['--config', file('a.yaml', 'sqs:\n  prot: 1\n')], {})).toThrow(/a\.yaml:2:3: unknown key "sqs\.prot"/);
+    expect(() => parseConfig(['--config', file('b.yaml', 'queues: []\n')], {})).toThrow(/b\.yaml:1:1: unknown section "queues"/);
+    expect(() => parseConfig(['--config', file('c.yaml', 'kafka:\n  port: many\n')], {})).toThrow(/c\.yaml:2:9: kafka\.port must be a non-negative integer/);
+    expect(() => parseConfig(['--config', file('d.yaml', 'sqs:\n  port: [1\n')], {})).toThrow(/d\.yaml:\d+:\d+: /);
+    expect(() => parseConfig(['--config', file('e.json', '{"kafka": {"topics": [{"name": "t", "partitons": 2}]}}')], {})).toThrow(
+      /e\.json:1:37: unknown key "kafka\.topics\[0\]\.partitons"/,
+    );
+    expect(() => parseConfig(['--config', file('f.yaml', 'kafka:\n  topics:\n    - name: t\n      partitions: 0\n')], {})).toThrow(
+      /f\.yaml:4:19: kafka\.topics\[0\]\.partitions must be a positive integer/,
+    );
+    expect(() => parseConfig(['--config', file('g.yaml', 'sqs:\n  queues:\n    - attributes: {}\n')], {})).toThrow(/g\.yaml:3:7: sqs\.queues\[0\] has no name/);
+    expect(() => parseConfig(['--config', file('h.yaml', 'sqs:\n  queues:\n    - name: a\n    - name: a\n')], {})).toThrow(/h\.yaml:4:7: .*"a" is declared twice/);
     expect(() => parseConfig(['--config', path.join(dir, 'missing.yaml')], {})).toThrow(/missing\.yaml/);
+  });
+
+  it('reads queue and topic declarations, a queue name where an ARN goes, a RedrivePolicy mapping', () => {
+    const c = parseConfig(
+      [
+        '--config',
+        file(
+          'decl.yaml',
+          [
+            'sqs:',
+            '  queues:',
+            '    - name: orders-dlq',
+            '    - name: orders',
+            '      attributes: { VisibilityTimeout: 30, RedrivePolicy: { deadLetterTargetArn: orders-dlq, maxReceiveCount: 3 } }',
+            '      tags: { team: shop }',
+            'kafka:',
+            '  topics:',
+            '    - name: order-events',
+            '      partitions: 4',
+            '      configs: { retention.ms: "604800000", cleanup.policy: delete }',
+          ].join('\n'),
+        ),
+        '--region',
+        'eu-west-1',
+      ],
+      {},
+    );
+    expect(c.declarations.queues.map((q) => [q.name, q.attributes, q.tags])).toEqual([
+      ['orders-dlq', {}, {}],
+      ['orders', { VisibilityTimeout: '30', RedrivePolicy: '{"deadLetterTargetArn":"arn:aws:sqs:eu-west-1:000000000000:orders-dlq","maxReceiveCount":3}' }, { team: 'shop' }],
+    ]);
+    expect(c.declarations.queues[1].at).toMatch(/decl\.yaml:4:7$/);
+    expect(c.declarations.topics.map((t) => [t.name, t.partitions, t.configs])).toEqual([['order-events', 4, { 'retention.ms': '604800000', 'cleanup.policy': 'delete' }]]);
   });
 
   it('rejects unknown flags, missing values and bad numbers with a usage message', () => {

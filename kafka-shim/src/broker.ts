@@ -22,4 +22,8 @@ export interface Broker {
   readonly groups: GroupCoordinator;
   /** Producer ids and transactional ids (./txn). */
   readonly producerIds: ProducerIdManager;
+  /** Told each answered request's API, error code (0: none) and time (metrics); unset, nothing is measured. */
+  observe?: RequestObserver;
 }
+
+export type RequestObserver = (api: string, errorCode: number, ms: number) => void;

@@ -8,9 +8,12 @@ import type { Core } from '../../emulator/src/core/core.js';
 import type { AdminRoutes } from '../../emulator/src/core/routes.js';
 import { ApiRegistry } from './apis/registry.js';
 import type { KafkaConfig } from './config.js';
-import type { Broker } from './broker.js';
+import type { Broker, RequestObserver } from './broker.js';
+import { ErrorCode, KafkaError } from './errors.js';
+import type { LagRow } from './groups/index.js';
 import { GroupCoordinator, registerLagRoutes } from './groups/index.js';
 import { KafkaInspect } from './inspect.js';
+import { topicConfigEntries } from './log/describe.js';
 import { LogManager } from './log/index.js';
 
 export type { BrowsedRecord, GroupSummary, KafkaInspect, TopicSummary } from './inspect.js';
@@ -23,14 +26,56 @@ export interface KafkaModule {
   readonly internalPort: number | undefined;
   /** Read access for the web console (host/console). */
   readonly inspect: KafkaInspect;
+  /** Topics and groups for the host (config-file declarations, metrics, reset) without the wire. */
+  readonly admin: KafkaAdmin;
   close(): Promise<void>;
 }
+
+export type { LagRow, RequestObserver };
+
+export interface TopicInfo {
+  name: string;
+  /** Per partition: log start and end offsets. */
+  partitions: { partition: number; logStartOffset: number; logEndOffset: number }[];
+  /** The topic's own config overrides (not the defaults). */
+  configs: Record<string, string>;
+  /** Every config's effective value, defaults included. */
+  effective: Record<string, string>;
+}
+
+export interface KafkaAdmin {
+  topics(): TopicInfo[];
+  topic(name: string): TopicInfo | undefined;
+  /** CreateTopics' rules (name, partitions, configs); `validateOnly` checks and changes nothing. Throws KafkaError. */
+  createTopic(name: string, partitions: number, configs: Record<string, string>, validateOnly: boolean): Promise<void>;
+  /** DeleteTopics' rules. Throws KafkaError. */
+  deleteTopic(name: string): Promise<void>;
+  /** CreatePartitions' rules: grow to `count`. Throws KafkaError. */
+  createPartitions(name: string, count: number, validateOnly: boolean): Promise<void>;
+  groups(): { groupId: string; state: string }[];
+  lag(groupId: string): LagRow[] | undefined;
+  /** Delete every topic and every group without members; answers what went and which groups stayed. */
+  reset(): Promise<{ topics: number; groups: number; groupsKept: string[] }>;
+  /** Kafka's name of an error code (metrics labels). */
+  errorName(code: number): string;
+  /** Called after every answered request (metrics). */
+  observe(observer: RequestObserver | undefined): void;
+}
+
+const ERROR_NAMES = new Map<number, string>(Object.entries(ErrorCode).map(([k, v]) => [v as number, k]));
 
 /** Our single broker's id, leader of every partition. */
 const NODE_ID = 1;
 /** Fixed so clients that cache the cluster id see the same cluster across restarts
  * (base64url of "TandemEmulator01", the 22-character form Kafka uses). */
 const CLUSTER_ID = 'VGFuZGVtRW11bGF0b3IwMQ';
+
+/** Effective config values of a topic (overrides over Kafka's defaults). */
+function describeConfigs(log: LogManager, name: string): Record<string, string> {
+  const t = log.topic(name);
+  if (!t) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic ${name}`);
+  return Object.fromEntries(topicConfigEntries(t).map((c) => [c.name, c.value ?? '']));
+}
 
 export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaConfig, bind: string): Promise<KafkaModule> {
   const log = new LogManager(core, { defaultPartitions: config.defaultPartitions });
@@ -71,10 +116,50 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
   }
   registerLagRoutes(admin, broker);
 
+  const info = (name: string): TopicInfo | undefined => {
+    const t = log.topic(name);
+    if (!t) return undefined;
+    const effective = describeConfigs(log, name);
+    return {
+      name,
+      partitions: t.partitions.map((p) => ({ partition: p.partition, logStartOffset: p.logStartOffset, logEndOffset: p.highWatermark })),
+      configs: Object.fromEntries(t.overrides),
+      effective,
+    };
+  };
+  const kafkaAdmin: KafkaAdmin = {
+    topics: () => log.topics().map((t) => info(t.name)!),
+    topic: info,
+    async createTopic(name, partitions, configs, validateOnly) {
+      await log.createTopic(name, partitions, Object.entries(configs), validateOnly);
+    },
+    createPartitions: (name, count, validateOnly) => log.createPartitions(name, count, validateOnly),
+    deleteTopic: (name) => log.deleteTopic(name),
+    groups: () => groups.list().map((g) => ({ groupId: g.groupId, state: g.groupState })),
+    lag: (id) => groups.lag(id),
+    async reset() {
+      const names = log.topics().map((t) => t.name);
+      for (const name of names) await log.deleteTopic(name);
+      let deleted = 0;
+      const groupsKept: string[] = [];
+      for (const g of groups.list()) {
+        const code = await groups.deleteGroup(g.groupId);
+        if (code === ErrorCode.NONE) deleted++;
+        else groupsKept.push(g.groupId);
+      }
+      return { topics: names.length, groups: deleted, groupsKept };
+    },
+    errorName: (code) => ERROR_NAMES.get(code) ?? String(code),
+    observe(observer) {
+      broker.observe = observer;
+    },
+  };
+
   return {
     port: servers[0].port,
     internalPort: servers[1]?.port,
     inspect: new KafkaInspect(core, log, groups),
+    admin: kafkaAdmin,
     async close() {
       await Promise.all(servers.map((s) => s.close()));
       await groups.close();

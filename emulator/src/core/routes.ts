@@ -1,5 +1,5 @@
 /**
- * Admin and health routes served on the SQS port under /health and /_tandem/. Subsystems register
+ * Admin and health routes served on the SQS port under /health, /metrics and /_tandem/. Subsystems register
  * their routes (Kafka registers consumer lag, tests the manual clock) instead of the HTTP server
  * knowing about them.
  */
@@ -19,6 +19,14 @@ export class AdminError extends Error {
   }
 }
 
+/** A handler's answer sent as it is, with its own content type (Prometheus text, for one). */
+export class AdminText {
+  constructor(
+    readonly body: string,
+    readonly contentType: string,
+  ) {}
+}
+
 export class AdminRoutes {
   private routes = new Map<string, AdminHandler>();
 
@@ -28,12 +36,14 @@ export class AdminRoutes {
   }
 
   matches(path: string): boolean {
-    return path === '/health' || path.startsWith('/_tandem/');
+    return path === '/health' || path === '/metrics' || path.startsWith('/_tandem/');
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const handler = this.routes.get(`${req.method} ${url.pathname}`);
+    // HEAD answers like GET without the body (health checkers that use HEAD).
+    const head = req.method === 'HEAD';
+    const handler = this.routes.get(`${req.method} ${url.pathname}`) ?? (head ? this.routes.get(`GET ${url.pathname}`) : undefined);
     let status = 200;
     let payload: unknown;
     if (!handler) {
@@ -47,11 +57,11 @@ export class AdminRoutes {
         payload = { error: e instanceof Error ? e.message : String(e) };
       }
     }
-    const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
+    const text = payload instanceof AdminText ? payload.body : typeof payload === 'string' ? payload : JSON.stringify(payload);
     res.writeHead(status, {
-      'content-type': typeof payload === 'string' ? 'text/plain; charset=utf-8' : 'application/json',
+      'content-type': payload instanceof AdminText ? payload.contentType : typeof payload === 'string' ? 'text/plain; charset=utf-8' : 'application/json',
       'content-length': Buffer.byteLength(text),
     });
-    res.end(text);
+    res.end(head ? undefined : text);
   }
 }

@@ -8,7 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
+import { DeclarationError, readQueues, readTopics, type Declarations, type Locate } from './declarations.js';
 import type { Level } from '../core/logger.js';
 import type { SqsConfig } from '../sqs/config.js';
 import type { KafkaConfig } from '../../../kafka-shim/src/config.js';
@@ -40,6 +41,8 @@ export interface Config {
   storage: StorageConfig;
   /** The config file read, if any (for error messages and the ready line). */
   file: string | undefined;
+  /** Queues and topics the config file declares (sqs.queues, kafka.topics), applied at startup. */
+  declarations: Declarations;
 }
 
 type Section = 'host' | 'sqs' | 'kafka' | 'storage';
@@ -122,36 +125,65 @@ function coerce(st: Setting, raw: unknown, where: string): unknown {
 }
 
 export function defaults(): Config {
-  const c = { host: {}, sqs: {}, kafka: {}, storage: {}, file: undefined } as Record<string, any>;
+  const c = { host: {}, sqs: {}, kafka: {}, storage: {}, file: undefined, declarations: { queues: [], topics: [] } } as Record<string, any>;
   for (const st of SETTINGS) c[st.section][st.key] = st.default;
   return c as Config;
 }
 
-/** The settings of a config file (YAML or JSON: YAML is a superset), by `section.key`. */
-function readFile(file: string): Map<Setting, unknown> {
+/** Keys of a section that are lists of declarations, not settings. */
+const DECLARATION_KEYS = new Set(['sqs.queues', 'kafka.topics']);
+
+interface FileContents {
+  settings: Map<Setting, unknown>;
+  /** The raw declaration lists, read once the region and account are known. */
+  queues: unknown;
+  topics: unknown;
+  locate: Locate;
+}
+
+/** The settings and declarations of a config file (YAML or JSON: YAML is a superset); errors name file:line:col and the key. */
+function readFile(file: string): FileContents {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new ConfigError(`config file ${file}: ${(e as Error).message}`);
   }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (e) {
-    throw new ConfigError(`config file ${file}: ${(e as Error).message}`);
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const locate: Locate = (node) => {
+    const range = (node as Node | null | undefined)?.range ?? ((node as Pair | null | undefined)?.key as Node | undefined)?.range;
+    if (!range) return file;
+    const { line, col } = lines.linePos(range[0]);
+    return `${file}:${line}:${col}`;
+  };
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const { line, col } = lines.linePos(e.pos[0]);
+    throw new ConfigError(`${file}:${line}:${col}: ${e.message.split('\n')[0]}`);
   }
-  const out = new Map<Setting, unknown>();
-  if (doc === null || doc === undefined) return out;
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`config file ${file}: expected a mapping of sections (host, sqs, kafka, storage)`);
-  for (const [section, body] of Object.entries(doc as Record<string, unknown>)) {
-    if (!['host', 'sqs', 'kafka', 'storage'].includes(section)) throw new ConfigError(`config file ${file}: unknown section "${section}"`);
-    if (body === null) continue;
-    if (typeof body !== 'object' || Array.isArray(body)) throw new ConfigError(`config file ${file}: section "${section}" must be a mapping`);
-    for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+  const out: FileContents = { settings: new Map(), queues: undefined, topics: undefined, locate };
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && root.value === null)) return out;
+  if (!isMap(root)) throw new ConfigError(`${locate(root)}: expected a mapping of sections (host, sqs, kafka, storage)`);
+  for (const pair of root.items) {
+    const section = isScalar(pair.key) ? String(pair.key.value) : '';
+    if (!['host', 'sqs', 'kafka', 'storage'].includes(section)) throw new ConfigError(`${locate(pair.key as Node)}: unknown section "${section}" (one of host, sqs, kafka, storage)`);
+    const body = pair.value;
+    if (body === null || (isScalar(body) && body.value === null)) continue;
+    if (!isMap(body)) throw new ConfigError(`${locate(body as Node)}: section "${section}" must be a mapping`);
+    for (const item of body.items) {
+      const key = isScalar(item.key) ? String(item.key.value) : '';
+      const where = locate(item.key as Node);
+      if (DECLARATION_KEYS.has(`${section}.${key}`)) {
+        if (section === 'sqs') out.queues = item.value;
+        else out.topics = item.value;
+        continue;
+      }
       const st = SETTINGS.find((x) => x.section === section && x.key === key);
-      if (!st) throw new ConfigError(`config file ${file}: unknown key "${section}.${key}"`);
-      out.set(st, coerce(st, value, `config file ${file}: ${section}.${key}`));
+      if (!st) throw new ConfigError(`${where}: unknown key "${section}.${key}"`);
+      const value = isScalar(item.value) ? item.value.value : (item.value as Node | null)?.toJSON();
+      out.settings.set(st, coerce(st, value, `${locate((item.value ?? item.key) as Node)}: ${section}.${key}`));
     }
   }
   return out;
@@ -178,9 +210,11 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
 
   const config = defaults() as unknown as Record<string, any>;
   const file = (values.config as string | undefined) ?? (env.TANDEM_CONFIG || undefined);
+  let contents: FileContents | undefined;
   if (file) {
     config.file = file;
-    for (const [st, v] of readFile(file)) config[st.section][st.key] = v;
+    contents = readFile(file);
+    for (const [st, v] of contents.settings) config[st.section][st.key] = v;
   }
   for (const st of SETTINGS) {
     const v = env[envName(st.flag)];
@@ -191,6 +225,16 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     const v = values[st.flag];
     if (v !== undefined) config[st.section][st.key] = coerce(st, v, `--${st.flag}`);
   }
+  // Read last: a queue name given for an ARN takes the region and account in force.
+  if (contents) {
+    try {
+      if (contents.queues !== undefined) config.declarations.queues = readQueues(contents.queues, contents.locate, config.sqs.region, config.sqs.accountId);
+      if (contents.topics !== undefined) config.declarations.topics = readTopics(contents.topics, contents.locate);
+    } catch (e) {
+      if (e instanceof DeclarationError) throw new ConfigError(e.message);
+      throw e;
+    }
+  }
   return config as Config;
 }
 
@@ -200,9 +244,11 @@ export function usage(): string {
     return `  --${st.flag.padEnd(40)} ${st.describe}${def}\n  ${''.padEnd(42)} env ${envName(st.flag)}, file ${st.section}.${st.key}`;
   });
   return [
-    'usage: tandem [options]',
+    'usage: tandem [serve] [options]',
+    '       tandem queues|send|topics|groups|reset ... --help   commands for a running Tandem',
     '',
-    '  --config FILE                            YAML or JSON file with sections host, sqs, kafka, storage (env TANDEM_CONFIG)',
+    '  --config FILE                            YAML or JSON file with sections host, sqs, kafka, storage (env TANDEM_CONFIG);',
+    '                                           sqs.queues and kafka.topics declare queues and topics created at startup',
     '  --help                                   print this and exit',
     '  --version                                print the version and exit',
     ...lines,

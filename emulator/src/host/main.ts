@@ -1,13 +1,24 @@
 #!/usr/bin/env node
-/** The process entry point (`tandem [flags]`, `npm start -- [flags]`). */
+/**
+ * The process entry point: `tandem [serve] [flags]` (`npm start -- [flags]`) runs the server;
+ * `tandem COMMAND ...` (queues, send, topics, groups, reset: cli.ts) talks to a running one.
+ */
+import { runCli, SUBCOMMANDS } from './cli.js';
 import { ConfigAnswer, ConfigError, parseConfig } from './config.js';
 import { Logger } from '../core/logger.js';
 import { startTandem } from './tandem.js';
 
+const argv = process.argv.slice(2);
+if (argv[0] !== undefined && SUBCOMMANDS.has(argv[0])) {
+  const code = await runCli(argv, process.env, (s) => process.stdout.write(s + '\n'), (s) => process.stderr.write(s + '\n'));
+  process.exit(code);
+}
+if (argv[0] === 'serve') argv.shift();
+
 const started = performance.now();
 let config;
 try {
-  config = parseConfig(process.argv.slice(2));
+  config = parseConfig(argv);
 } catch (e) {
   if (e instanceof ConfigAnswer) {
     process.stdout.write(e.message + '\n');

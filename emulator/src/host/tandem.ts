@@ -10,6 +10,9 @@ import { Logger } from '../core/logger.js';
 import { AdminError, AdminRoutes } from '../core/routes.js';
 import { Store } from '../core/storage/store.js';
 import { createSqs } from '../sqs/index.js';
+import { registerAdminApi } from './admin-api.js';
+import { applyDeclarations } from './declarations.js';
+import { createMetrics } from './metrics.js';
 import { startKafka } from '../../../kafka-shim/src/index.js';
 import type { Config } from './config.js';
 import { createConsole } from './console/index.js';
@@ -35,9 +38,11 @@ export async function startTandem(config: Config, log = new Logger(config.host.l
   const admin = new AdminRoutes();
 
   let ready = false;
+  // Readiness per endpoint: each becomes true once it listens (and the declarations are applied).
+  const endpoints: Record<string, { ready: boolean; port?: number }> = { sqs: { ready: false }, kafka: { ready: false } };
   admin.add('GET', '/health', () => {
     if (!ready) throw new AdminError(503, 'starting');
-    return { status: 'ok', sqs: true, kafka: true, storage: store.engine };
+    return { status: 'ok', sqs: endpoints.sqs.ready, kafka: endpoints.kafka.ready, storage: store.engine, endpoints };
   });
   if (clock instanceof ManualClock) {
     admin.add('GET', '/_tandem/clock', () => ({ now: clock.now() }));
@@ -58,6 +63,31 @@ export async function startTandem(config: Config, log = new Logger(config.host.l
     closers.push(() => sqs.close());
     const kafka = await startKafka(core, admin, config.kafka, host.bind);
     closers.push(() => kafka.close());
+    endpoints.kafka = { ready: true, port: kafka.port };
+    if (kafka.internalPort !== undefined) endpoints.kafkaInternal = { ready: true, port: kafka.internalPort };
+
+    const ctx = { region: config.sqs.region, accountId: config.sqs.accountId, baseUrl: config.sqs.baseUrl ?? 'http://localhost', requestId: 'config-file' };
+    const { queues, topics } = config.declarations;
+    if (queues.length + topics.length > 0) {
+      const scratch = async () => {
+        const scratchCore: Core = { clock: new ManualClock(clock.now()), store: await Store.open({ dir: '', inMemory: true, sync: false }), log: new Logger('silent') };
+        const m = await createSqs(scratchCore, { ...config.sqs, relaxedTimers: true });
+        return { ...m, close: async () => (await m.close(), await scratchCore.store.close(), scratchCore.clock.stop()) };
+      };
+      const done = await applyDeclarations(config.declarations, config.file ?? '', sqs, kafka.admin, ctx, config.kafka.defaultPartitions, scratch);
+      log.info('config.declarations', { file: config.file, queues: queues.length, topics: topics.length, ...done });
+    }
+
+    const metrics = createMetrics(core, sqs, kafka.admin, config.storage.inMemory ? undefined : config.storage.dataDir);
+    closers.push(async () => metrics.close());
+    admin.add('GET', '/metrics', () => metrics.text());
+    registerAdminApi(admin, kafka.admin, config.kafka.defaultPartitions);
+    // Everything a test suite made, gone (moto's /moto-api/reset): each engine in its own units of work.
+    admin.add('POST', '/_tandem/reset', async () => {
+      const q = await sqs.reset();
+      const k = await kafka.admin.reset();
+      return { queues: q, topics: k.topics, groups: k.groups, groupsKept: k.groupsKept };
+    });
     const web = createConsole({ sqs: sqs.inspect, kafka: kafka.inspect, clock });
     closers.push(async () => web.close());
     const httpServer = await startHttp(host.bind, config.sqs.port, admin, sqs.handle, (err) => log.error('http.unhandled', { err }), web);
@@ -68,6 +98,7 @@ export async function startTandem(config: Config, log = new Logger(config.host.l
           httpServer.closeAllConnections();
         }),
     );
+    endpoints.sqs = { ready: true, port: boundPort(httpServer) };
     ready = true;
     return {
       core,

@@ -2,9 +2,14 @@
 import type { Core } from '../core/core.js';
 import type { BodyHandler } from '../core/routes.js';
 import { QUEUE_URL_STYLES, type SqsConfig } from './config.js';
-import { createSqsHandler } from './protocol/handler.js';
+import { createSqsHandler, type RequestObserver } from './protocol/handler.js';
+import type { SqsApi } from './semantics/api.js';
 import type { SqsInspect } from './semantics/inspect.js';
-import { SqsService } from './semantics/service.js';
+import { SqsService, type QueueStats } from './semantics/service.js';
+
+export type { QueueStats, RequestObserver, SqsApi };
+export type { RequestContext } from './semantics/api.js';
+export { SqsError } from './semantics/api.js';
 
 export type { PeekedMessage, QueueSummary, SqsInspect } from './semantics/inspect.js';
 
@@ -12,6 +17,14 @@ export interface SqsModule {
   handle: BodyHandler;
   /** Read access for the web console (host/console). */
   inspect: SqsInspect;
+  /** The operations, for the host (config-file declarations, CLI routes) without HTTP. */
+  api: SqsApi;
+  /** Depth and age of every queue, read at the moment (metrics, console). */
+  queues(): QueueStats[];
+  /** Delete every queue, its messages and tombstones (POST /_tandem/reset). */
+  reset(): Promise<number>;
+  /** Called after every answered request (metrics); one observer. */
+  observe(observer: RequestObserver | undefined): void;
   close(): Promise<void>;
 }
 
@@ -21,9 +34,16 @@ export async function createSqs(core: Core, config: SqsConfig): Promise<SqsModul
   }
   const service = new SqsService(core, config);
   await service.load();
+  const observer: { fn: RequestObserver | undefined } = { fn: undefined };
   return {
-    handle: createSqsHandler(service, core, config),
+    handle: createSqsHandler(service, core, config, observer),
     inspect: service.inspect,
+    api: service,
+    queues: () => service.stats(),
+    reset: () => service.reset(),
+    observe: (fn) => {
+      observer.fn = fn;
+    },
     close: () => service.close(),
   };
 }

@@ -45,6 +45,8 @@ export interface ConnectionOptions {
 interface Slot {
   /** undefined while the handler runs; [] for NO_RESPONSE; null to close the connection here. */
   chunks: Buffer[] | null | undefined;
+  /** performance.now() at dispatch, only while the broker has a metrics observer. */
+  started?: number;
 }
 
 export class Connection {
@@ -140,6 +142,7 @@ export class Connection {
     if (clientId !== null) this.info.clientId = clientId;
     const ctx: RequestContext = { broker: this.opts.broker, apis: this.opts.apis, conn: this.info, apiVersion, correlationId, clientId };
     const slot: Slot = { chunks: undefined };
+    if (this.opts.broker.observe) slot.started = performance.now();
     this.queue.push(slot);
     this.updateFlow();
     let result: unknown;
@@ -187,6 +190,8 @@ export class Connection {
         return this.handlerFailed(slot, handler, request, ctx, err);
       }
     }
+    const observe = this.opts.broker.observe;
+    if (observe && slot.started !== undefined) observe(handler.name, firstErrorCode(res), performance.now() - slot.started);
     this.flush();
   }
 
@@ -204,6 +209,8 @@ export class Connection {
       err,
     });
     slot.chunks = null;
+    const observe = this.opts.broker.observe;
+    if (observe && slot.started !== undefined) observe(handler.name, ErrorCode.UNKNOWN_SERVER_ERROR, performance.now() - slot.started);
     try {
       const res = handler.errorResponse
         ? handler.errorResponse(request as RequestOf<ApiKey>, ErrorCode.UNKNOWN_SERVER_ERROR, ctx)
@@ -279,4 +286,19 @@ function topicsOf(request: unknown): string[] | undefined {
     }
   }
   return names.length > 0 ? names : undefined;
+}
+
+/** A response's top-level error code, else the first of its topics' partitions (Produce, Fetch,
+ * OffsetCommit...): one label value for the metrics, read only while metrics are on. */
+function firstErrorCode(res: unknown): number {
+  if (typeof res !== 'object' || res === null) return 0;
+  const r = res as { errorCode?: unknown; topics?: unknown; responses?: unknown };
+  if (typeof r.errorCode === 'number' && r.errorCode !== 0) return r.errorCode;
+  const topics = Array.isArray(r.topics) ? r.topics : Array.isArray(r.responses) ? r.responses : undefined;
+  for (const t of topics ?? []) {
+    if (typeof t?.errorCode === 'number' && t.errorCode !== 0) return t.errorCode;
+    const parts = Array.isArray(t?.partitions) ? t.partitions : Array.isArray(t?.partitionResponses) ? t.partitionResponses : undefined;
+    for (const p of parts ?? []) if (typeof p?.errorCode === 'number' && p.errorCode !== 0) return p.errorCode;
+  }
+  return 0;
 }

@@ -30,7 +30,10 @@ interface Decoded {
   input: DecodedInput;
 }
 
-export function createSqsHandler(api: SqsApi, core: Core, config: SqsConfig): BodyHandler {
+/** Told the action (or "Unknown"), the error code ("" on success) and the time taken, after each answer. */
+export type RequestObserver = (action: string, code: string, ms: number) => void;
+
+export function createSqsHandler(api: SqsApi, core: Core, config: SqsConfig, observer: { fn: RequestObserver | undefined } = { fn: undefined }): BodyHandler {
   const log = core.log.child({ component: 'sqs' });
 
   /** `queuePath`: the path when the request went to a queue URL, whose URL then is the default QueueUrl. */
@@ -53,6 +56,8 @@ export function createSqsHandler(api: SqsApi, core: Core, config: SqsConfig): Bo
   }
 
   return async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> => {
+    // One clock read when nobody observes: metrics stay off the hot path unless registered.
+    const started = observer.fn ? performance.now() : 0;
     const { path, query } = splitUrl(req.url ?? '/');
     const onQueueUrl = path !== '/';
     const contentType = req.headers['content-type'];
@@ -105,7 +110,11 @@ export function createSqsHandler(api: SqsApi, core: Core, config: SqsConfig): Bo
     } catch (err) {
       response = failure(protocol, err, ctx, decoded);
       if (queryJson) response = queryJsonError(response);
+      if (observer.fn) observer.fn(decoded?.op.name ?? 'Unknown', err instanceof SqsError && Object.hasOwn(ERRORS, err.code) ? err.code : 'InternalFailure', performance.now() - started);
+      send(res, response);
+      return;
     }
+    if (observer.fn) observer.fn(decoded.op.name, '', performance.now() - started);
     send(res, response);
   };
 

@@ -85,6 +85,18 @@ export class Registry {
   clearTombstone(region: string, account: string, name: string): boolean {
     return this.tombstones.delete(scopeKey(region, account, name));
   }
+
+  /** Every tombstone, for a reset that clears them all. */
+  tombstoneScopes(): { region: string; account: string; name: string }[] {
+    return [...this.tombstones.keys()].map((k) => {
+      const [region, account, name] = k.split('\0');
+      return { region, account, name };
+    });
+  }
+
+  clearTombstones(): void {
+    this.tombstones.clear();
+  }
 }
 
 const CACHE_LIMIT = 10_000;

@@ -5,7 +5,7 @@
 import type { Core } from '../../core/core.js';
 import type { SqsConfig } from '../config.js';
 import { loadState } from '../storage/load.js';
-import { attemptRange, delDedup, delMessage, delTombstone, dedupRange, messageRange } from '../storage/records.js';
+import { attemptRange, delDedup, delMessage, delQueue, delTombstone, dedupRange, messageRange } from '../storage/records.js';
 import { SqsError, type Inputs, type OperationName, type Outputs, type RequestContext, type SqsApi } from './api.js';
 import { SqsInspect } from './inspect.js';
 import { MessageOps } from './message-ops.js';
@@ -15,6 +15,18 @@ import { MoveTasks } from './redrive.js';
 import { SqsState } from './state.js';
 
 /** One handler per operation of the model, each answering its operation's output: the compiler checks both. */
+/** One queue's depth, read at the moment (metrics). */
+export interface QueueStats {
+  name: string;
+  region: string;
+  account: string;
+  visible: number;
+  inflight: number;
+  delayed: number;
+  /** Sent time (epoch ms) of its oldest message; undefined when empty. */
+  oldestSentAt: number | undefined;
+}
+
 type Handlers = { readonly [K in OperationName]: (input: Inputs[K], ctx: RequestContext) => Promise<Outputs[K]> };
 
 export class SqsService implements SqsApi {
@@ -107,6 +119,46 @@ export class SqsService implements SqsApi {
     this.state.polls.releaseAll();
     this.moveTasks.shutdown();
     for (const q of this.state.registry.all()) q.shutdown();
+  }
+
+  /** Every queue's depth; ages need one pass over a queue's messages, paid at scrape time only. */
+  stats(): QueueStats[] {
+    const out: QueueStats[] = [];
+    for (const q of this.state.registry.all()) {
+      let oldest: number | undefined;
+      for (const m of q.messages.values()) if (oldest === undefined || m.sentAt < oldest) oldest = m.sentAt;
+      const r = q.record;
+      out.push({ name: r.name, region: r.region, account: r.account, visible: q.counts.ready, inflight: q.counts.inflight, delayed: q.counts.delayed, oldestSentAt: oldest });
+    }
+    return out;
+  }
+
+  /**
+   * Forget every queue with its messages, dedup windows and tombstones, in one unit of work (a
+   * test suite's reset between tests: no 60 s recreate cooldown follows). Answers how many went.
+   */
+  async reset(): Promise<number> {
+    const s = this.state;
+    const queues = [...s.registry.all()];
+    const ops = s.begin();
+    for (const q of queues) {
+      const r = q.record;
+      ops.push(delQueue(r));
+      ops.delRange(messageRange(r.sid)).delRange(dedupRange(r.id)).delRange(attemptRange(r.id));
+      ops.push(delTombstone(r.region, r.account, r.name));
+    }
+    for (const t of s.registry.tombstoneScopes()) ops.push(delTombstone(t.region, t.account, t.name));
+    await ops.commit();
+    for (const q of queues) {
+      if (s.registry.get(q.record.region, q.record.account, q.record.name) !== q) continue;
+      s.registry.remove(q);
+      q.deleted = true;
+      q.shutdown();
+      s.polls.release(q);
+    }
+    s.registry.clearTombstones();
+    s.log.info('sqs.reset', { queues: queues.length });
+    return queues.length;
   }
 
   call<Op extends OperationName>(op: Op, input: Inputs[Op], ctx: RequestContext): Promise<Outputs[Op]> {

@@ -36,7 +36,10 @@ final class SqsBatchManagerScenario {
         out.put("sent", sent);
 
         List<CompletableFuture<?>> deletes = new ArrayList<>();
-        for (int i = 0; i < 40 && bodies.size() < COUNT; i++) {
+        // Until every message came back: the manager fills its buffer by background receives, whose
+        // pace depends on the machine, so a fixed number of tries is no bound (a safety net of 60 s).
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (bodies.size() < COUNT && System.nanoTime() < deadline) {
           for (Message m : batch.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)).join().messages()) {
             bodies.add(m.body());
             deletes.add(batch.deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle())));
