@@ -26,7 +26,14 @@ const NODE_ID = 1;
  * (base64url of "TandemEmulator01", the 22-character form Kafka uses). */
 const CLUSTER_ID = 'VGFuZGVtRW11bGF0b3IwMQ';
 
-export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaConfig, bind: string): Promise<KafkaModule> {
+/** The host's per-listener limits (host section of the settings), applied to each Kafka listener. */
+export interface ListenerLimits {
+  readonly maxConnections: number;
+  readonly idleTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+}
+
+export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaConfig, bind: string, limits?: ListenerLimits): Promise<KafkaModule> {
   const log = new LogManager(core, { defaultPartitions: config.defaultPartitions });
   await log.load();
   const groups = new GroupCoordinator(core, log, { initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs });
@@ -38,12 +45,21 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
   // A wildcard bind is no address to connect to: tell clients the loopback address instead.
   const defaultHost = bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind;
   const servers: KafkaServer[] = [];
+  const serverLimits = {
+    maxFrameBytes: config.maxFrameBytes,
+    maxInFlight: config.maxQueuedRequests,
+    maxUnsentBytes: config.maxUnsentBytes,
+    maxConnections: limits?.maxConnections,
+    idleTimeoutMs: limits?.idleTimeoutMs,
+    requestTimeoutMs: limits?.requestTimeoutMs,
+  };
   try {
     const external: KafkaServer = await KafkaServer.listen(bind, config.port, {
       broker: () => broker,
       apis,
       advertised: () => ({ listener: 'external', host: config.advertisedHost ?? defaultHost, port: config.advertisedPort ?? external.port }),
       log: logger,
+      ...serverLimits,
     });
     servers.push(external);
     if (config.internalPort !== undefined) {
@@ -52,6 +68,7 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
         apis,
         advertised: () => ({ listener: 'internal', host: config.internalAdvertisedHost ?? defaultHost, port: internal.port }),
         log: logger,
+        ...serverLimits,
       });
       servers.push(internal);
     }
