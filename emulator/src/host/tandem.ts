@@ -55,9 +55,15 @@ export async function startTandem(config: Config, log = new Logger(config.host.l
   try {
     const sqs = await createSqs(core, config.sqs);
     closers.push(() => sqs.close());
-    const kafka = await startKafka(core, admin, config.kafka, host.bind);
+    const kafka = await startKafka(core, admin, config.kafka, host.bind, host);
     closers.push(() => kafka.close());
-    const httpServer = await startHttp(host.bind, config.sqs.port, admin, sqs.handle, (err) => log.error('http.unhandled', { err }));
+    const httpServer = await startHttp(host.bind, config.sqs.port, admin, sqs.handle, (err) => log.error('http.unhandled', { err }), {
+      maxConnections: host.maxConnections,
+      idleTimeoutMs: host.idleTimeoutMs,
+      requestTimeoutMs: host.requestTimeoutMs,
+      sqsBodyLimit: sqs.maxRequestBytes,
+      browser: { allowedHosts: list(host.allowedHosts), allowedOrigins: list(host.allowedOrigins), bind: host.bind },
+    });
     closers.push(
       () =>
         new Promise<void>((resolve) => {
@@ -82,4 +88,9 @@ export async function startTandem(config: Config, log = new Logger(config.host.l
     clock.stop();
     throw e;
   }
+}
+
+/** A comma-separated setting as a list. */
+function list(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
 }
