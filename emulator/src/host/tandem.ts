@@ -34,8 +34,15 @@ export async function startTandem(config: Config, log = new Logger(config.host.l
   const admin = new AdminRoutes();
 
   let ready = false;
-  admin.add('GET', '/health', () => {
+  admin.add('GET', '/health', async () => {
     if (!ready) throw new AdminError(503, 'starting');
+    // While writes fail (disk full, I/O errors) Tandem is not healthy: 503, since health checkers
+    // (Docker, Kubernetes probes, load balancers) look at the status code, not at a body field.
+    // One probe write per check lets the store notice recovery even when no client writes.
+    if (store.degraded && !(await store.probe())) {
+      const { error, since } = store.degraded ?? { error: 'write failed', since: Date.now() };
+      throw new AdminError(503, `storage degraded: writes failing since ${new Date(since).toISOString()}: ${error}`);
+    }
     return { status: 'ok', sqs: true, kafka: true, storage: store.engine };
   });
   if (clock instanceof ManualClock) {
