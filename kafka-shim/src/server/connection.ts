@@ -273,7 +273,7 @@ export class Connection {
    * to say "failed" (the handler's own errorResponse, else a top-level ErrorCode); otherwise the
    * connection closes at this point of the response order. */
   private handlerFailed(slot: Slot, handler: ApiHandler, request: unknown, ctx: RequestContext, err: unknown): void {
-    if (this.closed && ctx.signal.aborted) return;
+    if (this.closed) return; // nobody to answer
     this.opts.log.error('kafka.handler.failed', {
       conn: this.info.id,
       api: handler.name,
