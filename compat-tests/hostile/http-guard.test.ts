@@ -121,8 +121,8 @@ describe('connection limits and timeouts', () => {
     expect((await call('POST', '/', form, 'Action=ListQueues')).status).toBe(200);
   });
 
-  test('Kafka: a frame above the maximum closes the connection, beyond max connections too', async () => {
-    const emu2 = await Emulator.start({ args: ['--kafka-max-frame-bytes', '1000', '--max-connections', '2'] });
+  test('Kafka: a frame above the maximum, connections beyond the limit, a half-sent frame and an idle connection are closed', async () => {
+    const emu2 = await Emulator.start({ args: ['--kafka-max-frame-bytes', '1000', '--max-connections', '2', '--request-timeout-ms', '300', '--idle-timeout-ms', '600'] });
     try {
       const closedAfter = (bytes: Buffer | undefined) =>
         new Promise<boolean>((resolve) => {
@@ -142,6 +142,17 @@ describe('connection limits and timeouts', () => {
       await new Promise((r) => setTimeout(r, 100));
       expect(await closedAfter(undefined)).toBe(true);
       for (const s of held) s.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+      // Half of a frame, then nothing: closed after the request timeout, its buffer released.
+      const half = Buffer.alloc(50);
+      half.writeInt32BE(900, 0);
+      const h0 = Date.now();
+      expect(await closedAfter(half)).toBe(true);
+      expect(Date.now() - h0).toBeLessThan(550); // the request timeout, not the idle one
+      // Nothing at all: closed after the idle timeout (connections.max.idle.ms).
+      const t0 = Date.now();
+      expect(await closedAfter(undefined)).toBe(true);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(500);
     } finally {
       await emu2.stop();
     }
