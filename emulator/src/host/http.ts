@@ -69,7 +69,11 @@ export function startHttp(
     const tooLarge = () => {
       // As AWS answers an oversized SQS request (plain text, not the protocol's error shape).
       res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end(`HTTP content length exceeded ${max} bytes.`);
-      req.destroy();
+      // Linger (as nginx does): read and discard what the client is still sending for a moment,
+      // so it sees the 413 instead of a reset mid-upload; nothing is kept, and not for long.
+      req.removeAllListeners('data');
+      req.resume();
+      setTimeout(() => req.socket.destroy(), 2000).unref();
     };
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > max) return tooLarge();
