@@ -56,6 +56,7 @@ describe('Kafka listeners across network namespaces (docker-compose without Dock
         TANDEM_KAFKA_ADVERTISED_HOST: 'localhost',
         TANDEM_KAFKA_INTERNAL_PORT: '29092',
         TANDEM_KAFKA_INTERNAL_ADVERTISED_HOST: 'tandem',
+        TANDEM_ALLOWED_HOSTS: 'tandem',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -131,4 +131,21 @@ describe('a failed storage write', () => {
     await Promise.all([admin.disconnect(), producer.disconnect()]);
     expect(seen).toEqual(['0:real']);
   });
+
+  it('/health answers 503 (storage degraded) while writes fail, and the store recovers by itself once they succeed', async () => {
+    const health = async () => {
+      const res = await fetch(`http://127.0.0.1:${tandem.sqsPort}/health`);
+      return { status: res.status, body: (await res.json()) as { error?: string; status?: string } };
+    };
+    expect((await health()).status).toBe(200);
+    fail();
+    await expect(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'while full' }))).rejects.toMatchObject({ name: 'InternalFailure' });
+    const degraded = await health();
+    expect(degraded.status).toBe(503);
+    expect(degraded.body.error).toMatch(/storage degraded/);
+    heal();
+    // No client write needed: the health check's probe finds that writes succeed again.
+    expect(await health()).toMatchObject({ status: 200, body: { status: 'ok' } });
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'after' }));
+  });
 });

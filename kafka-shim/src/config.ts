@@ -9,6 +9,12 @@ export interface KafkaConfig {
   internalAdvertisedHost: string | undefined;
   /** Partitions of auto-created topics (Kafka's num.partitions). */
   defaultPartitions: number;
+  /** Largest request frame (Kafka's socket.request.max.bytes); larger closes the connection. */
+  maxFrameBytes: number;
+  /** Per connection: requests read and not yet answered before reading pauses. */
+  maxQueuedRequests: number;
+  /** Per connection: response bytes waiting to be sent before reading pauses. */
+  maxUnsentBytes: number;
   /** Kafka's group.initial.rebalance.delay.ms. */
   groupInitialRebalanceDelayMs: number;
 }

@@ -77,7 +77,14 @@ function describeConfigs(log: LogManager, name: string): Record<string, string> 
   return Object.fromEntries(topicConfigEntries(t).map((c) => [c.name, c.value ?? '']));
 }
 
-export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaConfig, bind: string): Promise<KafkaModule> {
+/** The host's per-listener limits (host section of the settings), applied to each Kafka listener. */
+export interface ListenerLimits {
+  readonly maxConnections: number;
+  readonly idleTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+}
+
+export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaConfig, bind: string, limits?: ListenerLimits): Promise<KafkaModule> {
   const log = new LogManager(core, { defaultPartitions: config.defaultPartitions });
   await log.load();
   const groups = new GroupCoordinator(core, log, { initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs });
@@ -91,12 +98,21 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
   // A wildcard bind is no address to connect to: tell clients the loopback address instead.
   const defaultHost = bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind;
   const servers: KafkaServer[] = [];
+  const serverLimits = {
+    maxFrameBytes: config.maxFrameBytes,
+    maxInFlight: config.maxQueuedRequests,
+    maxUnsentBytes: config.maxUnsentBytes,
+    maxConnections: limits?.maxConnections,
+    idleTimeoutMs: limits?.idleTimeoutMs,
+    requestTimeoutMs: limits?.requestTimeoutMs,
+  };
   try {
     const external: KafkaServer = await KafkaServer.listen(bind, config.port, {
       broker: () => broker,
       apis,
       advertised: () => ({ listener: 'external', host: config.advertisedHost ?? defaultHost, port: config.advertisedPort ?? external.port }),
       log: logger,
+      ...serverLimits,
     });
     servers.push(external);
     if (config.internalPort !== undefined) {
@@ -105,6 +121,7 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
         apis,
         advertised: () => ({ listener: 'internal', host: config.internalAdvertisedHost ?? defaultHost, port: internal.port }),
         log: logger,
+        ...serverLimits,
       });
       servers.push(internal);
     }

@@ -24,6 +24,16 @@ export interface HostConfig {
   manualClock: boolean;
   /** Tests: epoch ms the manual clock starts at; default the wall clock at startup. */
   manualClockStart: number | undefined;
+  /** Extra Host names the HTTP listener accepts (comma-separated; `*`: any). */
+  allowedHosts: string | undefined;
+  /** Extra browser origins allowed to call the HTTP listener, with CORS (comma-separated; `*`: any). */
+  allowedOrigins: string | undefined;
+  /** Connections per listener (HTTP, each Kafka listener); 0: no limit. */
+  maxConnections: number;
+  /** Close connections idle this long (ms; Kafka's connections.max.idle.ms); 0: never. */
+  idleTimeoutMs: number;
+  /** Close a connection whose request has been arriving this long without completing (ms); 0: never. */
+  requestTimeoutMs: number;
 }
 
 export interface StorageConfig {
@@ -74,6 +84,11 @@ export const SETTINGS: readonly Setting[] = [
   s('host', 'logLevel', 'log-level', 'level', 'warn', 'debug, info, warn, error or silent; one JSON line per event on stderr'),
   s('host', 'manualClock', 'manual-clock', 'bool', false, 'tests only: time moves only via POST /_tandem/clock'),
   s('host', 'manualClockStart', 'manual-clock-start', 'int', undefined, 'tests only: epoch ms the manual clock starts at (default: now)'),
+  s('host', 'allowedHosts', 'allowed-hosts', 'string', undefined, 'extra Host names the HTTP port accepts, comma-separated (loopback names, IP addresses and the bind address always); * for any'),
+  s('host', 'allowedOrigins', 'allowed-origins', 'string', undefined, 'browser origins allowed to call the HTTP port (answered with CORS), comma-separated; * for any'),
+  s('host', 'maxConnections', 'max-connections', 'int', 400, 'connections per listener (HTTP, each Kafka port); beyond it new ones are refused (HTTP keeps a few for /health); 0: no limit'),
+  s('host', 'idleTimeoutMs', 'idle-timeout-ms', 'int', 600000, "close a connection idle this long (Kafka's connections.max.idle.ms); 0: never"),
+  s('host', 'requestTimeoutMs', 'request-timeout-ms', 'int', 30000, 'close a connection whose request has not fully arrived after this long; 0: never'),
   s('sqs', 'port', 'sqs-port', 'int', 9324, 'SQS HTTP port (also /health and the admin routes)'),
   s('sqs', 'baseUrl', 'sqs-base-url', 'string', undefined, 'pin queue URLs to scheme://host:port (default: from the request Host header)'),
   s('sqs', 'region', 'region', 'string', 'us-east-1', 'region when a request names none'),
@@ -87,6 +102,9 @@ export const SETTINGS: readonly Setting[] = [
   s('kafka', 'advertisedPort', 'kafka-advertised-port', 'int', undefined, 'port Kafka clients are told to connect to (default: --kafka-port)'),
   s('kafka', 'internalPort', 'kafka-internal-port', 'int', undefined, 'a second Kafka listener, e.g. for clients in other containers'),
   s('kafka', 'internalAdvertisedHost', 'kafka-internal-advertised-host', 'string', undefined, 'host clients of the internal listener are told to connect to (in Compose: the service name)'),
+  s('kafka', 'maxFrameBytes', 'kafka-max-frame-bytes', 'int', 104857600, "largest request frame; a larger one closes the connection (Kafka's socket.request.max.bytes)"),
+  s('kafka', 'maxQueuedRequests', 'kafka-max-queued-requests', 'int', 100, 'requests of one connection read but not yet answered before reading pauses (backpressure)'),
+  s('kafka', 'maxUnsentBytes', 'kafka-max-unsent-bytes', 'int', 16777216, 'response bytes of one connection waiting to be sent before reading pauses (backpressure)'),
   s('kafka', 'defaultPartitions', 'default-partitions', 'int', 1, 'partitions of auto-created topics'),
   s('kafka', 'groupInitialRebalanceDelayMs', 'kafka-group-initial-rebalance-delay-ms', 'int', 100, "Kafka's group.initial.rebalance.delay.ms"),
   s('storage', 'dataDir', 'data-dir', 'string', './data', 'LevelDB data directory'),

@@ -40,8 +40,15 @@ export async function startTandem(config: Config, log = new Logger(config.host.l
   let ready = false;
   // Readiness per endpoint: each becomes true once it listens (and the declarations are applied).
   const endpoints: Record<string, { ready: boolean; port?: number }> = { sqs: { ready: false }, kafka: { ready: false } };
-  admin.add('GET', '/health', () => {
+  admin.add('GET', '/health', async () => {
     if (!ready) throw new AdminError(503, 'starting');
+    // While writes fail (disk full, I/O errors) Tandem is not healthy: 503, since health checkers
+    // (Docker, Kubernetes probes, load balancers) look at the status code, not at a body field.
+    // One probe write per check lets the store notice recovery even when no client writes.
+    if (store.degraded && !(await store.probe())) {
+      const { error, since } = store.degraded ?? { error: 'write failed', since: Date.now() };
+      throw new AdminError(503, `storage degraded: writes failing since ${new Date(since).toISOString()}: ${error}`);
+    }
     return { status: 'ok', sqs: endpoints.sqs.ready, kafka: endpoints.kafka.ready, storage: store.engine, endpoints };
   });
   if (clock instanceof ManualClock) {
@@ -61,7 +68,7 @@ export async function startTandem(config: Config, log = new Logger(config.host.l
   try {
     const sqs = await createSqs(core, config.sqs);
     closers.push(() => sqs.close());
-    const kafka = await startKafka(core, admin, config.kafka, host.bind);
+    const kafka = await startKafka(core, admin, config.kafka, host.bind, host);
     closers.push(() => kafka.close());
     endpoints.kafka = { ready: true, port: kafka.port };
     if (kafka.internalPort !== undefined) endpoints.kafkaInternal = { ready: true, port: kafka.internalPort };
@@ -90,7 +97,21 @@ export async function startTandem(config: Config, log = new Logger(config.host.l
     });
     const web = createConsole({ sqs: sqs.inspect, kafka: kafka.inspect, clock });
     closers.push(async () => web.close());
-    const httpServer = await startHttp(host.bind, config.sqs.port, admin, sqs.handle, (err) => log.error('http.unhandled', { err }), web);
+    const httpServer = await startHttp(
+      host.bind,
+      config.sqs.port,
+      admin,
+      sqs.handle,
+      (err) => log.error('http.unhandled', { err }),
+      {
+        maxConnections: host.maxConnections,
+        idleTimeoutMs: host.idleTimeoutMs,
+        requestTimeoutMs: host.requestTimeoutMs,
+        sqsBodyLimit: sqs.maxRequestBytes,
+        browser: { allowedHosts: list(host.allowedHosts), allowedOrigins: list(host.allowedOrigins), bind: host.bind },
+      },
+      web,
+    );
     closers.push(
       () =>
         new Promise<void>((resolve) => {
@@ -116,4 +137,9 @@ export async function startTandem(config: Config, log = new Logger(config.host.l
     clock.stop();
     throw e;
   }
+}
+
+/** A comma-separated setting as a list. */
+function list(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
 }

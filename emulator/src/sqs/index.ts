@@ -1,8 +1,10 @@
 /** SQS: the queue engine (semantics, restored from LevelDB) behind both wire protocols. */
+import type { IncomingMessage } from 'node:http';
 import type { Core } from '../core/core.js';
 import type { BodyHandler } from '../core/routes.js';
 import { QUEUE_URL_STYLES, type SqsConfig } from './config.js';
 import { createSqsHandler, type RequestObserver } from './protocol/handler.js';
+import { maxRequestBytes } from './protocol/limits.js';
 import type { SqsApi } from './semantics/api.js';
 import type { SqsInspect } from './semantics/inspect.js';
 import { SqsService, type QueueStats } from './semantics/service.js';
@@ -15,6 +17,8 @@ export type { PeekedMessage, QueueSummary, SqsInspect } from './semantics/inspec
 
 export interface SqsModule {
   handle: BodyHandler;
+  /** The largest body a request may have, from its headers (AWS's limits per protocol). */
+  maxRequestBytes: (req: IncomingMessage) => number;
   /** Read access for the web console (host/console). */
   inspect: SqsInspect;
   /** The operations, for the host (config-file declarations, CLI routes) without HTTP. */
@@ -37,6 +41,7 @@ export async function createSqs(core: Core, config: SqsConfig): Promise<SqsModul
   const observer: { fn: RequestObserver | undefined } = { fn: undefined };
   return {
     handle: createSqsHandler(service, core, config, observer),
+    maxRequestBytes,
     inspect: service.inspect,
     api: service,
     queues: () => service.stats(),

@@ -84,7 +84,8 @@ export const fetch = defineApi({
       }
       // Errors are answered at once, as Kafka does.
       if (failing || available >= req.minBytes || core.clock.now() >= deadline || parts.length === 0) break;
-      await log.waitForData(parts, deadline);
+      await log.waitForData(parts, deadline, ctx.signal);
+      if (ctx.signal?.aborted) break;
     }
 
     let remaining = req.maxBytes;
@@ -101,7 +102,7 @@ export const fetch = defineApi({
       }
       const data = await catchKafkaError(
         async (): Promise<PartitionData> => {
-          const batches = remaining > 0 || minOne ? await p.read(w.fetchOffset, Math.max(0, Math.min(w.partitionMaxBytes, remaining)), minOne) : [];
+          const batches = !ctx.signal?.aborted && (remaining > 0 || minOne) ? await p.read(w.fetchOffset, Math.max(0, Math.min(w.partitionMaxBytes, remaining)), minOne) : [];
           let size = 0;
           for (const b of batches) size += b.length;
           if (size > 0) minOne = false;

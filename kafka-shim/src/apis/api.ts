@@ -54,6 +54,9 @@ export interface RequestContext {
   readonly apiVersion: number;
   readonly correlationId: number;
   readonly clientId: string | null;
+  /** Aborted when the client's connection closes: long waits stop, nobody reads their answer.
+   * Optional so handlers can be called directly (unit tests) without a connection. */
+  readonly signal?: AbortSignal;
 }
 
 /** Returned by a handler to send no response at all (Produce with acks=0). */

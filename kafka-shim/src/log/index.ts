@@ -315,16 +315,20 @@ export class LogManager {
    * Wait until one of `partitions` gets new data, one is deleted, or the clock reaches `deadline`
    * (Fetch long polling: woken by appends, never by polling).
    */
-  waitForData(partitions: Partition[], deadline: number): Promise<void> {
+  waitForData(partitions: Partition[], deadline: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
       const offs: (() => void)[] = [];
       const done = () => {
         this.core.clock.cancel(timer);
         for (const off of offs) off();
+        signal?.removeEventListener('abort', done);
         resolve();
       };
       for (const p of partitions) offs.push(p.onData(done));
       const timer = this.core.clock.at(deadline, done);
+      // The waiter's client went away: stop waiting (and holding its partitions' listeners).
+      signal?.addEventListener('abort', done, { once: true });
     });
   }
 }

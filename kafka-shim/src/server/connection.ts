@@ -8,6 +8,12 @@
  * wait in a per-connection queue and leave strictly in request order; NO_RESPONSE (Produce with
  * acks=0) takes a place in that order but sends nothing.
  *
+ * Memory is bounded per connection whatever the client does: reading pauses (backpressure, as
+ * Kafka's muted channels and socket buffers) while maxInFlight requests are unanswered or
+ * maxUnsentBytes of responses wait to be sent; when the connection closes, every queued response
+ * is dropped and the handlers still running are told so (`ctx.signal`), so a Fetch long-poll
+ * stops instead of building a response nobody will read.
+ *
  * Bad input never reaches past this file: an oversized or undecodable frame, an unknown API key or
  * an unsupported version closes the connection with one warn line, as Kafka does; the exception
  * is an unsupported ApiVersions version, answered per KIP-511.
@@ -39,6 +45,12 @@ export interface ConnectionOptions {
   readonly maxFrameBytes: number;
   /** Stop reading from a client with this many responses outstanding. */
   readonly maxInFlight: number;
+  /** Stop reading from a client with this many response bytes not yet sent. */
+  readonly maxUnsentBytes?: number;
+  /** Close after this long without traffic (ms; Kafka's connections.max.idle.ms); 0: never. */
+  readonly idleTimeoutMs?: number;
+  /** Close when a frame has been arriving this long without completing (ms); 0: never. */
+  readonly requestTimeoutMs?: number;
   readonly onClose: (conn: Connection) => void;
 }
 
@@ -47,7 +59,11 @@ interface Slot {
   chunks: Buffer[] | null | undefined;
   /** performance.now() at dispatch, only while the broker has a metrics observer. */
   started?: number;
+  /** A Fetch: counted in fetchesOpen until its response has been handed to the socket. */
+  fetch?: boolean;
 }
+
+const FETCH_KEY = 1;
 
 export class Connection {
   readonly info: ConnectionInfo;
@@ -56,6 +72,11 @@ export class Connection {
   private readonly queue: Slot[] = [];
   private closed = false;
   private processing = false;
+  /** Response bytes completed but waiting behind an earlier response. */
+  private queuedBytes = 0;
+  private fetchesOpen = 0;
+  private readonly abort = new AbortController();
+  private partialTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly socket: net.Socket,
@@ -69,13 +90,43 @@ export class Connection {
     socket.on('error', (err) => opts.log.debug('kafka.conn.error', { conn: id, err: err.message }));
     socket.on('close', () => {
       this.closed = true;
+      this.release();
       opts.onClose(this);
     });
+    if (opts.idleTimeoutMs) {
+      socket.setTimeout(opts.idleTimeoutMs, () => {
+        // An idle timeout with requests still unanswered (a long Fetch) is not idleness.
+        if (this.queue.length > 0) return;
+        opts.log.debug('kafka.conn.idle', { conn: id });
+        socket.destroy();
+      });
+    }
+  }
+
+  /** Drop everything held for this client and stop the handlers still working for it. */
+  private release(): void {
+    this.pending = [];
+    this.pendingBytes = 0;
+    for (const slot of this.queue) slot.chunks = [];
+    this.queue.length = 0;
+    this.queuedBytes = 0;
+    this.fetchesOpen = 0;
+    if (this.partialTimer) clearTimeout(this.partialTimer);
+    this.abort.abort();
+  }
+
+  /** Room to dispatch another request: few enough unanswered, few enough bytes unsent. */
+  private hasRoom(): boolean {
+    return (
+      this.queue.length < this.opts.maxInFlight &&
+      this.socket.writableLength + this.queuedBytes < (this.opts.maxUnsentBytes ?? Number.MAX_SAFE_INTEGER)
+    );
   }
 
   /** Close without waiting for outstanding responses (server shutdown). */
   destroy(): void {
     this.closed = true;
+    this.release();
     this.socket.destroy();
   }
 
@@ -93,28 +144,51 @@ export class Connection {
     // Responses of handlers that answer synchronously leave in one write per batch of frames.
     this.socket.cork();
     try {
-      while (this.pendingBytes >= 4 && !this.closed && this.queue.length < this.opts.maxInFlight) {
+      while (this.pendingBytes >= 4 && !this.closed && this.hasRoom()) {
         if (this.pending[0].length < 4) this.pending = [Buffer.concat(this.pending, this.pendingBytes)];
         const size = this.pending[0].readInt32BE(0);
         if (size <= 0 || size > this.opts.maxFrameBytes) {
           this.fail(`frame size ${size} outside 1..${this.opts.maxFrameBytes}`);
           return;
         }
-        if (this.pendingBytes < 4 + size) return;
+        if (this.pendingBytes < 4 + size) return this.armPartialTimer();
         // One concat per complete frame (not per chunk), so large frames stay linear.
         const all = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+        // One Fetch at a time per connection (what every client does anyway): its response may be
+        // tens of MiB, and the unsent-bytes bound can only see responses once they exist.
+        if (size >= 2 && all.readInt16BE(4) === FETCH_KEY && this.fetchesOpen > 0) {
+          this.pending = [all];
+          return;
+        }
         const rest = all.subarray(4 + size);
         this.pending = rest.length > 0 ? [rest] : [];
         this.pendingBytes = rest.length;
         this.onFrame(all.subarray(4, 4 + size));
       }
+      if (this.pendingBytes > 0 && this.pendingBytes < 4) this.armPartialTimer();
     } finally {
       this.processing = false;
       this.socket.uncork();
     }
   }
 
+  /** A frame has started to arrive: it must complete within requestTimeoutMs (a client sending
+   * half of a 100 MiB frame must not hold that memory for ever). Cleared by the next frame. */
+  private armPartialTimer(): void {
+    const ms = this.opts.requestTimeoutMs;
+    if (!ms || this.partialTimer) return;
+    this.partialTimer = setTimeout(() => {
+      this.partialTimer = undefined;
+      if (this.pendingBytes > 0 && !this.closed) this.fail('request not completed in time', { timeoutMs: ms, bufferedBytes: this.pendingBytes });
+    }, ms);
+    this.partialTimer.unref();
+  }
+
   private onFrame(frame: Buffer): void {
+    if (this.partialTimer) {
+      clearTimeout(this.partialTimer);
+      this.partialTimer = undefined;
+    }
     const r = new Reader(frame);
     let apiKey: number;
     let apiVersion: number;
@@ -140,8 +214,9 @@ export class Connection {
       return this.fail('undecodable request', { api: handler.name, apiVersion, err: (err as Error).message });
     }
     if (clientId !== null) this.info.clientId = clientId;
-    const ctx: RequestContext = { broker: this.opts.broker, apis: this.opts.apis, conn: this.info, apiVersion, correlationId, clientId };
-    const slot: Slot = { chunks: undefined };
+    const ctx: RequestContext = { broker: this.opts.broker, apis: this.opts.apis, conn: this.info, apiVersion, correlationId, clientId, signal: this.abort.signal };
+    const slot: Slot = { chunks: undefined, fetch: apiKey === FETCH_KEY };
+    if (slot.fetch) this.fetchesOpen++;
     if (this.opts.broker.observe) slot.started = performance.now();
     this.queue.push(slot);
     this.updateFlow();
@@ -176,11 +251,14 @@ export class Connection {
       errorCode: ErrorCode.UNSUPPORTED_VERSION,
       apiKeys: [{ apiKey: API_VERSIONS_KEY, minVersion: handler.minVersion, maxVersion: handler.maxVersion }],
     };
-    this.queue.push({ chunks: encodeResponse(API_VERSIONS_KEY, 0, correlationId, body) });
+    const chunks = encodeResponse(API_VERSIONS_KEY, 0, correlationId, body);
+    for (const c of chunks) this.queuedBytes += c.length;
+    this.queue.push({ chunks });
     this.flush();
   }
 
   private complete(slot: Slot, handler: ApiHandler, request: unknown, ctx: RequestContext, res: unknown): void {
+    if (this.closed) return; // nobody to answer: drop the response instead of encoding it
     if (res === NO_RESPONSE) {
       slot.chunks = [];
     } else {
@@ -189,6 +267,7 @@ export class Connection {
       } catch (err) {
         return this.handlerFailed(slot, handler, request, ctx, err);
       }
+      for (const c of slot.chunks) this.queuedBytes += c.length;
     }
     const observe = this.opts.broker.observe;
     if (observe && slot.started !== undefined) observe(handler.name, firstErrorCode(res), performance.now() - slot.started);
@@ -199,6 +278,7 @@ export class Connection {
    * to say "failed" (the handler's own errorResponse, else a top-level ErrorCode); otherwise the
    * connection closes at this point of the response order. */
   private handlerFailed(slot: Slot, handler: ApiHandler, request: unknown, ctx: RequestContext, err: unknown): void {
+    if (this.closed) return; // nobody to answer
     this.opts.log.error('kafka.handler.failed', {
       conn: this.info.id,
       api: handler.name,
@@ -217,7 +297,10 @@ export class Connection {
         : hasTopLevelErrorCode(handler.key, ctx.apiVersion)
           ? { errorCode: ErrorCode.UNKNOWN_SERVER_ERROR }
           : undefined;
-      if (res !== undefined) slot.chunks = encodeResponse(handler.key, ctx.apiVersion, ctx.correlationId, res);
+      if (res !== undefined) {
+        slot.chunks = encodeResponse(handler.key, ctx.apiVersion, ctx.correlationId, res);
+        for (const c of slot.chunks) this.queuedBytes += c.length;
+      }
     } catch (e) {
       this.opts.log.error('kafka.error_response.failed', { conn: this.info.id, api: handler.name, err: e });
     }
@@ -228,13 +311,16 @@ export class Connection {
     if (this.closed) return;
     let corked = false;
     while (this.queue.length > 0 && this.queue[0].chunks !== undefined) {
-      const chunks = this.queue.shift()!.chunks as Buffer[] | null;
+      const slot = this.queue.shift()!;
+      if (slot.fetch) this.fetchesOpen--;
+      const chunks = slot.chunks as Buffer[] | null;
       if (chunks === null) {
         this.closed = true;
         this.socket.end(() => this.socket.destroy());
         break;
       }
       if (chunks.length === 0) continue;
+      for (const c of chunks) this.queuedBytes -= c.length;
       if (!corked) {
         this.socket.cork();
         corked = true;
@@ -250,7 +336,7 @@ export class Connection {
    * already read wait in `pending` until the queue has room. */
   private updateFlow(): void {
     if (this.closed) return;
-    const busy = this.queue.length >= this.opts.maxInFlight || this.socket.writableNeedDrain;
+    const busy = !this.hasRoom() || this.socket.writableNeedDrain;
     if (busy && !this.socket.isPaused()) this.socket.pause();
     else if (!busy && this.socket.isPaused()) this.socket.resume();
   }
@@ -264,7 +350,7 @@ export class Connection {
       ...fields,
     });
     this.closed = true;
-    this.pending = [];
+    this.release();
     this.socket.end(() => this.socket.destroy());
   }
 }

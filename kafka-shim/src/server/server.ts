@@ -22,6 +22,12 @@ export interface ListenOptions {
   readonly maxFrameBytes?: number;
   /** Default 1000 outstanding responses per connection before reads pause. */
   readonly maxInFlight?: number;
+  /** Response bytes per connection waiting to be sent before reads pause. */
+  readonly maxUnsentBytes?: number;
+  /** Connections served at once; more are closed at accept. 0 or absent: no limit. */
+  readonly maxConnections?: number;
+  readonly idleTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
 }
 
 export class KafkaServer {
@@ -46,6 +52,12 @@ export class KafkaServer {
     });
     server.on('error', (err) => log.error('kafka.listener.error', { err }));
     server.on('connection', (socket) => {
+      if (opts.maxConnections && self.connections.size >= opts.maxConnections) {
+        // As Kafka at max.connections: the connection is closed at once, the client retries later.
+        log.warn('kafka.conn.refused', { reason: 'too many connections', max: opts.maxConnections, remote: socket.remoteAddress });
+        socket.destroy();
+        return;
+      }
       const conn = new Connection(socket, self.nextId++, {
         broker: opts.broker(),
         apis: opts.apis,
@@ -53,6 +65,9 @@ export class KafkaServer {
         log,
         maxFrameBytes: opts.maxFrameBytes ?? 100 * 1024 * 1024,
         maxInFlight: opts.maxInFlight ?? 1000,
+        maxUnsentBytes: opts.maxUnsentBytes,
+        idleTimeoutMs: opts.idleTimeoutMs,
+        requestTimeoutMs: opts.requestTimeoutMs,
         onClose: (c) => {
           self.connections.delete(c);
           log.debug('kafka.conn.close', { conn: c.info.id });

@@ -32,6 +32,9 @@ type PointOp = Exclude<Op, { type: 'delRange' }>;
 /** Both engines implement abstract-level's interface; typed as the classic one. */
 type Db = ClassicLevel<Buffer, Buffer>;
 
+/** Written by Store.probe (core's `_/` prefix, next to the format record). */
+const PROBE_KEY = Buffer.from('_/probe');
+
 /** abstract-level's private batch API (README: "db._batch(operations, options)"), untyped in its .d.ts. */
 interface PrivateBatch {
   _batch(ops: PointOp[], options: { sync: boolean }): Promise<void>;
@@ -73,6 +76,11 @@ export class Store {
   private interceptor: WriteInterceptor | undefined;
   /** Batches written and ops in them since open (for metrics and benchmarks). */
   readonly stats = { batches: 0, ops: 0 };
+  /** Why the last write failed, while none has succeeded since: the store is degraded (/health). */
+  private failure: { error: string; since: number } | undefined;
+  /** LevelDB keeps a failed write's background error (a full disk) and refuses every later write
+   * until it is reopened: after such a failure the next write reopens it first. */
+  private reopenBeforeWrite = false;
 
   private constructor(
     private readonly db: Db,
@@ -99,6 +107,24 @@ export class Store {
   /** A new unit of work; nothing is written until its `commit()`. */
   begin(): UnitOfWork {
     return new UnitOfWork(this);
+  }
+
+  /** Set while writes fail: the last error and since when (epoch ms); undefined when healthy. */
+  get degraded(): { error: string; since: number } | undefined {
+    return this.failure;
+  }
+
+  /**
+   * Try one small write (the health check calls this while degraded), so the store notices by
+   * itself that writes succeed again (space freed) even when no client writes.
+   */
+  async probe(): Promise<boolean> {
+    try {
+      await this.enqueue([{ type: 'put', key: PROBE_KEY, value: Buffer.from(String(Date.now())) }]);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Tests only: see WriteInterceptor. */
@@ -138,19 +164,30 @@ export class Store {
         const batch = this.pending;
         this.pending = undefined;
         try {
+          if (this.reopenBeforeWrite) await this.reopen();
           this.interceptor?.(batch.ops);
           const ops = await this.expand(batch.ops);
           await this.writeBatch(ops);
           this.stats.batches++;
           this.stats.ops += ops.length;
+          this.failure = undefined;
           batch.resolve();
         } catch (e) {
+          this.failure ??= { error: e instanceof Error ? e.message : String(e), since: Date.now() };
+          this.reopenBeforeWrite = this.engine === 'leveldb' && !this.closed;
           batch.reject(e);
         }
       }
     } finally {
       this.flushing = false;
     }
+  }
+
+  /** Close and open LevelDB again, clearing its sticky background error; fails while the cause lasts. */
+  private async reopen(): Promise<void> {
+    this.reopenBeforeWrite = false;
+    if (this.db.status === 'open') await this.db.close();
+    await this.db.open();
   }
 
   /**

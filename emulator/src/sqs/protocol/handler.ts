@@ -8,6 +8,7 @@
  *
  * Decoding and encoding are model-driven (query.ts, json.ts, xml.ts); semantics get plain objects.
  */
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Core } from '../../core/core.js';
 import type { BodyHandler } from '../../core/routes.js';
@@ -18,6 +19,7 @@ import { requestContext } from './context.js';
 import type { DecodedInput } from './input.js';
 import { callerIdentity, isStsQuery, STS_JSON_TARGET } from './sts.js';
 import { decodeJsonInput } from './json.js';
+import { jsonTooDeep } from './limits.js';
 import { OPERATION_MODELS, TARGET_PREFIX, type OperationModel } from './model.js';
 import { decodeQueryInput, newFormTree, parseForm, type FormTree } from './query.js';
 import { errorResponse, queryJsonError, queryJsonResponse, successResponse, unknownOperationResponse, type Protocol, type WireResponse } from './respond.js';
@@ -42,6 +44,9 @@ export function createSqsHandler(api: SqsApi, core: Core, config: SqsConfig, obs
     const name = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
     const op = OPERATION_MODELS.get(name);
     if (!op) throw new SqsError('UnknownOperationException', '');
+    // Refused before parsing: nesting no SQS input has, and bytes that are not UTF-8 (which
+    // toString would silently turn into U+FFFD, storing something the client never sent).
+    if (jsonTooDeep(body) || !isUtf8(body)) throw new SqsError('SerializationException', 'The request body is not valid JSON.');
     let parsed: unknown;
     try {
       parsed = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));

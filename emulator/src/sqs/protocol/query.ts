@@ -44,9 +44,15 @@ export function parseForm(text: string, tree: FormTree): void {
   }
 }
 
+/** The longest parameter names of SQS actions have 7 segments (SendMessageBatchRequestEntry.1.
+ * MessageAttribute.1.Value.BinaryListValue.1); a name with many more is unknown, and ignored like
+ * any unknown parameter, before it can build a deep tree (`a.a.a…` of megabytes). */
+const MAX_SEGMENTS = 12;
+
 function insert(tree: FormTree, key: string, value: string): void {
   let node = tree;
   let from = 0;
+  for (let dots = 0, i = key.indexOf('.'); i >= 0; i = key.indexOf('.', i + 1)) if (++dots >= MAX_SEGMENTS) return;
   for (;;) {
     const dot = key.indexOf('.', from);
     if (dot < 0) break;

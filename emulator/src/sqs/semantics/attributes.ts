@@ -104,7 +104,13 @@ export const QUEUE_ATTRIBUTES: Record<string, AttributeSpec> = {
   },
   RedrivePolicy: { settable: true, normalize: redrivePolicy },
   RedriveAllowPolicy: { settable: true, normalize: (v) => (v === '' ? '' : redriveAllowPolicy(v)) },
-  KmsMasterKeyId: { settable: true, normalize: (v) => v },
+  KmsMasterKeyId: {
+    settable: true,
+    normalize: (v) => {
+      if (!xmlText(v)) throw invalidValue('KmsMasterKeyId');
+      return v;
+    },
+  },
   KmsDataKeyReusePeriodSeconds: { settable: true, normalize: intRange('KmsDataKeyReusePeriodSeconds', 60, 86400) },
   SqsManagedSseEnabled: { settable: true, defaultValue: () => 'true', normalize: bool('SqsManagedSseEnabled') },
   FifoQueue: { settable: true, fifoOnly: true, defaultValue: () => 'true', normalize: bool('FifoQueue') },
@@ -191,4 +197,14 @@ export function selectAttributeNames(requested: string[] | undefined, fifo: bool
     wanted.add(name);
   }
   return ALL_ORDER.filter((n) => wanted.has(n) && !(QUEUE_ATTRIBUTES[n].fifoOnly && !fifo));
+}
+
+/**
+ * Whether `v` holds only characters XML 1.0 can carry (#x9, #xA, #xD, #x20-#xD7FF, #xE000-#xFFFD and
+ * paired surrogates). Values stored and later echoed in Query XML are checked on input, as AWS
+ * validates them, so one control character cannot make every later response about the queue
+ * malformed.
+ */
+export function xmlText(v: string): boolean {
+  return !/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\uD800-\uDBFF\uDC00-\uDFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(v);
 }

@@ -80,7 +80,8 @@ function validateAttributes(attrs: Record<string, any> | undefined, kind: 'user'
   const names = Object.keys(attrs);
   if (names.length === 0) return { size: 0 };
   if (kind === 'user' && names.length > 10) throw new SqsError('InvalidParameterValue', `Number of message attributes [${names.length}] exceeds the allowed maximum [10].`);
-  const map: AttributeMap = {};
+  // No prototype: an attribute named `__proto__` is an attribute like any other.
+  const map: AttributeMap = Object.create(null) as AttributeMap;
   let size = 0;
   for (const name of names) {
     const v = attrs[name] ?? {};

@@ -3,7 +3,7 @@ import type { UnitOfWork } from '../../core/storage/unit-of-work.js';
 import { attemptRange, delTombstone, delQueue, dedupRange, messageRange, putQueue, putTombstone, type QueueRecord } from '../storage/records.js';
 import type * as T from '../model/generated.js';
 import { SqsError, type RequestContext } from './api.js';
-import { initialAttributes, normalizeQueueAttributes, selectAttributeNames } from './attributes.js';
+import { initialAttributes, normalizeQueueAttributes, selectAttributeNames, xmlText } from './attributes.js';
 import { invalidParameter, queueDoesNotExist } from './errors.js';
 import { paginate } from './paging.js';
 import { Queue } from './queue.js';
@@ -58,6 +58,7 @@ export class QueueOps {
     if (this.s.registry.deletedRecently(ctx.region, ctx.accountId, name, this.now)) {
       throw new SqsError('QueueDeletedRecently', 'You must wait 60 seconds after deleting a queue before you can create another with the same name.');
     }
+    checkTags(input.tags);
     const record: QueueRecord = {
       id: this.s.newId(),
       sid: this.s.newId(),
@@ -174,6 +175,7 @@ export class QueueOps {
 
   async tag(input: T.TagQueueRequest, ctx: RequestContext): Promise<T.EmptyResult> {
     const q = this.s.registry.resolve(input.QueueUrl, ctx.region, ctx.accountId);
+    checkTags(input.Tags);
     const tags = { ...q.record.tags, ...(input.Tags ?? {}) };
     if (Object.keys(input.Tags ?? {}).length === 0) throw new SqsError('InvalidParameterValue', 'The request must contain a non-empty tag map.');
     if (Object.keys(tags).length > 50) throw new SqsError('InvalidParameterValue', `Too many tags added for queue ${q.name}.`);
@@ -271,5 +273,13 @@ export class QueueOps {
     });
     more?.(ops);
     await ops.commit();
+  }
+}
+
+/** Tag keys and values are echoed in ListQueueTags' XML: refuse what XML cannot carry. */
+function checkTags(tags: Record<string, string> | undefined): void {
+  for (const [k, v] of Object.entries(tags ?? {})) {
+    if (!xmlText(k)) throw new SqsError('InvalidParameterValue', 'Tag keys contain invalid characters.');
+    if (!xmlText(v)) throw new SqsError('InvalidParameterValue', `Tag value for key ${JSON.stringify(k.replace(/[^\x20-\x7e]/g, '?'))} contains invalid characters.`);
   }
 }

@@ -59,7 +59,7 @@ function systemValue(m: Message, name: string): string | undefined {
 function filterAttributes(attrs: AttributeMap | undefined, wanted: string[]): AttributeMap | undefined {
   if (!attrs || wanted.length === 0) return undefined;
   if (wanted.some((w) => w === 'All' || w === '.*' || w === '*')) return Object.keys(attrs).length > 0 ? attrs : undefined;
-  const out: AttributeMap = {};
+  const out: AttributeMap = Object.create(null) as AttributeMap;
   for (const [name, v] of Object.entries(attrs)) {
     // `Hel.*` is a plain prefix, as AWS applies it: it selects `Hello` as well as `Help.Me`.
     const hit = wanted.some((w) => (w.endsWith('.*') ? name.startsWith(w.slice(0, -2)) : w === name));

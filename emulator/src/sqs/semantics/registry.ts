@@ -38,9 +38,12 @@ export class Registry {
 
   /**
    * QueueUrl text -> [account, name] (undefined: names no queue), so the WHATWG URL parse runs once
-   * per distinct URL instead of once per request. Bounded: cleared when it grows past CACHE_LIMIT.
+   * per distinct URL instead of once per request. Bounded in bytes, not entries (a client sending
+   * unique multi-MiB URLs must not grow it): cleared when the URL text it holds passes
+   * CACHE_BYTES, and a URL longer than any real queue URL is parsed but never cached.
    */
   private readonly urlCache = new Map<string, UrlScope | undefined>();
+  private urlCacheBytes = 0;
 
   /**
    * The queue a QueueUrl names: `http://host/<account>/<name>`, just the path, a URL naming its
@@ -50,8 +53,15 @@ export class Registry {
     if (typeof url !== 'string') throw queueDoesNotExist();
     let scope = this.urlCache.get(url);
     if (scope === undefined && !this.urlCache.has(url)) {
-      if (this.urlCache.size >= CACHE_LIMIT) this.urlCache.clear();
-      this.urlCache.set(url, (scope = parseQueueUrl(url)));
+      scope = parseQueueUrl(url);
+      if (url.length <= MAX_CACHED_URL) {
+        if (this.urlCacheBytes + url.length > CACHE_BYTES) {
+          this.urlCache.clear();
+          this.urlCacheBytes = 0;
+        }
+        this.urlCache.set(url, scope);
+        this.urlCacheBytes += url.length;
+      }
     }
     // A URL without a region is one the `auto` style issues for the default region, or one written
     // by hand: the default region's queue if there is one, else the caller's.
@@ -99,7 +109,10 @@ export class Registry {
   }
 }
 
-const CACHE_LIMIT = 10_000;
+/** Characters of URL text the cache may hold (UTF-16: about twice that in bytes). */
+const CACHE_BYTES = 1024 * 1024;
+/** A queue URL is scheme, host, port, a 12-digit account and an 80-character name; 1 KiB is ample. */
+const MAX_CACHED_URL = 1024;
 
 interface UrlScope {
   region?: string;

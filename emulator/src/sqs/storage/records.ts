@@ -136,14 +136,15 @@ interface StoredMessage {
 
 function encodeAttrs(a: AttributeMap | undefined): Record<string, StoredAttr> | undefined {
   if (!a) return undefined;
-  const out: Record<string, StoredAttr> = {};
+  // No prototype: an attribute named `__proto__` must survive the round trip.
+  const out: Record<string, StoredAttr> = Object.create(null) as Record<string, StoredAttr>;
   for (const [n, v] of Object.entries(a)) out[n] = v.BinaryValue ? { t: v.DataType, b: v.BinaryValue.toString('base64') } : { t: v.DataType, s: v.StringValue };
   return out;
 }
 
 function decodeAttrs(a: Record<string, StoredAttr> | undefined): AttributeMap | undefined {
   if (!a) return undefined;
-  const out: AttributeMap = {};
+  const out: AttributeMap = Object.create(null) as AttributeMap;
   for (const [n, v] of Object.entries(a)) out[n] = v.b !== undefined ? { DataType: v.t, BinaryValue: Buffer.from(v.b, 'base64') } : { DataType: v.t, StringValue: v.s };
   return out;
 }
