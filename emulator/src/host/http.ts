@@ -72,12 +72,15 @@ export function startHttp(
     const max = isAdmin ? MAX_ADMIN_BODY : limits.sqsBodyLimit(req);
     const tooLarge = () => {
       // As AWS answers an oversized SQS request (plain text, not the protocol's error shape).
-      res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end(`HTTP content length exceeded ${max} bytes.`);
-      // Linger (as nginx does): read and discard what the client is still sending for a moment,
-      // so it sees the 413 instead of a reset mid-upload; nothing is kept, and not for long.
+      res.writeHead(413, { 'content-type': 'text/plain' }).end(`HTTP content length exceeded ${max} bytes.`);
+      // Linger (as nginx does): read and discard what the client is still sending, so it sees the
+      // 413 instead of a reset mid-upload. Nothing is kept; a client still sending after 2 s is cut
+      // off. No `Connection: close`: Node would end the socket as soon as the 413 is written, and a
+      // client still writing its body would get EPIPE instead of the answer.
       req.removeAllListeners('data');
       req.resume();
-      setTimeout(() => req.socket.destroy(), 2000).unref();
+      const cutOff = setTimeout(() => req.socket.destroy(), 2000).unref();
+      req.once('end', () => clearTimeout(cutOff));
     };
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > max) return tooLarge();
