@@ -46,8 +46,7 @@ export function createMetrics(core: Core, sqs: SqsModule, kafka: KafkaAdmin, dat
     registers: [register],
     collect() {
       this.reset();
-      const now = core.clock.now();
-      for (const q of sqs.queues()) this.set({ queue: q.name }, q.oldestSentAt === undefined ? 0 : Math.max(0, (now - q.oldestSentAt) / 1000));
+      for (const q of sqs.queues()) this.set({ queue: q.name }, q.oldestAgeSeconds ?? 0);
     },
   });
   const sqsRequests = new Counter({ name: 'tandem_sqs_requests_total', help: 'SQS requests answered, by action and error code (OK: success)', labelNames: ['action', 'code'], registers: [register] });

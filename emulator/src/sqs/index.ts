@@ -6,10 +6,10 @@ import { QUEUE_URL_STYLES, type SqsConfig } from './config.js';
 import { createSqsHandler, type RequestObserver } from './protocol/handler.js';
 import { maxRequestBytes } from './protocol/limits.js';
 import type { SqsApi } from './semantics/api.js';
-import type { SqsInspect } from './semantics/inspect.js';
-import { SqsService, type QueueStats } from './semantics/service.js';
+import type { QueueSummary, SqsInspect } from './semantics/inspect.js';
+import { SqsService } from './semantics/service.js';
 
-export type { QueueStats, RequestObserver, SqsApi };
+export type { RequestObserver, SqsApi };
 export type { RequestContext } from './semantics/api.js';
 export { SqsError } from './semantics/api.js';
 
@@ -24,7 +24,7 @@ export interface SqsModule {
   /** The operations, for the host (config-file declarations, CLI routes) without HTTP. */
   api: SqsApi;
   /** Depth and age of every queue, read at the moment (metrics, console). */
-  queues(): QueueStats[];
+  queues(): QueueSummary[];
   /** Delete every queue, its messages and tombstones (POST /_tandem/reset). */
   reset(): Promise<number>;
   /** Called after every answered request (metrics); one observer. */
@@ -44,7 +44,7 @@ export async function createSqs(core: Core, config: SqsConfig): Promise<SqsModul
     maxRequestBytes,
     inspect: service.inspect,
     api: service,
-    queues: () => service.stats(),
+    queues: () => service.inspect.queues(),
     reset: () => service.reset(),
     observe: (fn) => {
       observer.fn = fn;

@@ -15,18 +15,6 @@ import { MoveTasks } from './redrive.js';
 import { SqsState } from './state.js';
 
 /** One handler per operation of the model, each answering its operation's output: the compiler checks both. */
-/** One queue's depth, read at the moment (metrics). */
-export interface QueueStats {
-  name: string;
-  region: string;
-  account: string;
-  visible: number;
-  inflight: number;
-  delayed: number;
-  /** Sent time (epoch ms) of its oldest message; undefined when empty. */
-  oldestSentAt: number | undefined;
-}
-
 type Handlers = { readonly [K in OperationName]: (input: Inputs[K], ctx: RequestContext) => Promise<Outputs[K]> };
 
 export class SqsService implements SqsApi {
@@ -119,18 +107,6 @@ export class SqsService implements SqsApi {
     this.state.polls.releaseAll();
     this.moveTasks.shutdown();
     for (const q of this.state.registry.all()) q.shutdown();
-  }
-
-  /** Every queue's depth; ages need one pass over a queue's messages, paid at scrape time only. */
-  stats(): QueueStats[] {
-    const out: QueueStats[] = [];
-    for (const q of this.state.registry.all()) {
-      let oldest: number | undefined;
-      for (const m of q.messages.values()) if (oldest === undefined || m.sentAt < oldest) oldest = m.sentAt;
-      const r = q.record;
-      out.push({ name: r.name, region: r.region, account: r.account, visible: q.counts.ready, inflight: q.counts.inflight, delayed: q.counts.delayed, oldestSentAt: oldest });
-    }
-    return out;
   }
 
   /**
