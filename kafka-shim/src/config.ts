@@ -17,4 +17,6 @@ export interface KafkaConfig {
   maxUnsentBytes: number;
   /** Kafka's group.initial.rebalance.delay.ms. */
   groupInitialRebalanceDelayMs: number;
+  /** Kafka's log.cleaner.backoff.ms: how often the log cleaner looks for compacted logs to clean. */
+  logCleanerBackoffMs: number;
 }

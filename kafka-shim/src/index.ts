@@ -85,7 +85,7 @@ export interface ListenerLimits {
 }
 
 export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaConfig, bind: string, limits?: ListenerLimits): Promise<KafkaModule> {
-  const log = new LogManager(core, { defaultPartitions: config.defaultPartitions });
+  const log = new LogManager(core, { defaultPartitions: config.defaultPartitions, cleanerBackoffMs: config.logCleanerBackoffMs });
   await log.load();
   const groups = new GroupCoordinator(core, log, { initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs });
   await groups.load();

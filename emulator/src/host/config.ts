@@ -107,6 +107,7 @@ export const SETTINGS: readonly Setting[] = [
   s('kafka', 'maxUnsentBytes', 'kafka-max-unsent-bytes', 'int', 16777216, 'response bytes of one connection waiting to be sent before reading pauses (backpressure)'),
   s('kafka', 'defaultPartitions', 'default-partitions', 'int', 1, 'partitions of auto-created topics'),
   s('kafka', 'groupInitialRebalanceDelayMs', 'kafka-group-initial-rebalance-delay-ms', 'int', 100, "Kafka's group.initial.rebalance.delay.ms"),
+  s('kafka', 'logCleanerBackoffMs', 'kafka-log-cleaner-backoff-ms', 'int', 15000, "Kafka's log.cleaner.backoff.ms: how often the log cleaner compacts cleanup.policy=compact topics"),
   s('storage', 'dataDir', 'data-dir', 'string', './data', 'LevelDB data directory'),
   s('storage', 'fsync', 'fsync', 'bool', false, 'fsync every write batch (survive power loss, not only kill -9)'),
   s('storage', 'inMemory', 'in-memory', 'bool', false, 'keep everything in memory: nothing on disk, nothing survives a restart'),

@@ -8,6 +8,8 @@ import { ErrorCode, KafkaError } from '../errors.js';
 
 /** Kafka's log.retention.check.interval.ms default: how often retention runs. */
 export const RETENTION_CHECK_INTERVAL_MS = 300_000;
+/** Kafka's log.cleaner.backoff.ms default: how often the log cleaner looks for logs to clean. */
+export const CLEANER_BACKOFF_MS = 15_000;
 
 /** DescribeConfigs ConfigType. */
 export const ConfigType = { BOOLEAN: 1, STRING: 2, INT: 3, LONG: 5, DOUBLE: 6, LIST: 7 } as const;
@@ -80,7 +82,7 @@ type Spec = [type: ConfigDef['type'], def: string, brokerSynonym: string, valida
 const SPECS: Record<string, Spec> = {
   'retention.ms': [ConfigType.LONG, '604800000', 'log.retention.ms', long(-1n), 'A closed segment is deleted once its newest timestamp is older than this (checked every log.retention.check.interval.ms); -1 = forever.'],
   'retention.bytes': [ConfigType.LONG, '-1', 'log.retention.bytes', long(-LONG_MAX - 1n), 'Size a partition may grow to before its oldest closed segments are deleted; -1 = unlimited.'],
-  'cleanup.policy': [ConfigType.LIST, 'delete', 'log.cleanup.policy', listOf('delete', 'compact'), 'delete and/or compact (compaction is not performed).'],
+  'cleanup.policy': [ConfigType.LIST, 'delete', 'log.cleanup.policy', listOf('delete', 'compact'), 'delete (retention by time and size) and/or compact (the log cleaner keeps the last record per key).'],
   'max.message.bytes': [ConfigType.INT, '1048588', 'message.max.bytes', integer(0n, INT_MAX), 'Largest record batch accepted, as sent (after compression).'],
   'message.timestamp.type': [ConfigType.STRING, 'CreateTime', 'log.message.timestamp.type', oneOf('CreateTime', 'LogAppendTime'), 'CreateTime keeps producer timestamps; LogAppendTime stamps batches with the broker clock.'],
   // Accepted and reported, without effect on a single-node log.
@@ -88,9 +90,10 @@ const SPECS: Record<string, Spec> = {
   'min.insync.replicas': [ConfigType.INT, '1', 'min.insync.replicas', integer(1n, INT_MAX), 'No effect: one replica.'],
   'segment.bytes': [ConfigType.INT, '1073741824', 'log.segment.bytes', integer(14n, INT_MAX), 'A new segment is rolled when the active one would grow past this size.'],
   'segment.ms': [ConfigType.LONG, '604800000', 'log.roll.ms', long(1n), 'A new segment is rolled when a batch is this much newer than the active segment\'s first one.'],
-  'delete.retention.ms': [ConfigType.LONG, '86400000', 'log.cleaner.delete.retention.ms', long(0n), 'No effect: compaction is not performed.'],
-  'min.compaction.lag.ms': [ConfigType.LONG, '0', 'log.cleaner.min.compaction.lag.ms', long(0n), 'No effect: compaction is not performed.'],
-  'min.cleanable.dirty.ratio': [ConfigType.DOUBLE, '0.5', 'log.cleaner.min.cleanable.ratio', real(0, 1), 'No effect: compaction is not performed.'],
+  'delete.retention.ms': [ConfigType.LONG, '86400000', 'log.cleaner.delete.retention.ms', long(0n), 'Compacted topics: how long a tombstone stays after the cleaner first kept it (its delete horizon).'],
+  'min.compaction.lag.ms': [ConfigType.LONG, '0', 'log.cleaner.min.compaction.lag.ms', long(0n), 'Compacted topics: a segment is cleaned only once its newest record is this old.'],
+  'max.compaction.lag.ms': [ConfigType.LONG, '9223372036854775807', 'log.cleaner.max.compaction.lag.ms', long(1n), 'Compacted topics: a closed segment is cleaned this long after its first record whatever the dirty ratio.'],
+  'min.cleanable.dirty.ratio': [ConfigType.DOUBLE, '0.5', 'log.cleaner.min.cleanable.ratio', real(0, 1), 'Compacted topics: cleaned when the not-yet-cleaned closed segments exceed this share of the log.'],
   'unclean.leader.election.enable': [ConfigType.BOOLEAN, 'false', 'unclean.leader.election.enable', bool(), 'No effect: one replica.'],
 };
 
@@ -121,8 +124,14 @@ export interface EffectiveConfig {
   logAppendTime: boolean;
   segmentBytes: number;
   segmentMs: number;
-  /** cleanup.policy includes compact: records need keys (compaction itself is not performed). */
+  /** cleanup.policy includes compact: records need keys and the log cleaner runs. */
   compacted: boolean;
+  /** cleanup.policy includes delete: retention by time and size applies. */
+  deletes: boolean;
+  deleteRetentionMs: number;
+  minCompactionLagMs: number;
+  maxCompactionLagMs: number;
+  minCleanableRatio: number;
 }
 
 export function effective(overrides: ReadonlyMap<string, string>): EffectiveConfig {
@@ -135,5 +144,10 @@ export function effective(overrides: ReadonlyMap<string, string>): EffectiveConf
     segmentBytes: Number(get('segment.bytes')),
     segmentMs: Number(get('segment.ms')),
     compacted: get('cleanup.policy').split(',').includes('compact'),
+    deletes: get('cleanup.policy').split(',').includes('delete'),
+    deleteRetentionMs: Number(get('delete.retention.ms')),
+    minCompactionLagMs: Number(get('min.compaction.lag.ms')),
+    maxCompactionLagMs: Number(get('max.compaction.lag.ms')),
+    minCleanableRatio: Number(get('min.cleanable.dirty.ratio')),
   };
 }

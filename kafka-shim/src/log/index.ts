@@ -15,7 +15,8 @@ import type { Op } from '../../../emulator/src/core/storage/store.js';
 import { batchInfo, Codec, type BatchInfo } from './batch.js';
 import { ProduceError, validateProduceBatch } from '../records/validate.js';
 import { BatchCache } from './cache.js';
-import { effective, RETENTION_CHECK_INTERVAL_MS, validateConfigs, type EffectiveConfig } from './configs.js';
+import { CLEANER_BACKOFF_MS, effective, RETENTION_CHECK_INTERVAL_MS, validateConfigs, type EffectiveConfig } from './configs.js';
+import { LogCleaner } from './cleaner.js';
 import { ErrorCode, KafkaError } from '../errors.js';
 import { parseIndexValue, Partition, type AppendResult, type PartitionHost, type PartitionRecord } from './partition.js';
 import type { Timer } from '../../../emulator/src/core/clock.js';
@@ -30,6 +31,8 @@ export interface LogOptions {
   cacheBytes?: number;
   /** log.retention.check.interval.ms: how often retention runs (Kafka's default, 5 minutes). */
   retentionCheckIntervalMs?: number;
+  /** log.cleaner.backoff.ms: how often the log cleaner looks for compacted logs to clean. */
+  cleanerBackoffMs?: number;
 }
 
 export { RETENTION_CHECK_INTERVAL_MS } from './configs.js';
@@ -65,6 +68,8 @@ export class LogManager {
   private readonly byName = new Map<string, Topic>();
   private readonly host: PartitionHost;
   private retentionTimer: Timer | undefined;
+  /** Compacts cleanup.policy=compact topics (cleaner.ts). */
+  readonly cleaner: LogCleaner;
 
   constructor(
     readonly core: Core,
@@ -75,6 +80,17 @@ export class LogManager {
       cache: new BatchCache(options.cacheBytes ?? 16 * 1024 * 1024),
       config: (topic) => this.byName.get(topic)?.config ?? effective(new Map()),
     };
+    const byName = this.byName;
+    this.cleaner = new LogCleaner(
+      {
+        clock: core.clock,
+        log: core.log,
+        *partitions() {
+          for (const t of byName.values()) for (const p of t.partitions) yield [p, t.config];
+        },
+      },
+      options.cleanerBackoffMs ?? CLEANER_BACKOFF_MS,
+    );
   }
 
   private get log() {
@@ -138,12 +154,14 @@ export class LogManager {
       }
     }
     this.armRetention();
+    this.cleaner.start();
     this.log.info('kafka.log.loaded', { topics: this.byName.size });
   }
 
   async close(): Promise<void> {
     this.core.clock.cancel(this.retentionTimer);
     this.retentionTimer = undefined;
+    await this.cleaner.stop();
     for (const t of this.byName.values()) for (const p of t.partitions) p.close();
   }
 

@@ -10,6 +10,8 @@
  * entry under K/i/ beside its bytes under K/b/, so startup reads the index, not the whole log.
  * Idempotent producers' sequence state (producers.ts) is checked before an offset is assigned and
  * written under K/s/ in the batch's unit of work.
+ * The log cleaner (cleaner.ts) reads closed segments through `storedBatches` and commits each
+ * clean with `applyClean`; `exclusive` keeps retention and DeleteRecords off the log meanwhile.
  */
 import type { Core } from '../../../emulator/src/core/core.js';
 import type { Op } from '../../../emulator/src/core/storage/store.js';
@@ -20,6 +22,7 @@ import type { EffectiveConfig } from './configs.js';
 import { ErrorCode, KafkaError } from '../errors.js';
 import { SideIndex } from './side-index.js';
 import { Segments, type SavedSegments } from './segments.js';
+import type { SegmentStat } from './cleaner-plan.js';
 import { encodeEntry, producerOf, ProducerStates, type BatchMeta, type ProducerEntry } from './producers.js';
 
 /** The partition record (K/p/): log start offset and segment boundaries. */
@@ -28,6 +31,8 @@ export interface PartitionRecord {
   segments?: SavedSegments;
   /** Every batch has its side-index entry under K/i/ (logs written before that are migrated on load). */
   indexed?: boolean;
+  /** The log cleaner's checkpoint: offsets below it are clean (Kafka's cleaner-offset-checkpoint). */
+  cleanedTo?: number;
 }
 
 /** The leader epoch we write into batches: one broker that never loses leadership. */
@@ -68,6 +73,10 @@ export class Partition {
   /** Whether K/i/ holds an entry for every batch (false only for a log written before K/i/ existed). */
   private indexed = true;
   private deleted = false;
+  /** The cleaner's checkpoint (PartitionRecord.cleanedTo). */
+  cleanedTo: number | undefined;
+  /** The clean in progress: retention waits for the next check, DeleteRecords for its end. */
+  private cleaning: Promise<unknown> | undefined;
 
   constructor(
     private readonly host: PartitionHost,
@@ -79,6 +88,7 @@ export class Partition {
   restore(rec: PartitionRecord, batches: BatchInfo[], indexed: boolean): void {
     this.indexed = indexed;
     this.logStartOffset = rec.logStartOffset;
+    this.cleanedTo = rec.cleanedTo;
     for (const b of batches) this.index.push(b);
     const n = this.index.length;
     this.highWatermark = Math.max(rec.logStartOffset, n > 0 ? this.index.lastOffset(n - 1) + 1 : 0);
@@ -253,6 +263,7 @@ export class Partition {
     if (target < 0 || target > this.highWatermark) {
       throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, `offset ${offset} is beyond the high watermark ${this.highWatermark} of ${this.topic}-${this.partition}`);
     }
+    while (this.cleaning) await this.cleaning.catch(() => {});
     if (target <= this.logStartOffset) return this.logStartOffset;
     this.logStartOffset = target;
     await this.trim(this.index.find(target), 'delete-records');
@@ -263,7 +274,11 @@ export class Partition {
   checkRetention(now: number): void {
     if (this.deleted) return;
     this.expireProducers(now);
-    const upTo = this.segments.retentionPoint(this.index, now, this.host.config(this.topic));
+    const config = this.host.config(this.topic);
+    // Kafka deletes by time and size only with cleanup.policy delete; a clean in progress is left
+    // alone (the next check catches up).
+    if (!config.deletes || this.cleaning) return;
+    const upTo = this.segments.retentionPoint(this.index, now, config);
     if (upTo !== undefined) void this.trim(this.index.find(upTo), 'retention');
   }
 
@@ -302,8 +317,8 @@ export class Partition {
     return written;
   }
 
-  private recordOp(): Op {
-    const rec: PartitionRecord = { logStartOffset: this.logStartOffset, segments: this.segments.saved(), indexed: this.indexed };
+  private recordOp(segments = this.segments.saved(), cleanedTo = this.cleanedTo): Op {
+    const rec: PartitionRecord = { logStartOffset: this.logStartOffset, segments, indexed: this.indexed, cleanedTo };
     return { type: 'put', key: partitionKey(this.topic, this.partition), value: Buffer.from(JSON.stringify(rec)) };
   }
 
@@ -318,6 +333,74 @@ export class Partition {
     }
     ops.push(this.recordOp());
     return ops;
+  }
+
+  /** Run `fn` (a clean) with retention and DeleteRecords held off this partition. */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.cleaning) await this.cleaning.catch(() => {});
+    const run = fn();
+    this.cleaning = run;
+    try {
+      return await run;
+    } finally {
+      this.cleaning = undefined;
+    }
+  }
+
+  /** What the cleaner plans from (cleaner-plan.ts). */
+  cleanerStats(): { segments: SegmentStat[]; producerLastOffsets: Set<number>; deleted: boolean } {
+    const producerLastOffsets = new Set<number>();
+    for (const id of this.producers.ids()) {
+      const last = this.producers.get(id)?.batches.at(-1);
+      if (last) producerLastOffsets.add(last.lastOffset);
+    }
+    return { segments: this.segments.stats(this.index), producerLastOffsets, deleted: this.deleted };
+  }
+
+  /** Stored bytes of the committed batches holding offsets in [from, to), in offset order. */
+  async *storedBatches(from: number, to: number): AsyncGenerator<Buffer> {
+    const first = this.index.find(from);
+    if (first >= this.index.length || this.index.baseOffset(first) >= to) return;
+    const it = this.host.core.store.scan(batchPrefix(this.topic, this.partition), { gte: batchKey(this.topic, this.partition, this.index.baseOffset(first)) });
+    for await (const [, value] of it) {
+      if (Number(value.readBigInt64BE(0)) >= to) return;
+      yield value;
+    }
+  }
+
+  /**
+   * Commit one clean of the log below `end` as one unit of work: rewritten batches (bytes) and
+   * removed ones (null) with their side-index entries, the regrouped segments and the checkpoint.
+   * Memory (side index, cache, segments) follows once it is on disk; readers meanwhile see the
+   * old log, or, for a removed batch, the next one (read() returns only contiguous stored batches).
+   */
+  async applyClean(end: number, changes: Map<number, Buffer | null>, segmentBytes: number): Promise<boolean> {
+    if (this.deleted) return false;
+    const count = this.index.find(end);
+    const cleaned: BatchInfo[] = [];
+    const ops: Op[] = [];
+    for (let i = 0; i < count; i++) {
+      const base = this.index.baseOffset(i);
+      const change = changes.get(base);
+      if (change === undefined) {
+        cleaned.push({ baseOffset: base, lastOffset: this.index.lastOffset(i), maxTimestamp: this.index.maxTimestamp(i), size: this.index.size(i) });
+      } else if (change === null) {
+        ops.push({ type: 'del', key: batchKey(this.topic, this.partition, base) }, { type: 'del', key: indexKey(this.topic, this.partition, base) });
+      } else {
+        const info = batchInfo(change);
+        cleaned.push(info);
+        ops.push({ type: 'put', key: batchKey(this.topic, this.partition, base), value: change }, { type: 'put', key: indexKey(this.topic, this.partition, base), value: indexValue(info) });
+      }
+    }
+    const { saved, merged } = this.segments.regroup(end, cleaned, segmentBytes);
+    ops.push(this.recordOp(saved, end));
+    await this.persist(ops);
+    if (this.deleted) return false;
+    for (const base of changes.keys()) this.host.cache.drop(this.cached, base);
+    this.index.replaceFront(this.index.find(end), cleaned);
+    this.segments.applyRegroup(merged, this.index);
+    this.cleanedTo = end;
+    return true;
   }
 
   /** The one place a partition writes to LevelDB (deleteOps hands its ops to the topic's write). */

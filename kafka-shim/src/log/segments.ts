@@ -12,6 +12,8 @@
  * Only [baseOffset, created] pairs are persisted (with the log start offset); sizes and timestamps
  * come from the side index, rebuilt at startup anyway.
  */
+import type { BatchInfo } from './batch.js';
+import type { SegmentStat } from './cleaner-plan.js';
 import type { EffectiveConfig } from './configs.js';
 import type { SideIndex } from './side-index.js';
 
@@ -93,6 +95,52 @@ export class Segments {
     let n = 0;
     while (n < this.list.length - 1 && this.list[n + 1].base <= offset) n++;
     if (n > 0) this.list.splice(0, n);
+  }
+
+  /** Per-segment statistics for the cleaner's plan (cleaner-plan.ts); the last one is the active segment. */
+  stats(index: SideIndex): SegmentStat[] {
+    return this.list.map((s, i) => ({ base: s.base, bytes: this.sizeOf(i, index), firstTs: s.firstTs, largestTs: this.largestTimestamp(i, index) }));
+  }
+
+  /**
+   * After a clean up to `end` (a segment boundary), the closed segments below it grouped as Kafka's
+   * groupSegmentsBySize does, so cleaning does not leave ever smaller segments: consecutive segments
+   * merge while their cleaned sizes (from `cleaned`, the batches left below `end`) fit in
+   * segment.bytes. Returns the boundaries to persist and the bases that disappear.
+   */
+  regroup(end: number, cleaned: BatchInfo[], maxBytes: number): { saved: SavedSegments; merged: Set<number> } {
+    const merged = new Set<number>();
+    let groupBytes = -1;
+    let b = 0;
+    for (let s = 0; s < this.list.length - 1 && this.list[s + 1].base <= end; s++) {
+      const next = this.list[s + 1].base;
+      let bytes = 0;
+      for (; b < cleaned.length && cleaned[b].baseOffset < next; b++) bytes += cleaned[b].size;
+      if (groupBytes >= 0 && groupBytes + bytes <= maxBytes) {
+        merged.add(this.list[s].base);
+        groupBytes += bytes;
+      } else {
+        groupBytes = bytes;
+      }
+    }
+    return { saved: this.list.filter((s) => !merged.has(s.base)).map((s) => [s.base, s.created]), merged };
+  }
+
+  /** Apply a regroup once the clean is committed: merged segments join their predecessor. */
+  applyRegroup(merged: Set<number>, index: SideIndex): void {
+    if (merged.size === 0) return;
+    const kept: Segment[] = [];
+    for (const seg of this.list) {
+      const prev = kept.at(-1);
+      if (prev && merged.has(seg.base)) prev.lastWrite = Math.max(prev.lastWrite, seg.lastWrite);
+      else kept.push(seg);
+    }
+    this.list = kept;
+    for (let s = 0; s < this.list.length - 1; s++) {
+      const [from, to] = this.range(s, index);
+      this.list[s].bytes = this.sizeOf(s, index);
+      this.list[s].firstTs = from < to ? index.maxTimestamp(from) : -1;
+    }
   }
 
   saved(): SavedSegments {

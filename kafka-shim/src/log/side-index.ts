@@ -56,6 +56,25 @@ export class SideIndex {
     if (this.head === this.tail) this.head = this.tail = 0;
   }
 
+  /**
+   * Replace the first `count` entries by `entries` (at most `count` of them, in offset order): the
+   * log cleaner's rewrite of the cleaned part of the log, in O(entries).
+   */
+  replaceFront(count: number, entries: BatchInfo[]): void {
+    if (entries.length > count || count > this.length) throw new Error('replaceFront: entries do not fit');
+    const start = this.head + count - entries.length;
+    for (let j = 0; j < entries.length; j++) {
+      const i = start + j;
+      const b = entries[j];
+      this.base[i] = b.baseOffset;
+      this.last[i] = b.lastOffset;
+      this.maxTs[i] = b.maxTimestamp;
+      this.bytes[i] = b.size;
+    }
+    this.head = start;
+    if (this.head === this.tail) this.head = this.tail = 0;
+  }
+
   clear(): void {
     this.head = this.tail = 0;
   }
