@@ -1,0 +1,199 @@
+/**
+ * Log compaction (cleanup.policy=compact) with real clients: kafkajs and kcat (librdkafka, zstd)
+ * produce keyed records and tombstones, time passes, and fresh consumers from the beginning read
+ * exactly the newest record per key at its original offset; tombstones go after
+ * delete.retention.ms. Runs on the oracle too: there time really passes (a few hundred ms) and
+ * its cleaner runs every 100 ms (log.cleaner.backoff.ms in scripts/oracle/kafka.sh); on Tandem the
+ * test moves the manual clock past the cleaner's 15 s interval. The restart and kill -9 cases are
+ * Tandem-only (the oracle broker is shared and cannot be restarted by a test).
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { Kafka, logLevel } from 'kafkajs';
+import { decodeBatches } from '../../kafka-shim/src/records/index.js';
+import { RawClient } from '../../kafka-shim/test/protocol/wire.js';
+import { createTopics, eventually, startKafkaTarget, tandemOnly, topicReady, unique, type KafkaTarget } from '../harness/kafka-target.js';
+import { kcat } from './clients.js';
+
+const FETCH = 1;
+const SEGMENT_MS = 100;
+const DELETE_RETENTION_MS = 1000;
+/** Tandem's default kafka.logCleanerBackoffMs (Kafka's log.cleaner.backoff.ms). */
+const CLEANER_BACKOFF_MS = 15_000;
+
+/** A fresh consumer group name (unique() only makes names unique per oracle run). */
+let groups = 0;
+const freshGroup = () => unique(`compaction-g${++groups}`);
+
+const compactConfigs = [
+  { name: 'cleanup.policy', value: 'compact' },
+  { name: 'segment.ms', value: String(SEGMENT_MS) },
+  { name: 'min.cleanable.dirty.ratio', value: '0.01' },
+  { name: 'delete.retention.ms', value: String(DELETE_RETENTION_MS) },
+  // Segments roll by record timestamps; producers stamp their machine's time, which Tandem's manual
+  // clock does not follow. Broker-stamped timestamps make segment.ms count the clock the test moves.
+  { name: 'message.timestamp.type', value: 'LogAppendTime' },
+];
+
+describe('log compaction with real clients', () => {
+  let target: KafkaTarget;
+  let kafka: Kafka;
+  let raw: RawClient;
+  beforeAll(async () => {
+    target = await startKafkaTarget();
+    kafka = new Kafka({ clientId: 'compaction', brokers: [target.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 5 } });
+    raw = await RawClient.connect(Number(target.bootstrap.split(':').at(-1)));
+  });
+  afterAll(async () => {
+    raw.close();
+    await target.stop();
+  });
+
+  /** Let `ms` pass: the manual clock on Tandem, real time on the oracle. */
+  const pass = async (ms: number) => {
+    if (target.emulator) await target.emulator.advance(ms);
+    else await delay(ms);
+  };
+  /** Roll the active segment (segment.ms has passed when the next record comes) with one record. */
+  const roll = async (send: () => Promise<unknown>) => {
+    await pass(SEGMENT_MS * 2);
+    await send();
+  };
+  const cleanerRuns = () => pass(target.emulator ? CLEANER_BACKOFF_MS : 0);
+
+  /** The first `n` records from the beginning through kcat (never waits: the log holds at least n). */
+  const kcatRead = async (topic: string, n: number) =>
+    (await kcat(target.bootstrap, ['-C', '-t', topic, '-p', '0', '-o', 'beginning', '-c', String(n), '-Z', '-f', '%k=%s@%o\n'])).trim().split('\n');
+
+  /** Every record up to offset `last`, through a fresh kafkajs consumer group from the beginning. */
+  async function consumeAll(topic: string, last: number): Promise<string[]> {
+    const consumer = kafka.consumer({ groupId: freshGroup(), maxWaitTimeInMs: 100 });
+    const seen: string[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          seen.push(`${message.key}=${message.value === null ? 'NULL' : message.value.toString()}@${message.offset}`);
+          if (Number(message.offset) >= last) resolve();
+        },
+      });
+    });
+    const stopping = consumer.disconnect();
+    // On the manual clock, its next fetch waits until the clock passes its max wait.
+    if (target.emulator) await target.emulator.advance(200);
+    await stopping;
+    return seen;
+  }
+
+  /** Base offset and codec of each stored batch that holds records (Fetch v11, raw). */
+  async function storedCodecs(topic: string): Promise<[number, number][]> {
+    const body = {
+      replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 8 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+      topics: [{ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, logStartOffset: -1, partitionMaxBytes: 8 << 20 }] }],
+      forgottenTopicsData: [], rackId: '',
+    };
+    const p = (await raw.call(FETCH, 11, body)).body.responses[0].partitions[0];
+    return decodeBatches(p.records ?? Buffer.alloc(0)).filter((b) => b.records.length > 0).map((b) => [b.baseOffset, b.compression]);
+  }
+
+  it('kafkajs: keyed records and a tombstone compact to the newest value per key at its offset; the tombstone goes after delete.retention.ms', async () => {
+    const topic = unique('compact-kjs');
+    const admin = kafka.admin();
+    await admin.connect();
+    await createTopics(admin, [{ topic, numPartitions: 1, configEntries: compactConfigs }]);
+    await topicReady(admin, topic, 1);
+    await admin.disconnect();
+    const producer = kafka.producer();
+    await producer.connect();
+    const send = (messages: { key: string; value: string | null }[]) => producer.send({ topic, acks: -1, messages });
+    await send([{ key: 'k1', value: 'a' }, { key: 'k2', value: 'a' }, { key: 'k3', value: 'a' }]);
+    await send([{ key: 'k1', value: 'b' }, { key: 'k2', value: null }]);
+    await roll(() => send([{ key: 'k4', value: 'a' }]));
+    await cleanerRuns();
+    const compacted = ['k3=a@2', 'k1=b@3', 'k2=NULL@4', 'k4=a@5'];
+    await eventually(() => kcatRead(topic, 4), (got) => got.join() === compacted.join());
+    expect(await consumeAll(topic, 5)).toEqual(compacted);
+
+    // Past delete.retention.ms, the next clean (new dirty segments) removes the tombstone.
+    await pass(DELETE_RETENTION_MS + 200);
+    await send([{ key: 'k5', value: 'a' }]);
+    await roll(() => send([{ key: 'k6', value: 'a' }]));
+    await cleanerRuns();
+    const cleaned = ['k3=a@2', 'k1=b@3', 'k4=a@5', 'k5=a@6', 'k6=a@7'];
+    await eventually(() => kcatRead(topic, 5), (got) => got.join() === cleaned.join());
+    expect(await consumeAll(topic, 7)).toEqual(cleaned);
+    await producer.disconnect();
+  }, 60_000);
+
+  it('kcat (librdkafka) zstd: the cleaned batch stays zstd, offsets kept', async () => {
+    const topic = unique('compact-zstd');
+    const admin = kafka.admin();
+    await admin.connect();
+    await createTopics(admin, [{ topic, numPartitions: 1, configEntries: compactConfigs }]);
+    await topicReady(admin, topic, 1);
+    await admin.disconnect();
+    const produce = (lines: string) => kcat(target.bootstrap, ['-P', '-t', topic, '-p', '0', '-z', 'zstd', '-K:', '-Z', '-X', 'linger.ms=50'], lines);
+    // Values long enough that librdkafka compresses (it sends a batch uncompressed when zstd would not shrink it).
+    const v = (s: string) => s + '.'.repeat(300);
+    await produce(`k1:${v('a')}\nk2:${v('a')}\nk1:${v('b')}\nk3:${v('a')}\nk2:\n`);
+    expect(await storedCodecs(topic)).toEqual([[0, 4]]);
+    await roll(() => produce('k9:roll\n'));
+    await cleanerRuns();
+    const compacted = [`k1=${v('b')}@2`, `k3=${v('a')}@3`, 'k2=NULL@4', 'k9=roll@5'];
+    await eventually(() => kcatRead(topic, 4), (got) => got.join() === compacted.join());
+    // The rewritten batch keeps its base offset and its codec.
+    expect((await storedCodecs(topic))[0]).toEqual([0, 4]);
+  }, 60_000);
+});
+
+tandemOnly('log compaction across restarts (Tandem-only: restarts its own process)', () => {
+  let target: KafkaTarget;
+  afterAll(() => target.stop());
+
+  it('a restart keeps the compacted log, and a kill -9 during cleaning leaves the old or the cleaned log, never a mix', async () => {
+    target = await startKafkaTarget();
+    let emu = target.emulator!;
+    const kafka = () => new Kafka({ clientId: 'compaction-restart', brokers: [emu.kafkaBroker], logLevel: logLevel.NOTHING, retry: { retries: 5 } });
+    const topic = unique('compact-restart');
+    const k = kafka();
+    const admin = k.admin();
+    await admin.connect();
+    await createTopics(admin, [{ topic, numPartitions: 1, configEntries: compactConfigs }]);
+    await admin.disconnect();
+    const producer = k.producer();
+    await producer.connect();
+    // 200 batches of 50 records over 20 keys: enough work that the kill lands before, during or after it.
+    for (let b = 0; b < 200; b++) {
+      await producer.send({ topic, messages: Array.from({ length: 50 }, (_, i) => ({ key: `k${i % 20}`, value: `v${b}-${i}` })) });
+    }
+    await emu.advance(SEGMENT_MS * 2);
+    await producer.send({ topic, messages: [{ key: 'last', value: 'x' }] });
+    await producer.disconnect();
+    const newest = new Map<string, string>();
+    for (let i = 0; i < 50; i++) newest.set(`k${i % 20}`, `v199-${i}@${199 * 50 + i}`);
+    newest.set('last', 'x@10000');
+    const expected = [...newest.entries()].map(([key, v]) => `${key}=${v}`).sort();
+
+    // Start a clean and kill the process at once.
+    void emu.advance(CLEANER_BACKOFF_MS).catch(() => {});
+    await delay(5);
+    await emu.kill9();
+    emu = await emu.restart();
+    const lines = (await kcat(emu.kafkaBroker, ['-C', '-t', topic, '-p', '0', '-o', 'beginning', '-c', '21', '-f', '%k=%s@%o\n'])).trim().split('\n');
+    // Either untouched (the first 21 of 10001 records) or cleaned (exactly the newest per key).
+    const cleaned = [...lines].sort().join() === expected.join();
+    const untouched = lines[0] === 'k0=v0-0@0' && lines[20] === 'k0=v0-20@20';
+    expect(cleaned || untouched).toBe(true);
+
+    // The cleaner finishes after the restart; a clean restart keeps the compacted log.
+    await emu.advance(CLEANER_BACKOFF_MS);
+    await eventually(
+      async () => (await kcat(emu.kafkaBroker, ['-C', '-t', topic, '-p', '0', '-o', 'beginning', '-c', '21', '-f', '%k=%s@%o\n'])).trim().split('\n').sort().join(),
+      (got) => got === expected.join(),
+    );
+    emu = await emu.restart();
+    target = { ...target, emulator: emu, stop: () => emu.stop() };
+    const got = (await kcat(emu.kafkaBroker, ['-C', '-t', topic, '-p', '0', '-o', 'beginning', '-c', '21', '-f', '%k=%s@%o\n'])).trim().split('\n');
+    expect([...got].sort()).toEqual(expected);
+  }, 90_000);
+});
