@@ -18,7 +18,8 @@ import { BatchCache } from './cache.js';
 import { CLEANER_BACKOFF_MS, effective, RETENTION_CHECK_INTERVAL_MS, validateConfigs, type EffectiveConfig } from './configs.js';
 import { LogCleaner } from './cleaner.js';
 import { ErrorCode, KafkaError } from '../errors.js';
-import { parseIndexValue, Partition, type AppendResult, type PartitionHost, type PartitionRecord } from './partition.js';
+import { Partition, type AppendResult, type PartitionHost, type PartitionRecord } from './partition.js';
+import { parseIndexValue } from './side-index.js';
 import type { Timer } from '../../../emulator/src/core/clock.js';
 
 export { ErrorCode, KafkaError } from '../errors.js';

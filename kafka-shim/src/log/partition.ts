@@ -20,7 +20,7 @@ import { assignOffset, batchInfo, recordTimestamps, setMaxTimestamp, type BatchI
 import type { BatchCache, CachedBatches } from './cache.js';
 import type { EffectiveConfig } from './configs.js';
 import { ErrorCode, KafkaError } from '../errors.js';
-import { SideIndex } from './side-index.js';
+import { indexValue, SideIndex } from './side-index.js';
 import { Segments, type SavedSegments } from './segments.js';
 import type { SegmentStat } from './cleaner-plan.js';
 import { encodeEntry, producerOf, ProducerStates, type BatchMeta, type ProducerEntry } from './producers.js';
@@ -349,12 +349,7 @@ export class Partition {
 
   /** What the cleaner plans from (cleaner-plan.ts). */
   cleanerStats(): { segments: SegmentStat[]; producerLastOffsets: Set<number>; deleted: boolean } {
-    const producerLastOffsets = new Set<number>();
-    for (const id of this.producers.ids()) {
-      const last = this.producers.get(id)?.batches.at(-1);
-      if (last) producerLastOffsets.add(last.lastOffset);
-    }
-    return { segments: this.segments.stats(this.index), producerLastOffsets, deleted: this.deleted };
+    return { segments: this.segments.stats(this.index), producerLastOffsets: this.producers.lastOffsets(), deleted: this.deleted };
   }
 
   /** Stored bytes of the committed batches holding offsets in [from, to), in offset order. */
@@ -446,17 +441,4 @@ export class Partition {
   close(): void {
     this.wake();
   }
-}
-
-/** A side-index entry as stored: last offset delta u32, max timestamp f64, size u32. */
-export function indexValue(b: BatchInfo): Buffer {
-  const v = Buffer.allocUnsafe(16);
-  v.writeUInt32BE(b.lastOffset - b.baseOffset, 0);
-  v.writeDoubleBE(b.maxTimestamp, 4);
-  v.writeUInt32BE(b.size, 12);
-  return v;
-}
-
-export function parseIndexValue(baseOffset: number, v: Buffer): BatchInfo {
-  return { baseOffset, lastOffset: baseOffset + v.readUInt32BE(0), maxTimestamp: v.readDoubleBE(4), size: v.readUInt32BE(12) };
 }

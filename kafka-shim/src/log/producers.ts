@@ -91,6 +91,16 @@ export class ProducerStates {
     return this.entries.keys();
   }
 
+  /** The last offset of each producer's newest batch: the batches the log cleaner keeps (as empty headers if need be). */
+  lastOffsets(): Set<number> {
+    const out = new Set<number>();
+    for (const e of this.entries.values()) {
+      const last = e.batches.at(-1);
+      if (last) out.add(last.lastOffset);
+    }
+    return out;
+  }
+
   restore(producerId: bigint, entry: ProducerEntry): void {
     this.entries.set(producerId, entry);
   }

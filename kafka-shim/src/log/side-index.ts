@@ -96,3 +96,16 @@ export class SideIndex {
     this.tail = n;
   }
 }
+
+/** A side-index entry as stored: last offset delta u32, max timestamp f64, size u32. */
+export function indexValue(b: BatchInfo): Buffer {
+  const v = Buffer.allocUnsafe(16);
+  v.writeUInt32BE(b.lastOffset - b.baseOffset, 0);
+  v.writeDoubleBE(b.maxTimestamp, 4);
+  v.writeUInt32BE(b.size, 12);
+  return v;
+}
+
+export function parseIndexValue(baseOffset: number, v: Buffer): BatchInfo {
+  return { baseOffset, lastOffset: baseOffset + v.readUInt32BE(0), maxTimestamp: v.readDoubleBE(4), size: v.readUInt32BE(12) };
+}

@@ -212,6 +212,30 @@ describe('log cleaner on a log', () => {
     expect(await readAll('c')).toEqual(['2:a=2', '5:c=2', '6:d=1']);
   });
 
+  it('a clean whose write fails changes nothing, and the next cycle cleans', async () => {
+    await t.log.createTopic('f', 1, [['cleanup.policy', 'compact'], ['segment.ms', '1000']]);
+    await produce('f', [['a', '1'], ['a', '2']]);
+    await produce('f', [['a', '3']]);
+    t.clock.advance(2000);
+    await produce('f', [['b', '1']]);
+    const before = await readAll('f');
+    const p = t.log.partition('f', 0);
+    const segmentsBefore = p.cleanerStats().segments;
+    t.store.intercept(() => {
+      throw new Error('disk full');
+    });
+    expect(await t.log.cleaner.runOnce()).toEqual([]);
+    t.store.intercept(undefined);
+    expect(await readAll('f')).toEqual(before);
+    expect(p.cleanerStats().segments).toEqual(segmentsBefore);
+    expect(p.cleanedTo).toBeUndefined();
+    expect((await t.log.cleaner.runOnce()).map((r) => r.cleanedTo)).toEqual([3]);
+    expect(await readAll('f')).toEqual(['2:a=3', '3:b=1']);
+    t = await t.reopen();
+    expect(await readAll('f')).toEqual(['2:a=3', '3:b=1']);
+    expect(t.log.partition('f', 0).cleanedTo).toBe(3);
+  });
+
   it('compact,delete also applies retention; a delete-only topic is never cleaned', async () => {
     await t.log.createTopic('cd', 1, [['cleanup.policy', 'compact,delete'], ['segment.ms', '1000'], ['retention.ms', '3000']]);
     await t.log.createTopic('d', 1, [['segment.ms', '1000']]);
