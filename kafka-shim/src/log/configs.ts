@@ -123,6 +123,7 @@ export interface EffectiveConfig {
   maxMessageBytes: number;
   logAppendTime: boolean;
   segmentBytes: number;
+  /** segment.ms, or max.compaction.lag.ms when lower on a compacted topic (Kafka's LogConfig.maxSegmentMs). */
   segmentMs: number;
   /** cleanup.policy includes compact: records need keys and the log cleaner runs. */
   compacted: boolean;
@@ -134,20 +135,30 @@ export interface EffectiveConfig {
   minCleanableRatio: number;
 }
 
+/** Kafka's LogConfig.validateValues: settings that conflict with each other. */
+export function checkConflicts(overrides: ReadonlyMap<string, string>): void {
+  const get = (name: string) => BigInt(overrides.get(name) ?? TOPIC_CONFIGS.get(name)!.default);
+  const min = get('min.compaction.lag.ms');
+  const max = get('max.compaction.lag.ms');
+  if (min > max) throw new KafkaError(ErrorCode.INVALID_CONFIG, `conflict topic config setting min.compaction.lag.ms (${min}) > max.compaction.lag.ms (${max})`);
+}
+
 export function effective(overrides: ReadonlyMap<string, string>): EffectiveConfig {
   const get = (name: string) => overrides.get(name) ?? TOPIC_CONFIGS.get(name)!.default;
+  const compacted = get('cleanup.policy').split(',').includes('compact');
+  const maxCompactionLagMs = Number(get('max.compaction.lag.ms'));
   return {
     retentionMs: Number(get('retention.ms')),
     retentionBytes: Number(get('retention.bytes')),
     maxMessageBytes: Number(get('max.message.bytes')),
     logAppendTime: get('message.timestamp.type') === 'LogAppendTime',
     segmentBytes: Number(get('segment.bytes')),
-    segmentMs: Number(get('segment.ms')),
-    compacted: get('cleanup.policy').split(',').includes('compact'),
+    segmentMs: compacted ? Math.min(maxCompactionLagMs, Number(get('segment.ms'))) : Number(get('segment.ms')),
+    compacted,
     deletes: get('cleanup.policy').split(',').includes('delete'),
     deleteRetentionMs: Number(get('delete.retention.ms')),
     minCompactionLagMs: Number(get('min.compaction.lag.ms')),
-    maxCompactionLagMs: Number(get('max.compaction.lag.ms')),
+    maxCompactionLagMs,
     minCleanableRatio: Number(get('min.cleanable.dirty.ratio')),
   };
 }

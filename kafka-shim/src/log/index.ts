@@ -15,7 +15,7 @@ import type { Op } from '../../../emulator/src/core/storage/store.js';
 import { batchInfo, Codec, type BatchInfo } from './batch.js';
 import { ProduceError, validateProduceBatch } from '../records/validate.js';
 import { BatchCache } from './cache.js';
-import { CLEANER_BACKOFF_MS, effective, RETENTION_CHECK_INTERVAL_MS, validateConfigs, type EffectiveConfig } from './configs.js';
+import { checkConflicts, CLEANER_BACKOFF_MS, effective, RETENTION_CHECK_INTERVAL_MS, validateConfigs, type EffectiveConfig } from './configs.js';
 import { LogCleaner } from './cleaner.js';
 import { ErrorCode, KafkaError } from '../errors.js';
 import { Partition, type AppendResult, type PartitionHost, type PartitionRecord } from './partition.js';
@@ -238,6 +238,7 @@ export class LogManager {
       throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `Number of partitions must be between 1 and ${MAX_PARTITIONS}, got ${numPartitions}.`);
     }
     const overrides = validateConfigs(configs);
+    checkConflicts(overrides);
     const topic = new Topic(name, newTopicId(), overrides, Promise.resolve());
     topic.partitions = Array.from({ length: count }, (_, i) => new Partition(this.host, name, i));
     if (validateOnly) return topic;
@@ -295,6 +296,7 @@ export class LogManager {
   async setConfigs(name: string, overrides: Map<string, string>): Promise<void> {
     const topic = this.byName.get(name);
     if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic ${name}`);
+    checkConflicts(overrides);
     topic.overrides = overrides;
     topic.config = effective(overrides);
     await this.persist(topic);

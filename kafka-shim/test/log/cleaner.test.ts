@@ -272,6 +272,20 @@ describe('log cleaner on a log', () => {
     expect(await readAll('s', 0)).toEqual(['2:b=1']);
   });
 
+  it('max.compaction.lag.ms also rolls the active segment of a compacted topic, and may not be below min.compaction.lag.ms', async () => {
+    await t.log.createTopic('m', 1, [['cleanup.policy', 'compact'], ['max.compaction.lag.ms', '500']]);
+    await produce('m', [['a', '1']]);
+    t.clock.advance(1000);
+    await produce('m', [['a', '2']]);
+    expect(t.log.partition('m', 0).cleanerStats().segments.map((s) => s.base)).toEqual([0, 1]);
+    // The closed segment is cleaned up to the active one.
+    expect((await t.log.cleaner.runOnce()).map((r) => r.cleanedTo)).toEqual([1]);
+    await expect(t.log.createTopic('bad', 1, [['min.compaction.lag.ms', '1000'], ['max.compaction.lag.ms', '500']])).rejects.toThrow(
+      'conflict topic config setting min.compaction.lag.ms (1000) > max.compaction.lag.ms (500)',
+    );
+    await expect(t.log.setConfigs('m', new Map([['min.compaction.lag.ms', '1000'], ['max.compaction.lag.ms', '500']]))).rejects.toThrow('conflict');
+  });
+
   it('compact,delete also applies retention; a delete-only topic is never cleaned', async () => {
     await t.log.createTopic('cd', 1, [['cleanup.policy', 'compact,delete'], ['segment.ms', '1000'], ['retention.ms', '3000']]);
     await t.log.createTopic('d', 1, [['segment.ms', '1000']]);
