@@ -17,6 +17,7 @@ import { ProduceError, validateProduceBatch } from '../records/validate.js';
 import { BatchCache } from './cache.js';
 import { checkConflicts, CLEANER_BACKOFF_MS, effective, RETENTION_CHECK_INTERVAL_MS, validateConfigs, type EffectiveConfig } from './configs.js';
 import { LogCleaner } from './cleaner.js';
+import type { TxnCleaning } from './cleaner-rules.js';
 import { ErrorCode, KafkaError } from '../errors.js';
 import { Partition, type AppendResult, type PartitionHost, type PartitionRecord } from './partition.js';
 import { parseIndexValue } from './side-index.js';
@@ -71,6 +72,7 @@ export class LogManager {
   private retentionTimer: Timer | undefined;
   /** Compacts cleanup.policy=compact topics (cleaner.ts). */
   readonly cleaner: LogCleaner;
+  private txnCleaning: ((p: Partition) => TxnCleaning | undefined) | undefined;
 
   constructor(
     readonly core: Core,
@@ -89,6 +91,7 @@ export class LogManager {
         *partitions() {
           for (const t of byName.values()) for (const p of t.partitions) yield [p, t.config];
         },
+        txnPolicy: (p) => this.txnCleaning?.(p),
       },
       options.cleanerBackoffMs ?? CLEANER_BACKOFF_MS,
     );
@@ -164,6 +167,15 @@ export class LogManager {
     this.retentionTimer = undefined;
     await this.cleaner.stop();
     for (const t of this.byName.values()) for (const p of t.partitions) p.close();
+  }
+
+  /**
+   * The transactions seam of the log cleaner: per partition, its last stable offset and how its
+   * transactional and control batches are cleaned (TxnCleaning in cleaner-rules.ts). Unset, the
+   * cleaner stops at the high watermark and keeps every such batch as it is.
+   */
+  setTxnCleaning(policy: ((p: Partition) => TxnCleaning | undefined) | undefined): void {
+    this.txnCleaning = policy;
   }
 
   /** Kafka's log.retention.check.interval.ms loop, on the injectable clock. */

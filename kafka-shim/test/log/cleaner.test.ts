@@ -286,6 +286,23 @@ describe('log cleaner on a log', () => {
     await expect(t.log.setConfigs('m', new Map([['min.compaction.lag.ms', '1000'], ['max.compaction.lag.ms', '500']]))).rejects.toThrow('conflict');
   });
 
+  it('the transactions seam: the cleaner stops at the last stable offset a policy gives', async () => {
+    await t.log.createTopic('x', 1, [['cleanup.policy', 'compact'], ['segment.ms', '1000'], ['min.cleanable.dirty.ratio', '0.01']]);
+    await produce('x', [['a', '1']]);
+    t.clock.advance(2000);
+    await produce('x', [['a', '2']]);
+    t.clock.advance(2000);
+    await produce('x', [['a', '3']]); // segments [0], [1], active [2]
+    let lso = 1;
+    t.log.setTxnCleaning(() => ({ verdict: () => 'keep', reset: () => {}, lastStableOffset: () => lso }));
+    expect((await t.log.cleaner.runOnce()).map((r) => r.cleanedTo)).toEqual([1]);
+    expect(await readAll('x')).toEqual(['0:a=1', '1:a=2', '2:a=3']);
+    lso = 3;
+    expect((await t.log.cleaner.runOnce()).map((r) => r.cleanedTo)).toEqual([2]);
+    expect(await readAll('x')).toEqual(['1:a=2', '2:a=3']);
+    t.log.setTxnCleaning(undefined);
+  });
+
   it('compact,delete also applies retention; a delete-only topic is never cleaned', async () => {
     await t.log.createTopic('cd', 1, [['cleanup.policy', 'compact,delete'], ['segment.ms', '1000'], ['retention.ms', '3000']]);
     await t.log.createTopic('d', 1, [['segment.ms', '1000']]);
