@@ -170,7 +170,7 @@ export class LogCleaner {
           r.bytesAfter += f.bytes.length;
         }
       }
-      if (!(await p.applyClean(end, changes, configSegmentBytes(config)))) return undefined;
+      if (!(await p.applyClean(end, changes, config.segmentBytes))) return undefined;
       this.host.log.info('kafka.log.cleaned', { ...r });
       return r;
     });
@@ -184,5 +184,3 @@ function decode(bytes: Buffer): RecordBatch | undefined {
     return undefined;
   }
 }
-
-const configSegmentBytes = (config: EffectiveConfig): number => config.segmentBytes;
