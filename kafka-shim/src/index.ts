@@ -17,6 +17,7 @@ import { topicConfigEntries } from './log/describe.js';
 import { LogManager } from './log/index.js';
 
 export type { BrowsedRecord, GroupSummary, KafkaInspect, TopicSummary } from './inspect.js';
+import { KAFKA_FAULTS } from './server/faults.js';
 import { KafkaServer } from './server/server.js';
 import { ProducerIdManager } from './txn/producer-ids.js';
 
@@ -85,6 +86,7 @@ export interface ListenerLimits {
 }
 
 export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaConfig, bind: string, limits?: ListenerLimits): Promise<KafkaModule> {
+  core.faults?.declare('kafka', KAFKA_FAULTS);
   const log = new LogManager(core, { defaultPartitions: config.defaultPartitions });
   await log.load();
   const groups = new GroupCoordinator(core, log, { initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs });

@@ -7,10 +7,12 @@ import type http from 'node:http';
 import { ManualClock, SystemClock, type Clock } from '../core/clock.js';
 import type { Core } from '../core/core.js';
 import { Logger } from '../core/logger.js';
+import { Faults } from '../core/faults.js';
 import { AdminError, AdminRoutes } from '../core/routes.js';
 import { Store } from '../core/storage/store.js';
 import { createSqs } from '../sqs/index.js';
 import { registerAdminApi } from './admin-api.js';
+import { registerFaultRoutes } from './faults-api.js';
 import { applyDeclarations } from './declarations.js';
 import { createMetrics } from './metrics.js';
 import { startKafka } from '../../../kafka-shim/src/index.js';
@@ -34,7 +36,8 @@ export async function startTandem(config: Config, log = new Logger(config.host.l
   // had advanced the clock.
   const clock: Clock = host.manualClock ? new ManualClock(host.manualClockStart ?? Date.now()) : new SystemClock();
   const store = await Store.open({ dir: config.storage.dataDir, inMemory: config.storage.inMemory, sync: config.storage.fsync });
-  const core: Core = { clock, store, log };
+  const faults = new Faults(clock);
+  const core: Core = { clock, store, log, faults };
   const admin = new AdminRoutes();
 
   let ready = false;
@@ -89,6 +92,7 @@ export async function startTandem(config: Config, log = new Logger(config.host.l
     closers.push(async () => metrics.close());
     admin.add('GET', '/metrics', () => metrics.text());
     registerAdminApi(admin, kafka.admin, config.kafka.defaultPartitions);
+    registerFaultRoutes(admin, faults);
     // Everything a test suite made, gone (moto's /moto-api/reset): each engine in its own units of work.
     admin.add('POST', '/_tandem/reset', async () => {
       const q = await sqs.reset();
