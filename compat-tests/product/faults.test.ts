@@ -10,6 +10,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import { SQSClient as QuerySQSClient, SendMessageCommand as QuerySendMessageCommand } from 'sqs-query-sdk';
 import { Kafka, logLevel } from 'kafkajs';
 import { Emulator } from '../harness/emulator.js';
+import { scenario } from '../python/venv.js';
 
 let emu: Emulator;
 let sqs: SQSClient;
@@ -217,3 +218,47 @@ describe('Kafka (kafkajs)', () => {
     expect((await rules()).map((r) => r.hits)).toEqual([1, 1, 0]);
   });
 });
+
+describe('Python clients (PyPI boto3 and confluent-kafka in .venv)', () => {
+  it('boto3 retries a throttle and succeeds', async () => {
+    const url = await queue('f-boto3');
+    await addRule({ engine: 'sqs', action: 'SendMessage', queue: 'f-boto3', error: 'ThrottlingException', times: 1 });
+    expect(await scenario('faults_retry.py', ['boto3', emu.sqsEndpoint, url])).toEqual({ retries: 1, sent: true });
+    expect(await depth(url)).toBe(1);
+  });
+
+  async function produced(topic: string, idempotent: boolean): Promise<number> {
+    const res = await scenario<{ delivered: [string | null, number][] }>('faults_retry.py', ['produce', emu.kafkaBroker, topic, idempotent ? '1' : '0']);
+    expect(res.delivered.map(([err]) => err)).toEqual([null]);
+    const admin = new Kafka({ brokers: [emu.kafkaBroker], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      return Number((await admin.fetchTopicOffsets(topic))[0].high);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  it('confluent-kafka retries NOT_LEADER_OR_FOLLOWER and writes once', async () => {
+    await addRule({ engine: 'kafka', api: 'Produce', topic: 'f-py-leader', error: 'NOT_LEADER_OR_FOLLOWER', times: 2 });
+    await createTopic('f-py-leader');
+    expect(await produced('f-py-leader', false)).toBe(1);
+    expect((await rules())[0]).toMatchObject({ hits: 2, active: false });
+  });
+
+  it.each([
+    ['with enable.idempotence it does not duplicate', true, 1],
+    ['without, it duplicates', false, 2],
+  ])('confluent-kafka after a dropped Produce response: %s', async (_label, idempotent, expected) => {
+    const topic = `f-py-drop-${idempotent ? 'idem' : 'plain'}`;
+    await createTopic(topic);
+    await addRule({ engine: 'kafka', api: 'Produce', topic, dropResponse: true, times: 1 });
+    expect(await produced(topic, idempotent)).toBe(expected);
+    expect((await rules())[0]).toMatchObject({ hits: 1 });
+  });
+});
+
+async function createTopic(name: string): Promise<void> {
+  const res = await fetch(`${emu.sqsEndpoint}/_tandem/topics`, { method: 'POST', body: JSON.stringify({ name, partitions: 1 }) });
+  expect(res.status).toBe(200);
+}
