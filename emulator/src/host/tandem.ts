@@ -54,13 +54,22 @@ export async function startTandem(config: Config, log = new Logger(config.host.l
     }
     return { status: 'ok', sqs: endpoints.sqs.ready, kafka: endpoints.kafka.ready, storage: store.engine, endpoints };
   });
+  // Reading the clock is always possible (the CLI and console show it); moving it only on a manual clock.
+  admin.add('GET', '/_tandem/clock', () => ({ now: clock.now(), manual: clock instanceof ManualClock }));
   if (clock instanceof ManualClock) {
-    admin.add('GET', '/_tandem/clock', () => ({ now: clock.now() }));
     admin.add('POST', '/_tandem/clock', (_req, body) => {
-      const { advanceMs, now } = JSON.parse(body.toString() || '{}') as { advanceMs?: number; now?: number };
+      let input: { advanceMs?: unknown; now?: unknown };
+      try {
+        input = JSON.parse(body.toString() || '{}') as typeof input;
+      } catch {
+        throw new AdminError(400, 'body must be JSON: {"advanceMs": n} or {"now": epochMs}');
+      }
+      const { advanceMs, now } = input;
+      if (advanceMs !== undefined && (typeof advanceMs !== 'number' || !Number.isFinite(advanceMs) || advanceMs < 0)) throw new AdminError(400, 'advanceMs must be a number >= 0');
+      if (now !== undefined && (typeof now !== 'number' || !Number.isFinite(now))) throw new AdminError(400, 'now must be epoch milliseconds');
       if (typeof advanceMs === 'number') clock.advance(advanceMs);
       if (typeof now === 'number') clock.set(now);
-      return { now: clock.now() };
+      return { now: clock.now(), manual: true };
     });
   }
 
