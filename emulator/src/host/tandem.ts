@@ -108,7 +108,7 @@ export async function startTandem(config: Config, log = new Logger(config.host.l
       const k = await kafka.admin.reset();
       return { queues: q, topics: k.topics, groups: k.groups, groupsKept: k.groupsKept };
     });
-    const web = createConsole({ sqs: sqs.inspect, kafka: kafka.inspect, clock });
+    const web = createConsole({ sqs: sqs.inspect, kafka: kafka.inspect, clock, faults });
     closers.push(async () => web.close());
     const httpServer = await startHttp(
       host.bind,
