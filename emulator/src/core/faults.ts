@@ -246,7 +246,7 @@ export class Faults {
 
 function matches(v: FaultRuleView, req: FaultRequest): boolean {
   const action = v.engine === 'sqs' ? v.action : v.api;
-  if (action !== undefined && action !== req.action && action !== req.key && String(action).toLowerCase() !== req.action.toLowerCase()) return false;
+  if (action !== undefined && String(action) !== String(req.key) && String(action).toLowerCase() !== req.action.toLowerCase()) return false;
   const name = v.engine === 'sqs' ? v.queue : v.topic;
   if (name !== undefined && !req.names.includes(name)) return false;
   if (v.partition !== undefined && !(req.partitions ?? []).some(([t, p]) => p === v.partition && (name === undefined || t === name))) return false;

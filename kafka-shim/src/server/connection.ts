@@ -88,7 +88,8 @@ export class Connection {
     id: number,
     private readonly opts: ConnectionOptions,
   ) {
-    this.faults = opts.broker.core.faults;
+    // `core?.`: connection tests hand a bare broker stub.
+    this.faults = opts.broker.core?.faults;
     this.info = { id, remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, clientId: null, advertised: opts.advertised };
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
