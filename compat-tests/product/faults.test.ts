@@ -219,6 +219,58 @@ describe('Kafka (kafkajs)', () => {
   });
 });
 
+describe('Kafka (kafkajs): coordinator, fetch and latency', () => {
+  const kafka = () => new Kafka({ clientId: 'faults2', brokers: [emu.kafkaBroker], logLevel: logLevel.NOTHING, retry: { initialRetryTime: 20, retries: 8 } });
+
+  it('a consumer retries COORDINATOR_NOT_AVAILABLE and a NOT_LEADER_OR_FOLLOWER fetch, then reads', async () => {
+    const admin = kafka().admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'f-coord', numPartitions: 1 }] });
+    await admin.disconnect();
+    const producer = kafka().producer();
+    await producer.connect();
+    await producer.send({ topic: 'f-coord', messages: [{ value: 'hello' }] });
+    await producer.disconnect();
+    await addRule({ engine: 'kafka', api: 'FindCoordinator', error: 'COORDINATOR_NOT_AVAILABLE', times: 2 });
+    await addRule({ engine: 'kafka', api: 'Fetch', topic: 'f-coord', error: 'NOT_LEADER_OR_FOLLOWER', times: 1 });
+    const consumer = kafka().consumer({ groupId: 'f-coord-g' });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: 'f-coord', fromBeginning: true });
+      const value = await new Promise<string>((resolve) => {
+        void consumer.run({ eachMessage: async ({ message }) => resolve(String(message.value)) });
+      });
+      expect(value).toBe('hello');
+    } finally {
+      await consumer.disconnect();
+    }
+    expect((await rules()).map((r) => [r.hits, r.active])).toEqual([
+      [2, false],
+      [1, false],
+    ]);
+  });
+
+  it('holds a Produce for its latency on the clock', async () => {
+    const admin = kafka().admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'f-slow', numPartitions: 1 }] });
+    await admin.disconnect();
+    await addRule({ engine: 'kafka', api: 'Produce', topic: 'f-slow', latencyMs: 20_000, times: 1 });
+    const producer = kafka().producer();
+    await producer.connect();
+    try {
+      let done = false;
+      const sent = producer.send({ topic: 'f-slow', messages: [{ value: 'late' }] }).then((r) => ((done = true), r));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(done).toBe(false);
+      await emu.advance(20_000);
+      expect((await sent)[0]).toMatchObject({ errorCode: 0, baseOffset: '0' });
+    } finally {
+      await producer.disconnect();
+    }
+  });
+});
+
 describe('Python clients (PyPI boto3 and confluent-kafka in .venv)', () => {
   it('boto3 retries a throttle and succeeds', async () => {
     const url = await queue('f-boto3');
