@@ -11,8 +11,7 @@
  */
 import type { FaultRenderer, FaultRequest } from '../../../emulator/src/core/faults.js';
 import type { LogManager } from '../log/index.js';
-import { apiSpec } from '../protocol/messages.js';
-import { inRange } from '../protocol/spec.js';
+import { hasTopLevelErrorCode } from './shapes.js';
 
 /** Every error code of Kafka's Errors enum (clients/.../common/protocol/Errors.java), by name. */
 const KAFKA_ERRORS: Record<string, number> = {
@@ -230,6 +229,5 @@ export function faultResponse(key: number, version: number, request: unknown, co
         coordinators: ((r.coordinatorKeys as string[] | undefined) ?? []).map((k) => ({ key: k, nodeId: -1, host: '', port: -1, errorCode: code })),
       };
   }
-  const f = apiSpec(key)?.response.fields.find((x) => x.name === 'errorCode');
-  return f && inRange(f.versions, version) ? { errorCode: code } : undefined;
+  return hasTopLevelErrorCode(key, version) ? { errorCode: code } : undefined;
 }
