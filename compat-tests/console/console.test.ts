@@ -293,4 +293,16 @@ describe('web console', () => {
     await shot('07-groups');
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
   }, TIMEOUT);
+
+  it('shows the manual clock and the fault rules, live', async () => {
+    const now = await emu.advance(60_000);
+    await waitText('#clock', (t) => t === `${new Date(now).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z')} · manual clock`);
+    expect(await page.locator('#faults').isHidden()).toBe(true);
+    const res = await fetch(`${emu.sqsEndpoint}/_tandem/faults`, { method: 'POST', body: JSON.stringify({ engine: 'sqs', action: 'SendMessage', queue: 'orders', error: 'ThrottlingException', times: 2 }) });
+    expect(res.status).toBe(200);
+    await waitText('#fault-list li', (t) => t === 'f1: sqs SendMessage queue=orders → ThrottlingException (0 hits, 2 left)');
+    await shot('08-clock-and-faults');
+    await fetch(`${emu.sqsEndpoint}/_tandem/faults`, { method: 'DELETE' });
+    await page.locator('#faults').waitFor({ state: 'hidden', timeout: 10_000 });
+  }, TIMEOUT);
 });

@@ -12,11 +12,11 @@ import type { Broker, RequestObserver } from './broker.js';
 import { ErrorCode, KafkaError } from './errors.js';
 import type { LagRow } from './groups/index.js';
 import { GroupCoordinator, registerLagRoutes } from './groups/index.js';
-import { KafkaInspect } from './inspect.js';
-import { topicConfigEntries } from './log/describe.js';
+import { KafkaInspect, type TopicSummary } from './inspect.js';
 import { LogManager } from './log/index.js';
 
 export type { BrowsedRecord, GroupSummary, KafkaInspect, TopicSummary } from './inspect.js';
+import { KAFKA_FAULTS } from './server/faults.js';
 import { KafkaServer } from './server/server.js';
 import { ProducerIdManager } from './txn/producer-ids.js';
 
@@ -70,11 +70,14 @@ const NODE_ID = 1;
  * (base64url of "TandemEmulator01", the 22-character form Kafka uses). */
 const CLUSTER_ID = 'VGFuZGVtRW11bGF0b3IwMQ';
 
-/** Effective config values of a topic (overrides over Kafka's defaults). */
-function describeConfigs(log: LogManager, name: string): Record<string, string> {
-  const t = log.topic(name);
-  if (!t) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic ${name}`);
-  return Object.fromEntries(topicConfigEntries(t).map((c) => [c.name, c.value ?? '']));
+/** A topic as the admin routes and declarations read it, from the one read model (inspect.ts). */
+function topicInfo(t: TopicSummary): TopicInfo {
+  return {
+    name: t.name,
+    partitions: t.partitions.map((p) => ({ partition: p.partition, logStartOffset: p.logStartOffset, logEndOffset: p.logEndOffset })),
+    configs: Object.fromEntries(t.configs.filter((c) => c.override).map((c) => [c.name, c.value ?? ''])),
+    effective: Object.fromEntries(t.configs.map((c) => [c.name, c.value ?? ''])),
+  };
 }
 
 /** The host's per-listener limits (host section of the settings), applied to each Kafka listener. */
@@ -85,6 +88,7 @@ export interface ListenerLimits {
 }
 
 export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaConfig, bind: string, limits?: ListenerLimits): Promise<KafkaModule> {
+  core.faults?.declare('kafka', KAFKA_FAULTS);
   const log = new LogManager(core, { defaultPartitions: config.defaultPartitions, cleanerBackoffMs: config.logCleanerBackoffMs });
   await log.load();
   const groups = new GroupCoordinator(core, log, { initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs });
@@ -133,27 +137,20 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
   }
   registerLagRoutes(admin, broker);
 
-  const info = (name: string): TopicInfo | undefined => {
-    const t = log.topic(name);
-    if (!t) return undefined;
-    const effective = describeConfigs(log, name);
-    return {
-      name,
-      partitions: t.partitions.map((p) => ({ partition: p.partition, logStartOffset: p.logStartOffset, logEndOffset: p.highWatermark })),
-      configs: Object.fromEntries(t.overrides),
-      effective,
-    };
-  };
+  const inspect = new KafkaInspect(core, log, groups);
   const kafkaAdmin: KafkaAdmin = {
-    topics: () => log.topics().map((t) => info(t.name)!),
-    topic: info,
+    topics: () => inspect.topics({ sizes: false }).map(topicInfo),
+    topic: (name) => {
+      const t = inspect.topic(name, { sizes: false });
+      return t && topicInfo(t);
+    },
     async createTopic(name, partitions, configs, validateOnly) {
       await log.createTopic(name, partitions, Object.entries(configs), validateOnly);
     },
     createPartitions: (name, count, validateOnly) => log.createPartitions(name, count, validateOnly),
     deleteTopic: (name) => log.deleteTopic(name),
-    groups: () => groups.list().map((g) => ({ groupId: g.groupId, state: g.groupState })),
-    lag: (id) => groups.lag(id),
+    groups: () => inspect.groupStates(),
+    lag: (id) => inspect.lag(id),
     async reset() {
       const names = log.topics().map((t) => t.name);
       for (const name of names) await log.deleteTopic(name);
@@ -175,7 +172,7 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
   return {
     port: servers[0].port,
     internalPort: servers[1]?.port,
-    inspect: new KafkaInspect(core, log, groups),
+    inspect,
     admin: kafkaAdmin,
     async close() {
       await Promise.all(servers.map((s) => s.close()));

@@ -4,7 +4,8 @@
  * timestamp, decoded by the product's own record-batch codec (every compression codec); consumer
  * groups with members, assignments and lag. Producing a record goes through the log's normal
  * append (the produce-path validator and the partition's unit of work), as a client's Produce does.
- * Free of HTTP: the host maps these to JSON routes.
+ * The engine's one read model: KafkaAdmin's reads (index.ts: the CLI routes, metrics, config-file
+ * declarations) are views of these. Free of HTTP: the host maps these to JSON routes.
  */
 import type { Core } from '../../emulator/src/core/core.js';
 import { ErrorCode, KafkaError } from './errors.js';
@@ -12,7 +13,7 @@ import type { GroupCoordinator, LagRow } from './groups/index.js';
 import { assignedPartitions } from './groups/consumer-protocol.js';
 import { topicConfigEntries } from './log/describe.js';
 import { ConfigSource } from './log/configs.js';
-import type { LogManager, Partition } from './log/index.js';
+import type { LogManager, Partition, Topic } from './log/index.js';
 import { CODEC_NAMES, decodeBatch, encodeBatch } from './records/index.js';
 
 export interface TopicSummary {
@@ -72,23 +73,44 @@ export class KafkaInspect {
     private readonly groups: GroupCoordinator,
   ) {}
 
-  topics(): TopicSummary[] {
-    return this.log.topics().map((t) => {
-      const partitions = t.partitions.map((p) => ({
-        partition: p.partition,
-        logStartOffset: p.logStartOffset,
-        logEndOffset: p.highWatermark,
-        sizeBytes: p.bytesFrom(0, Number.MAX_SAFE_INTEGER),
-        batches: p.batchCount,
-      }));
-      return {
-        name: t.name,
-        id: t.id,
-        partitions,
-        sizeBytes: partitions.reduce((n, p) => n + p.sizeBytes, 0),
-        configs: topicConfigEntries(t).map((e) => ({ name: e.name, value: e.value, override: e.source === ConfigSource.TOPIC_CONFIG })),
-      };
-    });
+  /**
+   * Every topic. `sizes: false` skips sizes and batch counts (a walk of each partition's batch
+   * index), for readers that only want offsets and configs (metrics scrapes, the admin routes).
+   */
+  topics(opts: { sizes?: boolean } = {}): TopicSummary[] {
+    return this.log.topics().map((t) => this.summary(t, opts.sizes ?? true));
+  }
+
+  topic(name: string, opts: { sizes?: boolean } = {}): TopicSummary | undefined {
+    const t = this.log.topic(name);
+    return t && this.summary(t, opts.sizes ?? true);
+  }
+
+  /** Groups and their state, without members or lag. */
+  groupStates(): { groupId: string; state: string }[] {
+    return this.groups.list().map((g) => ({ groupId: g.groupId, state: g.groupState }));
+  }
+
+  /** Committed offset, log end and lag per partition of one group; undefined for an unknown group. */
+  lag(groupId: string): LagRow[] | undefined {
+    return this.groups.lag(groupId);
+  }
+
+  private summary(t: Topic, sizes: boolean): TopicSummary {
+    const partitions = t.partitions.map((p) => ({
+      partition: p.partition,
+      logStartOffset: p.logStartOffset,
+      logEndOffset: p.highWatermark,
+      sizeBytes: sizes ? p.bytesFrom(0, Number.MAX_SAFE_INTEGER) : 0,
+      batches: sizes ? p.batchCount : 0,
+    }));
+    return {
+      name: t.name,
+      id: t.id,
+      partitions,
+      sizeBytes: partitions.reduce((n, p) => n + p.sizeBytes, 0),
+      configs: topicConfigEntries(t).map((e) => ({ name: e.name, value: e.value, override: e.source === ConfigSource.TOPIC_CONFIG })),
+    };
   }
 
   /**

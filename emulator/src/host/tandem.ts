@@ -7,10 +7,12 @@ import type http from 'node:http';
 import { ManualClock, SystemClock, type Clock } from '../core/clock.js';
 import type { Core } from '../core/core.js';
 import { Logger } from '../core/logger.js';
+import { Faults } from '../core/faults.js';
 import { AdminError, AdminRoutes } from '../core/routes.js';
 import { Store } from '../core/storage/store.js';
 import { createSqs } from '../sqs/index.js';
 import { registerAdminApi } from './admin-api.js';
+import { registerFaultRoutes } from './faults-api.js';
 import { applyDeclarations } from './declarations.js';
 import { createMetrics } from './metrics.js';
 import { startKafka } from '../../../kafka-shim/src/index.js';
@@ -34,7 +36,8 @@ export async function startTandem(config: Config, log = new Logger(config.host.l
   // had advanced the clock.
   const clock: Clock = host.manualClock ? new ManualClock(host.manualClockStart ?? Date.now()) : new SystemClock();
   const store = await Store.open({ dir: config.storage.dataDir, inMemory: config.storage.inMemory, sync: config.storage.fsync });
-  const core: Core = { clock, store, log };
+  const faults = new Faults(clock);
+  const core: Core = { clock, store, log, faults };
   const admin = new AdminRoutes();
 
   let ready = false;
@@ -51,13 +54,22 @@ export async function startTandem(config: Config, log = new Logger(config.host.l
     }
     return { status: 'ok', sqs: endpoints.sqs.ready, kafka: endpoints.kafka.ready, storage: store.engine, endpoints };
   });
+  // Reading the clock is always possible (the CLI and console show it); moving it only on a manual clock.
+  admin.add('GET', '/_tandem/clock', () => ({ now: clock.now(), manual: clock instanceof ManualClock }));
   if (clock instanceof ManualClock) {
-    admin.add('GET', '/_tandem/clock', () => ({ now: clock.now() }));
     admin.add('POST', '/_tandem/clock', (_req, body) => {
-      const { advanceMs, now } = JSON.parse(body.toString() || '{}') as { advanceMs?: number; now?: number };
+      let input: { advanceMs?: unknown; now?: unknown };
+      try {
+        input = JSON.parse(body.toString() || '{}') as typeof input;
+      } catch {
+        throw new AdminError(400, 'body must be JSON: {"advanceMs": n} or {"now": epochMs}');
+      }
+      const { advanceMs, now } = input;
+      if (advanceMs !== undefined && (typeof advanceMs !== 'number' || !Number.isFinite(advanceMs) || advanceMs < 0)) throw new AdminError(400, 'advanceMs must be a number >= 0');
+      if (now !== undefined && (typeof now !== 'number' || !Number.isFinite(now))) throw new AdminError(400, 'now must be epoch milliseconds');
       if (typeof advanceMs === 'number') clock.advance(advanceMs);
       if (typeof now === 'number') clock.set(now);
-      return { now: clock.now() };
+      return { now: clock.now(), manual: true };
     });
   }
 
@@ -89,13 +101,14 @@ export async function startTandem(config: Config, log = new Logger(config.host.l
     closers.push(async () => metrics.close());
     admin.add('GET', '/metrics', () => metrics.text());
     registerAdminApi(admin, kafka.admin, config.kafka.defaultPartitions);
+    registerFaultRoutes(admin, faults);
     // Everything a test suite made, gone (moto's /moto-api/reset): each engine in its own units of work.
     admin.add('POST', '/_tandem/reset', async () => {
       const q = await sqs.reset();
       const k = await kafka.admin.reset();
       return { queues: q, topics: k.topics, groups: k.groups, groupsKept: k.groupsKept };
     });
-    const web = createConsole({ sqs: sqs.inspect, kafka: kafka.inspect, clock });
+    const web = createConsole({ sqs: sqs.inspect, kafka: kafka.inspect, clock, faults });
     closers.push(async () => web.close());
     const httpServer = await startHttp(
       host.bind,

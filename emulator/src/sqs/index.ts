@@ -4,6 +4,7 @@ import type { Core } from '../core/core.js';
 import type { BodyHandler } from '../core/routes.js';
 import { QUEUE_URL_STYLES, type SqsConfig } from './config.js';
 import { createSqsHandler, type RequestObserver } from './protocol/handler.js';
+import { SQS_FAULTS } from './protocol/faults.js';
 import { maxRequestBytes } from './protocol/limits.js';
 import type { SqsApi } from './semantics/api.js';
 import type { QueueSummary, SqsInspect } from './semantics/inspect.js';
@@ -36,6 +37,7 @@ export async function createSqs(core: Core, config: SqsConfig): Promise<SqsModul
   if (!QUEUE_URL_STYLES.includes(config.queueUrlStyle)) {
     throw new Error(`sqs.queueUrlStyle must be one of ${QUEUE_URL_STYLES.join(', ')}, got ${JSON.stringify(config.queueUrlStyle)}`);
   }
+  core.faults?.declare('sqs', SQS_FAULTS);
   const service = new SqsService(core, config);
   await service.load();
   const observer: { fn: RequestObserver | undefined } = { fn: undefined };

@@ -25,15 +25,16 @@ import { NO_RESPONSE, type AdvertisedEndpoint, type ApiHandler, type ApiKey, typ
 import type { ApiRegistry } from '../apis/registry.js';
 import {
   API_VERSIONS_KEY,
-  apiSpec,
   decodeRequestBody,
   encodeResponse,
   readHeaderPrefix,
   readHeaderRest,
 } from '../protocol/messages.js';
 import { Reader } from '../protocol/reader.js';
-import { inRange } from '../protocol/spec.js';
 import type { Logger } from '../../../emulator/src/core/logger.js';
+import type { FaultEffect, Faults } from '../../../emulator/src/core/faults.js';
+import { describeRequest, faultErrorCode, faultResponse } from './faults.js';
+import { firstErrorCode, hasTopLevelErrorCode, topicsOf } from './shapes.js';
 
 export interface ConnectionOptions {
   readonly broker: Broker;
@@ -61,6 +62,8 @@ interface Slot {
   started?: number;
   /** A Fetch: counted in fetchesOpen until its response has been handed to the socket. */
   fetch?: boolean;
+  /** A fault rule drops this response: the connection closes in its place. */
+  drop?: boolean;
 }
 
 const FETCH_KEY = 1;
@@ -77,12 +80,15 @@ export class Connection {
   private fetchesOpen = 0;
   private readonly abort = new AbortController();
   private partialTimer: NodeJS.Timeout | undefined;
+  private readonly faults: Faults | undefined;
 
   constructor(
     private readonly socket: net.Socket,
     id: number,
     private readonly opts: ConnectionOptions,
   ) {
+    // `core?.`: connection tests hand a bare broker stub.
+    this.faults = opts.broker.core?.faults;
     this.info = { id, remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, clientId: null, advertised: opts.advertised };
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -220,6 +226,16 @@ export class Connection {
     if (this.opts.broker.observe) slot.started = performance.now();
     this.queue.push(slot);
     this.updateFlow();
+    // Fault injection: the one check a request pays while no rule exists.
+    const faults = this.faults;
+    if (faults?.kafka) {
+      const fault = faults.take('kafka', describeRequest(handler.name, apiKey, request, clientId, this.opts.broker.log));
+      if (fault) return this.inject(fault, slot, handler, request, ctx);
+    }
+    this.run(slot, handler, request, ctx);
+  }
+
+  private run(slot: Slot, handler: ApiHandler, request: unknown, ctx: RequestContext): void {
     let result: unknown;
     try {
       // The codec decoded the request with the schema of this handler's key.
@@ -243,6 +259,33 @@ export class Connection {
     }
   }
 
+  /** A fault rule's effect, in this request's place of the response order: after its latency (on
+   * the clock), an error response in the API's shape, a closed connection, or the request run
+   * with its response replaced by a closed connection (dropResponse). */
+  private inject(fault: FaultEffect, slot: Slot, handler: ApiHandler, request: unknown, ctx: RequestContext): void {
+    this.opts.log.debug('kafka.fault', { conn: this.info.id, api: handler.name, rule: fault.rule });
+    const act = () => {
+      if (this.closed) return;
+      if (fault.dropResponse) slot.drop = true;
+      if (fault.disconnect) {
+        slot.chunks = null;
+        return this.flush();
+      }
+      if (fault.error === undefined) return this.run(slot, handler, request, ctx);
+      // acks=0: the client reads no response, whatever happened.
+      if (handler.key === 0 && (request as { acks?: number }).acks === 0) return this.complete(slot, handler, request, ctx, NO_RESPONSE);
+      const code = faultErrorCode(fault.error);
+      const res = faultResponse(handler.key, ctx.apiVersion, request, code);
+      if (res === undefined) {
+        slot.chunks = null;
+        return this.flush();
+      }
+      this.complete(slot, handler, request, ctx, res);
+    };
+    if (fault.latencyMs) this.opts.broker.core.clock.after(fault.latencyMs, act);
+    else act();
+  }
+
   /** KIP-511: a v0 body with UNSUPPORTED_VERSION and our ApiVersions range, so the client can
    * retry with a version we know. The body is not parsed: its layout may be one we do not know. */
   private unsupportedApiVersions(handler: ApiHandler, correlationId: number): void {
@@ -261,6 +304,8 @@ export class Connection {
     if (this.closed) return; // nobody to answer: drop the response instead of encoding it
     if (res === NO_RESPONSE) {
       slot.chunks = [];
+    } else if (slot.drop) {
+      slot.chunks = null;
     } else {
       try {
         slot.chunks = encodeResponse(handler.key, ctx.apiVersion, ctx.correlationId, res as object);
@@ -353,38 +398,4 @@ export class Connection {
     this.release();
     this.socket.end(() => this.socket.destroy());
   }
-}
-
-function hasTopLevelErrorCode(apiKey: number, version: number): boolean {
-  const f = apiSpec(apiKey)?.response.fields.find((x) => x.name === 'errorCode');
-  return !!f && inRange(f.versions, version);
-}
-
-/** Topic names a request mentions, for error logs: top-level arrays of `{ name | topic }`. */
-function topicsOf(request: unknown): string[] | undefined {
-  if (!request || typeof request !== 'object') return undefined;
-  const names: string[] = [];
-  for (const v of Object.values(request)) {
-    if (!Array.isArray(v)) continue;
-    for (const e of v) {
-      const n = e && typeof e === 'object' ? ((e as { name?: unknown; topic?: unknown }).name ?? (e as { topic?: unknown }).topic) : undefined;
-      if (typeof n === 'string' && names.length < 10) names.push(n);
-    }
-  }
-  return names.length > 0 ? names : undefined;
-}
-
-/** A response's top-level error code, else the first of its topics' partitions (Produce, Fetch,
- * OffsetCommit...): one label value for the metrics, read only while metrics are on. */
-function firstErrorCode(res: unknown): number {
-  if (typeof res !== 'object' || res === null) return 0;
-  const r = res as { errorCode?: unknown; topics?: unknown; responses?: unknown };
-  if (typeof r.errorCode === 'number' && r.errorCode !== 0) return r.errorCode;
-  const topics = Array.isArray(r.topics) ? r.topics : Array.isArray(r.responses) ? r.responses : undefined;
-  for (const t of topics ?? []) {
-    if (typeof t?.errorCode === 'number' && t.errorCode !== 0) return t.errorCode;
-    const parts = Array.isArray(t?.partitions) ? t.partitions : Array.isArray(t?.partitionResponses) ? t.partitionResponses : undefined;
-    for (const p of parts ?? []) if (typeof p?.errorCode === 'number' && p.errorCode !== 0) return p.errorCode;
-  }
-  return 0;
 }

@@ -20,7 +20,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { Clock } from '../../core/clock.js';
+import { ManualClock, type Clock } from '../../core/clock.js';
+import type { Faults } from '../../core/faults.js';
 import type { SqsInspect } from '../../sqs/index.js';
 import type { KafkaInspect } from '../../../../kafka-shim/src/index.js';
 import { errorStatus, sameOrigin } from './origin.js';
@@ -30,6 +31,8 @@ export interface ConsoleDeps {
   sqs: SqsInspect;
   kafka: KafkaInspect;
   clock: Clock;
+  /** Fault injection rules, shown while any exists. */
+  faults?: Faults;
 }
 
 /** What the host's listener asks before handing a request over, and the handler it hands it to. */
@@ -45,7 +48,8 @@ type Body = Record<string, unknown>;
 
 export function createConsole(deps: ConsoleDeps): ConsoleHandler {
   const { sqs, kafka } = deps;
-  const overview = () => ({ now: deps.clock.now(), queues: sqs.queues(), topics: kafka.topics(), groups: kafka.groupList() });
+  const manual = deps.clock instanceof ManualClock;
+  const overview = () => ({ now: deps.clock.now(), manualClock: manual, faults: deps.faults?.list() ?? [], queues: sqs.queues(), topics: kafka.topics(), groups: kafka.groupList() });
   const events = new EventStream(() => JSON.stringify(overview()));
   const app = express();
   app.disable('x-powered-by');

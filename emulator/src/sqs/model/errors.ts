@@ -59,6 +59,11 @@ export const ERRORS = {
   UnknownOperationException: CORAL('InvalidAction'),
   SerializationException: CORAL('MalformedInput'),
   InternalFailure: { status: 500, queryCode: 'InternalFailure', namespace: 'com.amazon.coral.service', fault: 'Receiver' },
+  // AWS's common errors, which no operation models: sent only by fault injection (protocol/faults.ts),
+  // in the namespaces coral's availability layer uses for them.
+  ThrottlingException: { status: 400, queryCode: 'ThrottlingException', namespace: 'com.amazon.coral.availability' },
+  ServiceUnavailable: { status: 503, queryCode: 'ServiceUnavailable', namespace: 'com.amazon.coral.availability', shape: 'ServiceUnavailableException', fault: 'Receiver' },
+  InternalError: { status: 500, queryCode: 'InternalError', namespace: 'com.amazon.coral.service', fault: 'Receiver' },
 } satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

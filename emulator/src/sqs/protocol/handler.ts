@@ -13,9 +13,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Core } from '../../core/core.js';
 import type { BodyHandler } from '../../core/routes.js';
 import type { SqsConfig } from '../config.js';
-import { ERRORS } from '../model/errors.js';
+import { ERRORS, type ErrorCode } from '../model/errors.js';
 import { SqsError, type Inputs, type OperationName, type RequestContext, type SqsApi } from '../semantics/api.js';
+import type { FaultEffect } from '../../core/faults.js';
 import { requestContext } from './context.js';
+import { faultMessage } from './faults.js';
 import type { DecodedInput } from './input.js';
 import { callerIdentity, isStsQuery, STS_JSON_TARGET } from './sts.js';
 import { decodeJsonInput } from './json.js';
@@ -37,6 +39,7 @@ export type RequestObserver = (action: string, code: string, ms: number) => void
 
 export function createSqsHandler(api: SqsApi, core: Core, config: SqsConfig, observer: { fn: RequestObserver | undefined } = { fn: undefined }): BodyHandler {
   const log = core.log.child({ component: 'sqs' });
+  const faults = core.faults;
 
   /** `queuePath`: the path when the request went to a queue URL, whose URL then is the default QueueUrl. */
   function decodeJson(req: IncomingMessage, queuePath: string | undefined, body: Buffer, ctx: RequestContext): Decoded {
@@ -108,9 +111,18 @@ export function createSqsHandler(api: SqsApi, core: Core, config: SqsConfig, obs
         if (onQueueUrl && tree.QueueUrl === undefined) tree.QueueUrl = ctx.baseUrl + path;
         decoded = { op, input: decodeQueryInput(op.input, tree) };
       }
+      // Fault injection: the one check a request pays while no rule exists.
+      let fault: FaultEffect | undefined;
+      if (faults?.sqs) {
+        const queue = queueName(decoded.input);
+        fault = faults.take('sqs', { action: decoded.op.name, names: queue === undefined ? [] : [queue] });
+        if (fault && (await injectBefore(fault, req))) return;
+      }
       // The decoders enforced the input shape the model gives this operation, which is what its
       // generated input type says; TypeScript cannot correlate a run-time name with its type.
       const output = await api.call(decoded.op.name, decoded.input as Inputs[OperationName], ctx);
+      // The write happened; the client never learns it and retries (the classic duplicate).
+      if (fault?.dropResponse) return void req.socket.destroy();
       response = queryJson ? queryJsonResponse(decoded.op, output, ctx.requestId) : successResponse(protocol, decoded.op, output, ctx.requestId);
     } catch (err) {
       response = failure(protocol, err, ctx, decoded);
@@ -122,6 +134,20 @@ export function createSqsHandler(api: SqsApi, core: Core, config: SqsConfig, obs
     if (observer.fn) observer.fn(decoded.op.name, '', performance.now() - started);
     send(res, response);
   };
+
+  /** A fault's latency (on the clock), then its error (thrown) or closed connection (true: nothing more to do). */
+  async function injectBefore(fault: FaultEffect, req: IncomingMessage): Promise<boolean> {
+    if (fault.latencyMs) await new Promise<void>((resolve) => core.clock.after(fault.latencyMs!, resolve));
+    if (fault.disconnect) {
+      req.socket.destroy();
+      return true;
+    }
+    if (fault.error !== undefined) {
+      const code = fault.error as ErrorCode;
+      throw new SqsError(code, faultMessage(code));
+    }
+    return false;
+  }
 
   function failure(protocol: Protocol, err: unknown, ctx: RequestContext, decoded: Decoded | undefined): WireResponse {
     const { requestId } = ctx;

@@ -224,7 +224,23 @@ function renderGroups() {
 }
 
 // ---- live updates ------------------------------------------------------------------------------
+// Tandem's clock (a manual one only moves when a test advances it) and the fault rules, if any.
+function renderControl() {
+  const o = state.overview;
+  $('clock').textContent = o.now ? `${new Date(o.now).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z')}${o.manualClock ? ' · manual clock' : ''}` : '';
+  $('clock').classList.toggle('manual', !!o.manualClock);
+  const rules = o.faults ?? [];
+  $('faults').hidden = rules.length === 0;
+  $('fault-list').replaceChildren(...rules.map((r) => {
+    const match = r.engine === 'sqs' ? [r.action, r.queue && `queue=${r.queue}`] : [r.api, r.topic && `topic=${r.topic}`, r.partition !== undefined && `partition=${r.partition}`, r.clientId && `client=${r.clientId}`];
+    const effect = [r.latencyMs ? `+${r.latencyMs} ms` : '', r.error ?? (r.disconnect ? 'disconnect' : r.dropResponse ? 'drop response' : '')].filter(Boolean).join(' ');
+    const left = r.remaining === null ? '' : `, ${r.remaining} left`;
+    return el('li', { class: r.active ? 'fault' : 'fault done' }, `${r.id}: ${r.engine} ${match.filter((x) => x !== undefined && x !== false && x !== '').join(' ') || '*'} → ${effect} (${r.hits} hit${r.hits === 1 ? '' : 's'}${left}${r.active ? '' : ', inactive'})`);
+  }));
+}
+
 function render() {
+  renderControl();
   renderQueues();
   renderTopics();
   renderGroups();
