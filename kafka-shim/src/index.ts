@@ -14,6 +14,7 @@ import type { LagRow } from './groups/index.js';
 import { GroupCoordinator, registerLagRoutes } from './groups/index.js';
 import { KafkaInspect } from './inspect.js';
 import { topicConfigEntries } from './log/describe.js';
+import { ClientQuotas } from './quotas/index.js';
 import { LogManager } from './log/index.js';
 
 export type { BrowsedRecord, GroupSummary, KafkaInspect, TopicSummary } from './inspect.js';
@@ -74,7 +75,7 @@ const CLUSTER_ID = 'VGFuZGVtRW11bGF0b3IwMQ';
 function describeConfigs(log: LogManager, name: string): Record<string, string> {
   const t = log.topic(name);
   if (!t) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic ${name}`);
-  return Object.fromEntries(topicConfigEntries(t).map((c) => [c.name, c.value ?? '']));
+  return Object.fromEntries(topicConfigEntries(t, log.dynamicSynonyms).map((c) => [c.name, c.value ?? '']));
 }
 
 /** The host's per-listener limits (host section of the settings), applied to each Kafka listener. */
@@ -84,15 +85,18 @@ export interface ListenerLimits {
   readonly requestTimeoutMs: number;
 }
 
-export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaConfig, bind: string, limits?: ListenerLimits): Promise<KafkaModule> {
-  const log = new LogManager(core, { defaultPartitions: config.defaultPartitions });
+export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaConfig, bind: string, limits?: ListenerLimits, dataDir?: string): Promise<KafkaModule> {
+  const log = new LogManager(core, { defaultPartitions: config.defaultPartitions, nodeId: NODE_ID, dataDir });
   await log.load();
   const groups = new GroupCoordinator(core, log, { initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs });
   await groups.load();
   const producerIds = new ProducerIdManager(core);
   await producerIds.load();
 
-  const broker: Broker = { core, config, nodeId: NODE_ID, clusterId: CLUSTER_ID, log, groups, producerIds };
+  const quotas = new ClientQuotas(core);
+  await quotas.load();
+
+  const broker: Broker = { core, config, nodeId: NODE_ID, clusterId: CLUSTER_ID, log, groups, producerIds, quotas };
   const apis = new ApiRegistry();
   const logger = core.log.child({ component: 'kafka' });
   // A wildcard bind is no address to connect to: tell clients the loopback address instead.

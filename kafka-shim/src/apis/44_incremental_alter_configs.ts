@@ -4,12 +4,14 @@
  * Behaviour: SET/DELETE any supported topic config, APPEND/SUBTRACT list configs
  * (cleanup.policy; INVALID_CONFIG for others); the result is validated as a whole, and applied
  * only if every edit of the resource is valid. Duplicate keys or unknown operations are
- * INVALID_REQUEST; broker configs are read-only here.
+ * INVALID_REQUEST. BROKER resources edit the dynamic broker configs and BROKER_LOGGER the log
+ * levels (./alter-configs.ts).
  *
  * Version notes: v1 is v0 in the flexible encoding.
  */
 import { incrementalEdit } from '../log/describe.js';
-import { alterTopicConfigs } from './alter-topic-configs.js';
+import { alterConfigResources } from './alter-configs.js';
+import { ResourceType } from '../log/describe.js';
 import { defineApi } from './api.js';
 
 export const incrementalAlterConfigs = defineApi({
@@ -18,7 +20,9 @@ export const incrementalAlterConfigs = defineApi({
   minVersion: 0,
   maxVersion: 1,
   async handle(req, ctx) {
-    const responses = await alterTopicConfigs(ctx.broker.log, req.resources, req.validateOnly, (r, topic) => incrementalEdit(topic.overrides, r.configs));
+    const responses = await alterConfigResources(ctx.broker, req.resources, req.validateOnly, (r, current) =>
+      incrementalEdit(current, r.configs, r.resourceType !== ResourceType.TOPIC),
+    );
     return { throttleTimeMs: 0, responses };
   },
 });

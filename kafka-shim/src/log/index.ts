@@ -15,7 +15,8 @@ import type { Op } from '../../../emulator/src/core/storage/store.js';
 import { batchInfo, Codec, type BatchInfo } from './batch.js';
 import { ProduceError, validateProduceBatch } from '../records/validate.js';
 import { BatchCache } from './cache.js';
-import { effective, RETENTION_CHECK_INTERVAL_MS, validateConfigs, type EffectiveConfig } from './configs.js';
+import { effective, RETENTION_CHECK_INTERVAL_MS, validateConfigs, type BrokerDefaults, type EffectiveConfig } from './configs.js';
+import { BrokerConfigs } from './broker-configs.js';
 import { ErrorCode, KafkaError } from '../errors.js';
 import { parseIndexValue, Partition, type AppendResult, type PartitionHost, type PartitionRecord } from './partition.js';
 import type { Timer } from '../../../emulator/src/core/clock.js';
@@ -30,6 +31,10 @@ export interface LogOptions {
   cacheBytes?: number;
   /** log.retention.check.interval.ms: how often retention runs (Kafka's default, 5 minutes). */
   retentionCheckIntervalMs?: number;
+  /** The data directory, reported as the one log dir (DescribeLogDirs); none when in memory. */
+  dataDir?: string;
+  /** The node id whose dynamic broker configs supply topic defaults (1 if not given). */
+  nodeId?: number;
 }
 
 export { RETENTION_CHECK_INTERVAL_MS } from './configs.js';
@@ -50,8 +55,9 @@ export class Topic {
     public overrides: Map<string, string>,
     /** Resolves once the topic record is in LevelDB. */
     public ready: Promise<void>,
+    brokerDefaults?: BrokerDefaults,
   ) {
-    this.config = effective(overrides);
+    this.config = effective(overrides, brokerDefaults);
   }
 
   record(): Buffer {
@@ -65,16 +71,30 @@ export class LogManager {
   private readonly byName = new Map<string, Topic>();
   private readonly host: PartitionHost;
   private retentionTimer: Timer | undefined;
+  /** Dynamic broker configs (AlterConfigs on BROKER): the defaults of topics' unset configs. */
+  readonly brokerConfigs: BrokerConfigs;
+  readonly brokerDefaults: BrokerDefaults;
 
   constructor(
     readonly core: Core,
     readonly options: LogOptions,
   ) {
+    this.brokerConfigs = new BrokerConfigs(core);
+    this.brokerDefaults = (name) => this.brokerConfigs.lookup(name, options.nodeId ?? 1);
     this.host = {
       core,
       cache: new BatchCache(options.cacheBytes ?? 16 * 1024 * 1024),
-      config: (topic) => this.byName.get(topic)?.config ?? effective(new Map()),
+      config: (topic) => this.byName.get(topic)?.config ?? effective(new Map(), this.brokerDefaults),
     };
+  }
+
+  /** DescribeConfigs synonyms of topic configs from the dynamic broker configs. */
+  readonly dynamicSynonyms = (brokerName: string) => this.brokerConfigs.dynamicSynonyms(brokerName, this.options.nodeId ?? 1);
+
+  /** Store a BROKER resource's dynamic configs; every topic's effective config follows at once. */
+  async setBrokerConfigs(resource: string, configs: Map<string, string>): Promise<void> {
+    await this.brokerConfigs.set(resource, configs);
+    for (const topic of this.byName.values()) topic.config = effective(topic.overrides, this.brokerDefaults);
   }
 
   private get log() {
@@ -83,11 +103,12 @@ export class LogManager {
 
   async load(): Promise<void> {
     const store = this.core.store;
+    await this.brokerConfigs.load();
     const tPrefix = Buffer.from(PREFIX.topic, 'latin1');
     await store.forEach(tPrefix, (k, v) => {
       const name = splitKey(k, tPrefix.length, 1).parts[0];
       const rec = JSON.parse(v.toString()) as { id: string; partitions: number; configs: Record<string, string> };
-      const topic = new Topic(name, rec.id, new Map(Object.entries(rec.configs)), Promise.resolve());
+      const topic = new Topic(name, rec.id, new Map(Object.entries(rec.configs)), Promise.resolve(), this.brokerDefaults);
       topic.partitions = Array.from({ length: rec.partitions }, (_, i) => new Partition(this.host, name, i));
       this.byName.set(name, topic);
     });
@@ -219,7 +240,7 @@ export class LogManager {
       throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `Number of partitions must be between 1 and ${MAX_PARTITIONS}, got ${numPartitions}.`);
     }
     const overrides = validateConfigs(configs);
-    const topic = new Topic(name, newTopicId(), overrides, Promise.resolve());
+    const topic = new Topic(name, newTopicId(), overrides, Promise.resolve(), this.brokerDefaults);
     topic.partitions = Array.from({ length: count }, (_, i) => new Partition(this.host, name, i));
     if (validateOnly) return topic;
     this.byName.set(name, topic);
@@ -277,7 +298,7 @@ export class LogManager {
     const topic = this.byName.get(name);
     if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic ${name}`);
     topic.overrides = overrides;
-    topic.config = effective(overrides);
+    topic.config = effective(overrides, this.brokerDefaults);
     await this.persist(topic);
     this.log.info('kafka.topic.configs_altered', { topic: name, configs: Object.fromEntries(overrides) });
   }
