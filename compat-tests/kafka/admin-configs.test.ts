@@ -199,6 +199,27 @@ describe('topic and broker configs', () => {
       expect(await alter(nodeId, 'log.message.timestamp.after.max.ms', 1, null)).toMatchObject({ errorCode: 0 });
     }
   });
+
+  it('answers BROKER_LOGGER as Kafka does: levels validated, root not removable, incremental SET/DELETE only', async () => {
+    const LOGGER = 8;
+    const inc = async (resourceName: string, name: string, configOperation: number, value: string | null) =>
+      (await raw.call(44, 1, { resources: [{ resourceType: LOGGER, resourceName, configs: [{ name, configOperation, value }] }], validateOnly: true })).body.responses[0];
+    expect(await inc(nodeId, 'kafka.server.ReplicaManager', 0, 'DEBUG')).toMatchObject({ errorCode: 0 });
+    expect(await inc(nodeId, 'kafka.server.ReplicaManager', 0, 'LOUD')).toMatchObject({
+      errorCode: 40,
+      errorMessage: 'Cannot set the log level of kafka.server.ReplicaManager to LOUD as it is not a supported log level. Valid log levels are DEBUG, ERROR, FATAL, INFO, TRACE, WARN',
+    });
+    expect(await inc(nodeId, 'root', 1, null)).toMatchObject({ errorCode: 42, errorMessage: 'Removing the log level of the root logger is not allowed' });
+    expect(await inc(nodeId, 'kafka.server.ReplicaManager', 2, 'DEBUG')).toMatchObject({ errorCode: 42, errorMessage: 'APPEND operation is not allowed for the BROKER_LOGGER resource' });
+    expect(await inc('', 'kafka.server.ReplicaManager', 0, 'DEBUG')).toMatchObject({ errorCode: 42, errorMessage: 'Node id must be an integer, but it is: ' });
+    expect(await inc('7', 'kafka.server.ReplicaManager', 0, 'DEBUG')).toMatchObject({ errorCode: 42, errorMessage: `Unexpected node id. Expected ${nodeId}, but received 7` });
+    const legacy = (await raw.call(33, 2, { resources: [{ resourceType: LOGGER, resourceName: nodeId, configs: [{ name: 'root', value: 'DEBUG' }] }], validateOnly: true })).body.responses[0];
+    expect(legacy).toMatchObject({ errorCode: 42, errorMessage: 'Unknown resource type 8' });
+    const described = (await raw.call(32, 4, { resources: [{ resourceType: LOGGER, resourceName: nodeId, configurationKeys: ['root'] }], includeSynonyms: true, includeDocumentation: true })).body.results[0];
+    expect(described.configs).toEqual([expect.objectContaining({ name: 'root', readOnly: false, configSource: 6, isSensitive: false, synonyms: [], configType: 0 })]);
+    const empty = (await raw.call(32, 4, { resources: [{ resourceType: LOGGER, resourceName: '', configurationKeys: null }], includeSynonyms: false, includeDocumentation: false })).body.results[0];
+    expect(empty).toMatchObject({ errorCode: 42, errorMessage: 'Broker id must not be empty', configs: [] });
+  });
 });
 
 tandemOnly('a dynamic broker config takes effect (Tandem only: on the shared oracle it would limit every test file)', () => {

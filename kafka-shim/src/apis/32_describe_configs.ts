@@ -38,6 +38,7 @@ export const describeConfigs = defineApi({
         return log.brokerConfigs.describe(name, { nodeId, defaultPartitions: config.defaultPartitions, dataDir: log.options.dataDir ?? null });
       }
       if (type === BROKER_LOGGER) {
+        if (name === '') throw new KafkaError(ErrorCode.INVALID_REQUEST, 'Broker id must not be empty');
         checkBrokerId(broker, name, false);
         return [...levelsOf(broker)].map(([logger, level]) => ({
           name: logger,

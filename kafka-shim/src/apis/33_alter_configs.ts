@@ -20,7 +20,7 @@ export const alterConfigs = defineApi({
   minVersion: 0,
   maxVersion: 2,
   async handle(req, ctx) {
-    const responses = await alterConfigResources(ctx.broker, req.resources, req.validateOnly, (r) => {
+    const responses = await alterConfigResources(ctx.broker, req.resources, req.validateOnly, false, (r) => {
       const names = r.configs.map((c) => c.name);
       if (new Set(names).size !== names.length) throw new KafkaError(ErrorCode.INVALID_REQUEST, 'Error due to duplicate config keys');
       const given = r.configs.map((c) => [c.name, c.value] as [string, string | null]);

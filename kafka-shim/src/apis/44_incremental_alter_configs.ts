@@ -10,7 +10,8 @@
  * Version notes: v1 is v0 in the flexible encoding.
  */
 import { incrementalEdit } from '../log/describe.js';
-import { alterConfigResources } from './alter-configs.js';
+import { alterConfigResources, BROKER_LOGGER } from './alter-configs.js';
+import { ErrorCode, KafkaError } from '../errors.js';
 import { ResourceType } from '../log/describe.js';
 import { defineApi } from './api.js';
 
@@ -20,9 +21,13 @@ export const incrementalAlterConfigs = defineApi({
   minVersion: 0,
   maxVersion: 1,
   async handle(req, ctx) {
-    const responses = await alterConfigResources(ctx.broker, req.resources, req.validateOnly, (r, current) =>
-      incrementalEdit(current, r.configs, r.resourceType !== ResourceType.TOPIC),
-    );
+    const responses = await alterConfigResources(ctx.broker, req.resources, req.validateOnly, true, (r, current) => {
+      if (r.resourceType === BROKER_LOGGER) {
+        const op = r.configs.find((c) => c.configOperation === 2 || c.configOperation === 3);
+        if (op) throw new KafkaError(ErrorCode.INVALID_REQUEST, `${op.configOperation === 2 ? 'APPEND' : 'SUBTRACT'} operation is not allowed for the BROKER_LOGGER resource`);
+      }
+      return incrementalEdit(current, r.configs, r.resourceType !== ResourceType.TOPIC);
+    });
     return { throttleTimeMs: 0, responses };
   },
 });

@@ -2,7 +2,7 @@
  * The per-resource loop AlterConfigs (33) and IncrementalAlterConfigs (44) share. TOPIC: the topic
  * must exist and gets its new overrides. BROKER ("" = the cluster default, or our node id): the
  * dynamic broker configs (../log/broker-configs.ts), which every topic's unset configs follow.
- * BROKER_LOGGER (incremental only): log levels checked as Kafka checks them and kept in memory, as
+ * BROKER_LOGGER (IncrementalAlterConfigs only, SET/DELETE): log levels checked as Kafka checks them and kept in memory, as
  * Kafka keeps them (Tandem's own logger is configured by its settings, so they change nothing).
  * Nothing is stored when validateOnly. The two APIs differ only in how they compute the new set.
  */
@@ -44,6 +44,8 @@ export function alterConfigResources<R extends Resource>(
   broker: Broker,
   resources: R[],
   validateOnly: boolean,
+  /** IncrementalAlterConfigs (which alone can change BROKER_LOGGER levels). */
+  incremental: boolean,
   /** The resource's next complete set of configs, from its current one. */
   next: (r: R, current: ReadonlyMap<string, string>) => Map<string, string>,
 ): Promise<AlterResult[]> {
@@ -67,8 +69,9 @@ export function alterConfigResources<R extends Resource>(
             }
             const configs = log.brokerConfigs.validate(next(r, log.brokerConfigs.current(resourceName)));
             if (!validateOnly) await log.setBrokerConfigs(resourceName, configs);
-          } else if (resourceType === BROKER_LOGGER) {
-            checkBrokerId(broker, resourceName, false);
+          } else if (resourceType === BROKER_LOGGER && incremental) {
+            if (!/^-?\d+$/.test(resourceName)) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Node id must be an integer, but it is: ${resourceName}`);
+            if (resourceName !== String(broker.nodeId)) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unexpected node id. Expected ${broker.nodeId}, but received ${resourceName}`);
             const levels = next(r, levelsOf(broker));
             for (const [logger, level] of levels) {
               if (!LOG_LEVELS.includes(level)) {
@@ -78,7 +81,8 @@ export function alterConfigResources<R extends Resource>(
             if (!levels.has('root')) throw new KafkaError(ErrorCode.INVALID_REQUEST, 'Removing the log level of the root logger is not allowed');
             if (!validateOnly) loggerLevels.set(broker, levels);
           } else {
-            throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unexpected resource type ${resourceType}`);
+            // AlterConfigs (not incremental) has no BROKER_LOGGER either, as in Kafka.
+            throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unknown resource type ${resourceType}`);
           }
           return { errorCode: 0, errorMessage: null, resourceType, resourceName };
         },
