@@ -41,7 +41,16 @@ public final class KafkaAdminScenario {
       ConfigResource topicRes = new ConfigResource(ConfigResource.Type.TOPIC, topic);
       DescribeConfigsOptions full = new DescribeConfigsOptions().includeSynonyms(true).includeDocumentation(true);
 
-      Config described = admin.describeConfigs(List.of(topicRes), full).all().get().get(topicRes);
+      // Real Kafka (KRaft) answers CreateTopics before its broker knows the topic: ask until it does.
+      Config described = null;
+      for (int i = 0; described == null; i++) {
+        try {
+          described = admin.describeConfigs(List.of(topicRes), full).all().get().get(topicRes);
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) || i > 250) throw e;
+          Thread.sleep(20);
+        }
+      }
       out.put("topicConfigCount", described.entries().size());
       ConfigEntry mmb = described.get("max.message.bytes");
       out.put("maxMessageBytes", entry(mmb));
