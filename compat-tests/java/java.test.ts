@@ -69,6 +69,7 @@ describe('Java clients', () => {
   let ownSqs = false;
   let plain: Results;
   let spring: Results;
+  let args: Record<string, string>;
   const topic = unique('java-orders');
   const group = unique('java-group');
   const springTopic = unique('java-spring-orders');
@@ -77,18 +78,20 @@ describe('Java clients', () => {
     kafka = await startKafkaTarget({ realClock: true });
     ownSqs = kafka.emulator === undefined;
     sqs = kafka.emulator ?? (await Emulator.start({ realClock: true }));
-    const args = {
+    args = {
       bootstrap: kafka.bootstrap,
       topic,
       group,
       idempotentTopic: unique('java-idempotent'),
+      adminTopic: unique('java-admin'),
+      quotaUser: unique('java-quota-user'),
       springTopic,
       springGroup: unique('java-spring-group'),
       endpoint: sqs.sqsEndpoint,
       queue: 'java',
     };
     [plain, spring] = await Promise.all([
-      runJava('clients', 'tandem.compat.Main', ['kafka', 'kafka-idempotent', 'sqs-sync', 'sqs-async', 'sqs-fifo', 'sqs-batch-manager'], args),
+      runJava('clients', 'tandem.compat.Main', ['kafka', 'kafka-idempotent', 'kafka-admin', 'sqs-sync', 'sqs-async', 'sqs-fifo', 'sqs-batch-manager'], args),
       runJava('spring', 'tandem.compat.spring.SpringMain', ['spring-kafka', 'spring-sqs'], args),
     ]);
   }, JVM_TIMEOUT_MS + 30_000);
@@ -111,6 +114,25 @@ describe('Java clients', () => {
       expect(k.createAgain).toBe('TopicExistsException');
       expect(k.describeMissing).toBe('UnknownTopicOrPartitionException');
       expect(k.listedAfterDelete).toBe(false);
+    });
+
+    it('AdminClient: Kafka 4 topic configs with synonyms and documentation, a BROKER config set and inherited, client quotas, log dirs', () => {
+      const k = scenario(plain, 'kafka-admin');
+      expect(k.topicConfigCount).toBe(37);
+      expect(k.maxMessageBytes).toEqual({ value: '1048588', source: 'DEFAULT_CONFIG', readOnly: false, synonyms: ['message.max.bytes=1048588@DEFAULT_CONFIG'] });
+      expect(k.segmentBytesType).toBe('INT');
+      expect(k.retentionDocumented).toBe(true);
+      const inherited = {
+        value: '7200000',
+        source: 'DYNAMIC_BROKER_CONFIG',
+        readOnly: false,
+        synonyms: ['log.message.timestamp.after.max.ms=7200000@DYNAMIC_BROKER_CONFIG', 'log.message.timestamp.after.max.ms=3600000@DEFAULT_CONFIG'],
+      };
+      expect(k.topicAfterBrokerSet).toEqual(inherited);
+      expect(k.brokerEntry).toEqual(inherited);
+      expect(k.badBrokerValue).toBe('InvalidRequestException: Invalid value -5 for configuration message.max.bytes: Value must be at least 0');
+      expect(k.quotas).toEqual({ [`{user=${args.quotaUser}}`]: { producer_byte_rate: 1024, request_percentage: 12.5 } });
+      expect([k.logDirCount, k.logDirHasTopic, k.logDirBytesKnown]).toEqual([1, true, true]);
     });
 
     it('AdminClient sets and describes a topic config (with its source) and adds a partition; shrinking is InvalidPartitionsException', () => {

@@ -69,7 +69,7 @@ tandemOnly('segment retention on the manual clock', () => {
 
   it('retention.bytes deletes whole closed segments, never the active one', async () => {
     const topic = 'ret-bytes';
-    await admin.createTopics({ topics: [{ topic, configEntries: [{ name: 'retention.bytes', value: '1' }, { name: 'segment.bytes', value: '200' }] }] });
+    await admin.createTopics({ topics: [{ topic, configEntries: [{ name: 'retention.bytes', value: '1' }, { name: 'internal.segment.bytes', value: '200' }] }] });
     for (let i = 0; i < 4; i++) await producer.send({ topic, messages: [{ value: `${i}`.repeat(150) }] });
     expect(await offsets(topic)).toMatchObject({ low: '0', high: '4' });
     await emu.advance(CHECK_INTERVAL_MS);

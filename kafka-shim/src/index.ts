@@ -13,6 +13,7 @@ import { ErrorCode, KafkaError } from './errors.js';
 import type { LagRow } from './groups/index.js';
 import { GroupCoordinator, registerLagRoutes } from './groups/index.js';
 import { KafkaInspect, type TopicSummary } from './inspect.js';
+import { ClientQuotas } from './quotas/index.js';
 import { LogManager } from './log/index.js';
 
 export type { BrowsedRecord, GroupSummary, KafkaInspect, TopicSummary } from './inspect.js';
@@ -87,16 +88,19 @@ export interface ListenerLimits {
   readonly requestTimeoutMs: number;
 }
 
-export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaConfig, bind: string, limits?: ListenerLimits): Promise<KafkaModule> {
+export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaConfig, bind: string, limits?: ListenerLimits, dataDir?: string): Promise<KafkaModule> {
   core.faults?.declare('kafka', KAFKA_FAULTS);
-  const log = new LogManager(core, { defaultPartitions: config.defaultPartitions, cleanerBackoffMs: config.logCleanerBackoffMs });
+  const log = new LogManager(core, { defaultPartitions: config.defaultPartitions, cleanerBackoffMs: config.logCleanerBackoffMs, nodeId: NODE_ID, dataDir });
   await log.load();
   const groups = new GroupCoordinator(core, log, { initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs });
   await groups.load();
   const producerIds = new ProducerIdManager(core);
   await producerIds.load();
 
-  const broker: Broker = { core, config, nodeId: NODE_ID, clusterId: CLUSTER_ID, log, groups, producerIds };
+  const quotas = new ClientQuotas(core);
+  await quotas.load();
+
+  const broker: Broker = { core, config, nodeId: NODE_ID, clusterId: CLUSTER_ID, log, groups, producerIds, quotas };
   const apis = new ApiRegistry();
   const logger = core.log.child({ component: 'kafka' });
   // A wildcard bind is no address to connect to: tell clients the loopback address instead.

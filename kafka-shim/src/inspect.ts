@@ -109,7 +109,7 @@ export class KafkaInspect {
       id: t.id,
       partitions,
       sizeBytes: partitions.reduce((n, p) => n + p.sizeBytes, 0),
-      configs: topicConfigEntries(t).map((e) => ({ name: e.name, value: e.value, override: e.source === ConfigSource.TOPIC_CONFIG })),
+      configs: topicConfigEntries(t, this.log.dynamicSynonyms).map((e) => ({ name: e.name, value: e.value, override: e.source === ConfigSource.TOPIC_CONFIG })),
     };
   }
 

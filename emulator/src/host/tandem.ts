@@ -80,7 +80,7 @@ export async function startTandem(config: Config, log = new Logger(config.host.l
   try {
     const sqs = await createSqs(core, config.sqs);
     closers.push(() => sqs.close());
-    const kafka = await startKafka(core, admin, config.kafka, host.bind, host);
+    const kafka = await startKafka(core, admin, config.kafka, host.bind, host, config.storage.inMemory ? undefined : config.storage.dataDir);
     closers.push(() => kafka.close());
     endpoints.kafka = { ready: true, port: kafka.port };
     if (kafka.internalPort !== undefined) endpoints.kafkaInternal = { ready: true, port: kafka.internalPort };

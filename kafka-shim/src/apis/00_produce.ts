@@ -29,6 +29,9 @@ export const produce = defineApi({
   key: 0,
   name: 'Produce',
   minVersion: 3,
+  // Kafka 4 advertises v0 (v0-2 close the connection there too): some librdkafka versions take a
+  // Produce minimum above 0 to mean Produce is not supported at all.
+  advertisedMinVersion: 0,
   maxVersion: 11,
   async handle(req, ctx) {
     const { log } = ctx.broker;

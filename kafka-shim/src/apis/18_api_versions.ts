@@ -1,8 +1,10 @@
 /**
  * ApiVersions: v0-4 (flexible from v3).
  *
- * Behaviour: lists every handler of the registry (./registry.ts) with the exact range it serves, so we never advertise
- * a version nobody handles. No features are advertised (SupportedFeatures and FinalizedFeatures
+ * Behaviour: lists every handler of the registry (./registry.ts) with the range it serves, so we never advertise
+ * a version nobody handles, except where Kafka 4 itself advertises a lower minimum than it serves
+ * (`advertisedMinVersion`: Produce from v0, KAFKA-18659's librdkafka workaround; such requests
+ * still close the connection, as on Kafka 4). No features are advertised (SupportedFeatures and FinalizedFeatures
  * empty, FinalizedFeaturesEpoch -1), as a broker without a feature-versioned metadata log.
  * v3+ requests carry the client software name and version; like Kafka we reject malformed ones
  * with INVALID_REQUEST.
@@ -27,7 +29,7 @@ export const apiVersions = defineApi({
     }
     return {
       errorCode: 0,
-      apiKeys: ctx.apis.list().map((h) => ({ apiKey: h.key, minVersion: h.minVersion, maxVersion: h.maxVersion })),
+      apiKeys: ctx.apis.list().map((h) => ({ apiKey: h.key, minVersion: h.advertisedMinVersion ?? h.minVersion, maxVersion: h.maxVersion })),
       throttleTimeMs: 0,
     };
   },

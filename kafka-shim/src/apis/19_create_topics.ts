@@ -66,7 +66,7 @@ export const createTopics = defineApi({
               topicConfigErrorCode: 0,
               numPartitions: created.partitions.length,
               replicationFactor: 1,
-              configs: topicConfigEntries(created).map((c) => ({ name: c.name, value: c.value, readOnly: c.readOnly, configSource: c.source, isSensitive: false })),
+              configs: topicConfigEntries(created, ctx.broker.log.dynamicSynonyms).map((c) => ({ name: c.name, value: c.value, readOnly: c.readOnly, configSource: c.source, isSensitive: false })),
             };
           },
           (err): Result => ({ name: t.name, errorCode: err.code, errorMessage: err.message, numPartitions: -1, replicationFactor: -1, configs: [] }),

@@ -72,6 +72,10 @@ export interface ApiHandler<K extends ApiKey = ApiKey> {
   readonly name: string;
   readonly minVersion: number;
   readonly maxVersion: number;
+  /** What ApiVersions advertises as the minimum when Kafka 4 advertises below what it serves
+   * (Produce from v0, a librdkafka workaround): requests under minVersion still close the
+   * connection, as Kafka 4's do. Defaults to minVersion. */
+  readonly advertisedMinVersion?: number;
   handle(request: RequestOf<K>, ctx: RequestContext): Answer<K> | Promise<Answer<K>>;
   /** Optional: the response that reports `errorCode` for every part of `request`, sent when
    * `handle` throws. Without it the server answers `{ errorCode }` if the response has a top-level

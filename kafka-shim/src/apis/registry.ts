@@ -28,10 +28,13 @@ import { createAcls } from './30_create_acls.js';
 import { deleteAcls } from './31_delete_acls.js';
 import { describeConfigs } from './32_describe_configs.js';
 import { alterConfigs } from './33_alter_configs.js';
+import { describeLogDirs } from './35_describe_log_dirs.js';
 import { createPartitions } from './37_create_partitions.js';
 import { deleteGroups } from './42_delete_groups.js';
 import { incrementalAlterConfigs } from './44_incremental_alter_configs.js';
 import { offsetDelete } from './47_offset_delete.js';
+import { describeClientQuotas } from './48_describe_client_quotas.js';
+import { alterClientQuotas } from './49_alter_client_quotas.js';
 import { describeCluster } from './60_describe_cluster.js';
 import { describeTopicPartitions } from './75_describe_topic_partitions.js';
 
@@ -60,10 +63,13 @@ export const KAFKA_APIS: readonly ApiHandler[] = [
   deleteAcls,
   describeConfigs,
   alterConfigs,
+  describeLogDirs,
   createPartitions,
   deleteGroups,
   incrementalAlterConfigs,
   offsetDelete,
+  describeClientQuotas,
+  alterClientQuotas,
   describeCluster,
   describeTopicPartitions,
 ];

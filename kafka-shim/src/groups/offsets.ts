@@ -12,6 +12,8 @@ import { validGroupId } from './requests.js';
 import type { GroupStorage } from './storage.js';
 import { liveOffset, type TopicLookup } from './topics.js';
 
+/** Kafka's OffsetAndMetadata.NO_METADATA: a commit without metadata (null) is stored and fetched as "". */
+const NO_METADATA = '';
 /** offset.metadata.max.bytes */
 const MAX_METADATA_BYTES = 4096;
 
@@ -72,7 +74,7 @@ export class Offsets {
         if (count === undefined || p.partitionIndex < 0 || p.partitionIndex >= count) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
         else if (p.committedMetadata !== null && Buffer.byteLength(p.committedMetadata) > MAX_METADATA_BYTES) errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
         else {
-          const entry = { topicId: this.topics.topic(t.name)!.id, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata, commitTimestamp: now };
+          const entry = { topicId: this.topics.topic(t.name)!.id, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata ?? NO_METADATA, commitTimestamp: now };
           accepted.push({ topic: t.name, partition: p.partitionIndex, entry });
           ops.push(this.storage.offsetOp(group!.groupId, t.name, p.partitionIndex, entry));
         }
@@ -135,7 +137,7 @@ export class Offsets {
             partitionIndex,
             committedOffset: o?.offset ?? -1,
             committedLeaderEpoch: o?.leaderEpoch ?? -1,
-            metadata: o ? o.metadata : '',
+            metadata: o?.metadata ?? NO_METADATA,
             errorCode: ErrorCode.NONE,
           };
         }),

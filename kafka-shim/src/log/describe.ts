@@ -2,9 +2,10 @@
  * Config descriptions for DescribeConfigs / CreateTopics (v5+) and the config edits of AlterConfigs
  * and IncrementalAlterConfigs, kept apart from the wire so both APIs share one set of rules.
  */
-import { ConfigSource, ConfigType, RETENTION_CHECK_INTERVAL_MS, TOPIC_CONFIGS, validateConfigs } from './configs.js';
+import { ConfigSource, ConfigType, INTERNAL_CONFIGS, TOPIC_CONFIGS, validateConfigs } from './configs.js';
 import { ErrorCode, KafkaError } from '../errors.js';
 import type { Topic } from './index.js';
+import { BROKER_CONFIG_FACTS } from './config-docs.js';
 
 /** ConfigResource types (DescribeConfigs, AlterConfigs). */
 export const ResourceType = { TOPIC: 2, BROKER: 4 } as const;
@@ -19,48 +20,32 @@ export interface ConfigEntry {
   synonyms: { name: string; value: string | null; source: number }[];
 }
 
-/** Every topic config with its effective value and where it comes from. */
-export function topicConfigEntries(topic: Pick<Topic, 'overrides'>): ConfigEntry[] {
+/** A topic config's dynamic broker synonyms (none when no broker config is set). */
+export type DynamicSynonyms = (brokerName: string) => { name: string; value: string; source: number }[];
+
+/** Every topic config with its effective value and where it comes from, sorted by name as Kafka
+ * answers them; synonyms: the override, the dynamic broker configs, then Kafka's default. */
+export function topicConfigEntries(topic: Pick<Topic, 'overrides'>, dynamic: DynamicSynonyms = () => []): ConfigEntry[] {
   const out: ConfigEntry[] = [];
   for (const [name, def] of TOPIC_CONFIGS) {
     const override = topic.overrides.get(name);
-    const synonyms: ConfigEntry['synonyms'] = [{ name: def.brokerSynonym, value: def.default, source: ConfigSource.DEFAULT_CONFIG }];
-    if (override !== undefined) synonyms.unshift({ name, value: override, source: ConfigSource.TOPIC_CONFIG });
-    out.push({
-      name,
-      value: override ?? def.default,
-      readOnly: false,
-      source: override !== undefined ? ConfigSource.TOPIC_CONFIG : ConfigSource.DEFAULT_CONFIG,
-      type: def.type,
-      doc: def.doc,
-      synonyms,
-    });
+    if (INTERNAL_CONFIGS.has(name) && override === undefined) continue;
+    const synonyms: ConfigEntry['synonyms'] = [];
+    if (override !== undefined) synonyms.push({ name, value: override, source: ConfigSource.TOPIC_CONFIG });
+    if (def.brokerSynonym !== null) {
+      synonyms.push(...dynamic(def.brokerSynonym));
+      synonyms.push({ name: def.brokerSynonym, value: def.default, source: ConfigSource.DEFAULT_CONFIG });
+    }
+    const top = synonyms[0] ?? { value: def.default, source: ConfigSource.DEFAULT_CONFIG };
+    out.push({ name, value: top.value, readOnly: false, source: top.source, type: def.type, doc: def.doc, synonyms });
   }
-  return out;
+  return out.sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
-/** The broker's own (read-only) settings, enough for admin tools that inspect a broker. */
-export function brokerConfigEntries(nodeId: number, defaultPartitions: number): ConfigEntry[] {
-  const fixed: [string, string, number][] = [
-    ['broker.id', String(nodeId), ConfigType.INT],
-    ['num.partitions', String(defaultPartitions), ConfigType.INT],
-    ['default.replication.factor', '1', ConfigType.INT],
-    ['offsets.topic.replication.factor', '1', ConfigType.INT],
-    ['transaction.state.log.replication.factor', '1', ConfigType.INT],
-    ['auto.create.topics.enable', 'true', ConfigType.BOOLEAN],
-    ['delete.topic.enable', 'true', ConfigType.BOOLEAN],
-    ['log.retention.check.interval.ms', String(RETENTION_CHECK_INTERVAL_MS), ConfigType.LONG],
-  ];
-  const fromTopics = [...TOPIC_CONFIGS.values()].map((d) => [d.brokerSynonym, d.default, d.type] as [string, string, number]);
-  return [...fixed, ...fromTopics].map(([name, value, type]) => ({
-    name,
-    value,
-    readOnly: true,
-    source: ConfigSource.STATIC_BROKER_CONFIG,
-    type,
-    doc: '',
-    synonyms: [{ name, value, source: ConfigSource.STATIC_BROKER_CONFIG }],
-  }));
+/** How IncrementalAlterConfigs sees a config: its type (for APPEND/SUBTRACT) and default. */
+export interface EditableDef {
+  type: number;
+  default: string;
 }
 
 /** IncrementalAlterConfigs operations. */
@@ -70,17 +55,25 @@ const Op = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
 export function incrementalEdit(
   current: ReadonlyMap<string, string>,
   edits: { name: string; configOperation: number; value: string | null }[],
+  broker = false,
 ): Map<string, string> {
+  // Topic values are validated here; broker values by BrokerConfigs.validate, over the whole set.
+  const check = (name: string, value: string | null) => (broker ? (value ?? '') : validateConfigs([[name, value]]).get(name)!);
+  const lookup = (name: string): EditableDef | undefined => {
+    if (!broker) return TOPIC_CONFIGS.get(name);
+    const facts = BROKER_CONFIG_FACTS[name];
+    return { type: facts?.[0] ?? ConfigType.STRING, default: facts?.[1] ?? '' };
+  };
   const seen = new Set<string>();
   const next = new Map(current);
   for (const e of edits) {
     if (seen.has(e.name)) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Error due to duplicate config keys: ${e.name}`);
     seen.add(e.name);
-    const def = TOPIC_CONFIGS.get(e.name);
+    const def = lookup(e.name);
     if (!def) throw new KafkaError(ErrorCode.INVALID_CONFIG, `Unknown topic config name: ${e.name}`);
     switch (e.configOperation) {
       case Op.SET:
-        next.set(e.name, validateConfigs([[e.name, e.value]]).get(e.name)!);
+        next.set(e.name, check(e.name, e.value));
         break;
       case Op.DELETE:
         next.delete(e.name);
@@ -93,7 +86,7 @@ export function incrementalEdit(
         const items = (next.get(e.name) ?? def.default).split(',').filter((s) => s !== '');
         const given = (e.value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
         const result = e.configOperation === Op.APPEND ? [...items, ...given.filter((g) => !items.includes(g))] : items.filter((i) => !given.includes(i));
-        next.set(e.name, validateConfigs([[e.name, result.join(',')]]).get(e.name)!);
+        next.set(e.name, check(e.name, result.join(',')));
         break;
       }
       default:

@@ -15,9 +15,10 @@ import type { Op } from '../../../emulator/src/core/storage/store.js';
 import { batchInfo, Codec, type BatchInfo } from './batch.js';
 import { ProduceError, validateProduceBatch } from '../records/validate.js';
 import { BatchCache } from './cache.js';
-import { checkConflicts, CLEANER_BACKOFF_MS, effective, RETENTION_CHECK_INTERVAL_MS, validateConfigs, type EffectiveConfig } from './configs.js';
+import { checkConflicts, CLEANER_BACKOFF_MS, effective, RETENTION_CHECK_INTERVAL_MS, validateConfigs, type BrokerDefaults, type EffectiveConfig } from './configs.js';
 import { LogCleaner } from './cleaner.js';
 import type { TxnCleaning } from './cleaner-rules.js';
+import { BrokerConfigs } from './broker-configs.js';
 import { ErrorCode, KafkaError } from '../errors.js';
 import { Partition, type AppendResult, type PartitionHost, type PartitionRecord } from './partition.js';
 import { parseIndexValue } from './side-index.js';
@@ -35,6 +36,10 @@ export interface LogOptions {
   retentionCheckIntervalMs?: number;
   /** log.cleaner.backoff.ms: how often the log cleaner looks for compacted logs to clean. */
   cleanerBackoffMs?: number;
+  /** The data directory, reported as the one log dir (DescribeLogDirs); none when in memory. */
+  dataDir?: string;
+  /** The node id whose dynamic broker configs supply topic defaults (1 if not given). */
+  nodeId?: number;
 }
 
 export { RETENTION_CHECK_INTERVAL_MS } from './configs.js';
@@ -55,8 +60,9 @@ export class Topic {
     public overrides: Map<string, string>,
     /** Resolves once the topic record is in LevelDB. */
     public ready: Promise<void>,
+    brokerDefaults?: BrokerDefaults,
   ) {
-    this.config = effective(overrides);
+    this.config = effective(overrides, brokerDefaults);
   }
 
   record(): Buffer {
@@ -73,15 +79,20 @@ export class LogManager {
   /** Compacts cleanup.policy=compact topics (cleaner.ts). */
   readonly cleaner: LogCleaner;
   private txnCleaning: ((p: Partition) => TxnCleaning | undefined) | undefined;
+  /** Dynamic broker configs (AlterConfigs on BROKER): the defaults of topics' unset configs. */
+  readonly brokerConfigs: BrokerConfigs;
+  readonly brokerDefaults: BrokerDefaults;
 
   constructor(
     readonly core: Core,
     readonly options: LogOptions,
   ) {
+    this.brokerConfigs = new BrokerConfigs(core);
+    this.brokerDefaults = (name) => this.brokerConfigs.lookup(name, options.nodeId ?? 1);
     this.host = {
       core,
       cache: new BatchCache(options.cacheBytes ?? 16 * 1024 * 1024),
-      config: (topic) => this.byName.get(topic)?.config ?? effective(new Map()),
+      config: (topic) => this.byName.get(topic)?.config ?? effective(new Map(), this.brokerDefaults),
     };
     const byName = this.byName;
     this.cleaner = new LogCleaner(
@@ -97,17 +108,27 @@ export class LogManager {
     );
   }
 
+  /** DescribeConfigs synonyms of topic configs from the dynamic broker configs. */
+  readonly dynamicSynonyms = (brokerName: string) => this.brokerConfigs.dynamicSynonyms(brokerName, this.options.nodeId ?? 1);
+
+  /** Store a BROKER resource's dynamic configs; every topic's effective config follows at once. */
+  async setBrokerConfigs(resource: string, configs: Map<string, string>): Promise<void> {
+    await this.brokerConfigs.set(resource, configs);
+    for (const topic of this.byName.values()) topic.config = effective(topic.overrides, this.brokerDefaults);
+  }
+
   private get log() {
     return this.core.log;
   }
 
   async load(): Promise<void> {
     const store = this.core.store;
+    await this.brokerConfigs.load();
     const tPrefix = Buffer.from(PREFIX.topic, 'latin1');
     await store.forEach(tPrefix, (k, v) => {
       const name = splitKey(k, tPrefix.length, 1).parts[0];
       const rec = JSON.parse(v.toString()) as { id: string; partitions: number; configs: Record<string, string> };
-      const topic = new Topic(name, rec.id, new Map(Object.entries(rec.configs)), Promise.resolve());
+      const topic = new Topic(name, rec.id, new Map(Object.entries(rec.configs)), Promise.resolve(), this.brokerDefaults);
       topic.partitions = Array.from({ length: rec.partitions }, (_, i) => new Partition(this.host, name, i));
       this.byName.set(name, topic);
     });
@@ -251,7 +272,7 @@ export class LogManager {
     }
     const overrides = validateConfigs(configs);
     checkConflicts(overrides);
-    const topic = new Topic(name, newTopicId(), overrides, Promise.resolve());
+    const topic = new Topic(name, newTopicId(), overrides, Promise.resolve(), this.brokerDefaults);
     topic.partitions = Array.from({ length: count }, (_, i) => new Partition(this.host, name, i));
     if (validateOnly) return topic;
     this.byName.set(name, topic);
@@ -310,7 +331,7 @@ export class LogManager {
     if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `unknown topic ${name}`);
     checkConflicts(overrides);
     topic.overrides = overrides;
-    topic.config = effective(overrides);
+    topic.config = effective(overrides, this.brokerDefaults);
     await this.persist(topic);
     this.log.info('kafka.topic.configs_altered', { topic: name, configs: Object.fromEntries(overrides) });
   }

@@ -13,6 +13,8 @@
  *   K/x/ <transactionalId>                         -> transactional id record (JSON: producer id, epochs, timeout)
  *   K/g/ <group>                                   -> group record (JSON: protocol type, generation, ...)
  *   K/o/ <group>\0<topic>\0<u32 partition>         -> committed offset (JSON: offset, leaderEpoch, metadata, commitTimestamp)
+ *   K/c/ <broker id, "" = cluster default>         -> dynamic broker configs (JSON: name -> value)
+ *   K/q/ <entity type\0name ...>                  -> client quota entity (JSON: entity, quota key -> value)
  */
 import { key, u32, u64 } from '../../../emulator/src/core/storage/keys.js';
 
@@ -26,6 +28,8 @@ export const PREFIX = {
   transactionalId: 'K/x/',
   group: 'K/g/',
   offset: 'K/o/',
+  brokerConfig: 'K/c/',
+  quota: 'K/q/',
 } as const;
 
 export const topicKey = (topic: string): Buffer => key(PREFIX.topic, topic);
@@ -42,3 +46,5 @@ export const producerKey = (topic: string, partition: number, producerId: bigint
 export const producerIdCounterKey = (): Buffer => key(PREFIX.producerIdCounter);
 export const transactionalIdPrefix = (): Buffer => key(PREFIX.transactionalId);
 export const transactionalIdKey = (transactionalId: string): Buffer => key(PREFIX.transactionalId, transactionalId);
+export const brokerConfigKey = (resource: string): Buffer => key(PREFIX.brokerConfig, resource);
+export const quotaKey = (entity: string): Buffer => key(PREFIX.quota, entity);

@@ -42,7 +42,8 @@ test('a simple commit creates an Empty group; metadata round-trips; fetch all or
         name: 't',
         partitions: [
           { partitionIndex: 0, committedOffset: 5, committedLeaderEpoch: -1, metadata: 'hello', errorCode: 0 },
-          { partitionIndex: 2, committedOffset: 7, committedLeaderEpoch: -1, metadata: null, errorCode: 0 },
+          // A commit without metadata reads back as "" (Kafka's OffsetAndMetadata.NO_METADATA), not null.
+          { partitionIndex: 2, committedOffset: 7, committedLeaderEpoch: -1, metadata: '', errorCode: 0 },
         ],
       },
     ],

@@ -226,14 +226,14 @@ describe('partition log', () => {
     await t.store.begin().commit();
 
     const b = makeBatch([{ value: 'x'.repeat(100), timestamp: t.clock.now() }]);
-    await t.log.createTopic('rb', 1, [['retention.bytes', String(b.length * 2)], ['segment.bytes', String(b.length)]]);
+    await t.log.createTopic('rb', 1, [['retention.bytes', String(b.length * 2)], ['internal.segment.bytes', String(b.length)]]);
     for (let i = 0; i < 4; i++) await t.log.append('rb', 0, b);
     const q = t.log.partition('rb', 0);
     expect(q.batchCount).toBe(4);
     t.log.checkRetention();
     expect(q.batchCount).toBe(2);
     expect(q.logStartOffset).toBe(2);
-    await t.log.setConfigs('rb', new Map([['retention.bytes', '0'], ['segment.bytes', String(b.length)]]));
+    await t.log.setConfigs('rb', new Map([['retention.bytes', '0'], ['internal.segment.bytes', String(b.length)]]));
     expect(q.logStartOffset).toBe(2);
     t.log.checkRetention();
     // Everything but the active segment.
