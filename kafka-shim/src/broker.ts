@@ -8,6 +8,7 @@ import type { KafkaConfig } from './config.js';
 import type { GroupCoordinator } from './groups/index.js';
 import type { LogManager } from './log/index.js';
 import type { ProducerIdManager } from './txn/producer-ids.js';
+import type { TransactionCoordinator } from './txn/coordinator.js';
 
 export interface Broker {
   readonly core: Core;
@@ -22,6 +23,8 @@ export interface Broker {
   readonly groups: GroupCoordinator;
   /** Producer ids and transactional ids (./txn). */
   readonly producerIds: ProducerIdManager;
+  /** The transaction coordinator (./txn/coordinator.ts). */
+  readonly txn: TransactionCoordinator;
   /** Told each answered request's API, error code (0: none) and time (metrics); unset, nothing is measured. */
   observe?: RequestObserver;
 }

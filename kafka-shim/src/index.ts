@@ -19,6 +19,7 @@ import { LogManager } from './log/index.js';
 export type { BrowsedRecord, GroupSummary, KafkaInspect, TopicSummary } from './inspect.js';
 import { KafkaServer } from './server/server.js';
 import { ProducerIdManager } from './txn/producer-ids.js';
+import { TransactionCoordinator } from './txn/coordinator.js';
 
 export interface KafkaModule {
   readonly port: number;
@@ -91,8 +92,11 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
   await groups.load();
   const producerIds = new ProducerIdManager(core);
   await producerIds.load();
+  // After the logs and groups: it finishes transactions a crash left prepared (markers, offsets).
+  const txn = new TransactionCoordinator(core, producerIds, log, groups);
+  await txn.load();
 
-  const broker: Broker = { core, config, nodeId: NODE_ID, clusterId: CLUSTER_ID, log, groups, producerIds };
+  const broker: Broker = { core, config, nodeId: NODE_ID, clusterId: CLUSTER_ID, log, groups, producerIds, txn };
   const apis = new ApiRegistry();
   const logger = core.log.child({ component: 'kafka' });
   // A wildcard bind is no address to connect to: tell clients the loopback address instead.
@@ -127,6 +131,7 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
     }
   } catch (e) {
     await Promise.all(servers.map((s) => s.close()));
+    await txn.close();
     await groups.close();
     await log.close();
     throw e;
@@ -179,6 +184,7 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
     admin: kafkaAdmin,
     async close() {
       await Promise.all(servers.map((s) => s.close()));
+      await txn.close();
       await groups.close();
       await log.close();
     },

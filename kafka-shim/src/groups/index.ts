@@ -111,6 +111,16 @@ export class GroupCoordinator {
     return this.offsets.commit(req);
   }
 
+  /** TxnOffsetCommit's group checks (error code). */
+  validateTxnOffsetCommit(groupId: string, generationId: number, memberId: string, groupInstanceId: string | null): number {
+    return this.offsets.validateTxn(groupId, generationId, memberId, groupInstanceId);
+  }
+
+  /** A committed transaction's offsets (the transaction coordinator calls this before CompleteCommit). */
+  applyTxnOffsets(offsets: { groupId: string; topic: string; partition: number; offset: number; leaderEpoch: number; metadata: string | null }[]): Promise<void> {
+    return this.offsets.applyTxn(offsets);
+  }
+
   fetchOffsets(groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null): { errorCode: number; topics: FetchedTopic[] } {
     return this.offsets.fetch(groupId, topics);
   }

@@ -1,0 +1,237 @@
+/**
+ * Transactions with kafkajs 2.2.4 (its transactional producer and read_committed consumer) and,
+ * where a client hides the broker's answer, raw requests: commit and abort with markers, the last
+ * stable offset in ListOffsets and Fetch, offsets committed by a transaction becoming visible
+ * only on commit (consume-transform-produce), and a second producer with the same
+ * transactional.id fencing the first. Runs on Tandem and on the Kafka oracle; the restart suites
+ * need Tandem (the manual clock, kill -9).
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { decodeBatches } from '../../kafka-shim/src/records/batch.js';
+import { RawClient } from '../../kafka-shim/test/protocol/wire.js';
+import { createTopics, startKafkaTarget, unique, type KafkaTarget } from '../harness/kafka-target.js';
+
+const READ_UNCOMMITTED = 0;
+const READ_COMMITTED = 1;
+
+async function listLatest(c: RawClient, topic: string, isolationLevel: number): Promise<number> {
+  const res = await c.call(2, 7, { replicaId: -1, isolationLevel, topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1 }] }] });
+  return Number(res.body.topics[0].partitions[0].offset);
+}
+
+/** One Fetch v11 of partition 0 from `offset`: the partition's answer and its records' values (control batches apart). */
+async function fetchAt(c: RawClient, topic: string, offset: number, isolationLevel: number) {
+  const res = await c.call(1, 11, {
+    replicaId: -1,
+    maxWaitMs: 0,
+    minBytes: 1,
+    maxBytes: 1 << 20,
+    isolationLevel,
+    sessionId: 0,
+    sessionEpoch: -1,
+    topics: [{ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: offset, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }],
+    forgottenTopicsData: [],
+    rackId: '',
+  });
+  const p = res.body.responses[0].partitions[0];
+  const batches = decodeBatches(Buffer.isBuffer(p.records) ? p.records : Buffer.alloc(0));
+  return {
+    lastStableOffset: Number(p.lastStableOffset),
+    highWatermark: Number(p.highWatermark),
+    aborted: ((p.abortedTransactions ?? []) as { producerId: number; firstOffset: number }[]).map((a) => Number(a.firstOffset)),
+    data: batches.filter((b) => !(b.attributes & 0x20)).flatMap((b) => b.records.map((r) => ({ offset: r.offset, value: r.value?.toString() }))),
+    markers: batches.filter((b) => b.attributes & 0x20).map((b) => ({ offset: b.baseOffset, commit: b.records[0].key!.readInt16BE(2) === 1 })),
+  };
+}
+
+/** A kafkajs consumer reading `topic` from the start until `count` values arrived (then a moment more, to catch extras). */
+async function consume(kafka: Kafka, topic: string, count: number, readUncommitted: boolean): Promise<string[]> {
+  const consumer = kafka.consumer({ groupId: unique(`read-${readUncommitted ? 'all' : 'committed'}`), readUncommitted, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const values: string[] = [];
+  await consumer.run({ eachMessage: async ({ message }) => void values.push(message.value!.toString()) });
+  while (values.length < count) await delay(20);
+  await delay(500);
+  await consumer.disconnect();
+  return values;
+}
+
+describe('kafkajs transactions', () => {
+  let target: KafkaTarget;
+  let kafka: Kafka;
+  let admin: Admin;
+  let c: RawClient;
+  const producers: Producer[] = [];
+  const txProducer = async (transactionalId: string): Promise<Producer> => {
+    const p = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 });
+    producers.push(p);
+    await p.connect();
+    return p;
+  };
+
+  beforeAll(async () => {
+    // Real time: the consumers' group joins wait on the broker's clock.
+    target = await startKafkaTarget({ realClock: true });
+    kafka = new Kafka({ clientId: 'txn', brokers: [target.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 20, initialRetryTime: 50, maxRetryTime: 1000 } });
+    admin = kafka.admin();
+    await admin.connect();
+    c = await RawClient.connectTo(target.bootstrap);
+  });
+  afterAll(async () => {
+    for (const p of producers) await p.disconnect().catch(() => undefined);
+    await admin.disconnect();
+    c.close();
+    await target.stop();
+  });
+
+  it('commit and abort: markers after each, read_committed sees only the committed records, read_uncommitted all of them', async () => {
+    const topic = unique('txn-basic');
+    await createTopics(admin, [{ topic, numPartitions: 1 }]);
+    const producer = await txProducer(unique('tx-basic'));
+    const aborted = await producer.transaction();
+    await aborted.send({ topic, messages: [{ partition: 0, value: 'a1' }, { partition: 0, value: 'a2' }] });
+    await aborted.abort();
+    const committed = await producer.transaction();
+    await committed.send({ topic, messages: [{ partition: 0, value: 'c1' }] });
+    await committed.send({ topic, messages: [{ partition: 0, value: 'c2' }] });
+    await committed.commit();
+
+    // a1 a2 ABORT c1 c2 COMMIT
+    expect(await listLatest(c, topic, READ_UNCOMMITTED)).toBe(6);
+    expect(await listLatest(c, topic, READ_COMMITTED)).toBe(6);
+    const all = await fetchAt(c, topic, 0, READ_COMMITTED);
+    expect(all.markers).toEqual([
+      { offset: 2, commit: false },
+      { offset: 5, commit: true },
+    ]);
+    expect(all.aborted).toEqual([0]);
+    expect((await fetchAt(c, topic, 3, READ_COMMITTED)).aborted).toEqual([]);
+    expect((await fetchAt(c, topic, 0, READ_UNCOMMITTED)).aborted).toEqual([]);
+
+    expect(await consume(kafka, topic, 2, false)).toEqual(['c1', 'c2']);
+    expect(await consume(kafka, topic, 4, true)).toEqual(['a1', 'a2', 'c1', 'c2']);
+  });
+
+  it('an open transaction holds the last stable offset: read_committed fetches stop there until the commit', async () => {
+    const topic = unique('txn-lso');
+    await createTopics(admin, [{ topic, numPartitions: 1 }]);
+    const plain = kafka.producer();
+    producers.push(plain);
+    await plain.connect();
+    await plain.send({ topic, messages: [{ partition: 0, value: 'before' }] });
+    const producer = await txProducer(unique('tx-lso'));
+    const tx = await producer.transaction();
+    await tx.send({ topic, messages: [{ partition: 0, value: 'inside' }] });
+    await plain.send({ topic, messages: [{ partition: 0, value: 'after' }] });
+
+    expect(await listLatest(c, topic, READ_UNCOMMITTED)).toBe(3);
+    expect(await listLatest(c, topic, READ_COMMITTED)).toBe(1);
+    const open = await fetchAt(c, topic, 0, READ_COMMITTED);
+    expect(open).toMatchObject({ lastStableOffset: 1, highWatermark: 3 });
+    expect(open.data.map((r) => r.value)).toEqual(['before']);
+    expect((await fetchAt(c, topic, 0, READ_UNCOMMITTED)).data.map((r) => r.value)).toEqual(['before', 'inside', 'after']);
+
+    await tx.commit();
+    const done = await fetchAt(c, topic, 0, READ_COMMITTED);
+    expect(done).toMatchObject({ lastStableOffset: 4, highWatermark: 4 });
+    expect(done.data.map((r) => r.value)).toEqual(['before', 'inside', 'after']);
+  });
+
+  it('consume-transform-produce: sendOffsets commits the group offsets with the transaction, an abort drops them', async () => {
+    const input = unique('txn-in');
+    const output = unique('txn-out');
+    const group = unique('txn-group');
+    await createTopics(admin, [
+      { topic: input, numPartitions: 1 },
+      { topic: output, numPartitions: 1 },
+    ]);
+    const producer = await txProducer(unique('tx-ctp'));
+    const committedOffset = async () => (await admin.fetchOffsets({ groupId: group, topics: [input] }))[0].partitions[0].offset;
+
+    const dropped = await producer.transaction();
+    await dropped.send({ topic: output, messages: [{ partition: 0, value: 'X' }] });
+    await dropped.sendOffsets({ consumerGroupId: group, topics: [{ topic: input, partitions: [{ partition: 0, offset: '5' }] }] });
+    await dropped.abort();
+    expect(await committedOffset()).toBe('-1');
+
+    const tx = await producer.transaction();
+    await tx.send({ topic: output, messages: [{ partition: 0, value: 'A' }] });
+    await tx.sendOffsets({ consumerGroupId: group, topics: [{ topic: input, partitions: [{ partition: 0, offset: '3' }] }] });
+    expect(await committedOffset()).toBe('-1');
+    await tx.commit();
+    expect(await committedOffset()).toBe('3');
+    expect(await consume(kafka, output, 1, false)).toEqual(['A']);
+  });
+
+  it('a second producer with the same transactional.id aborts the first one\'s open transaction and fences it', async () => {
+    const topic = unique('txn-fence');
+    await createTopics(admin, [{ topic, numPartitions: 1 }]);
+    const id = unique('tx-fence');
+    const first = await txProducer(id);
+    const zombie = await first.transaction();
+    await zombie.send({ topic, messages: [{ partition: 0, value: 'zombie' }] });
+
+    const second = await txProducer(id);
+    const tx = await second.transaction();
+    await tx.send({ topic, messages: [{ partition: 0, value: 'live' }] });
+    await tx.commit();
+    await expect(zombie.commit()).rejects.toMatchObject({ type: expect.stringMatching(/^(PRODUCER_FENCED|INVALID_PRODUCER_EPOCH)$/) });
+
+    const read = await fetchAt(c, topic, 0, READ_COMMITTED);
+    // zombie, ABORT (written when the second producer initialized), live, COMMIT
+    expect(read.markers.map((m) => m.commit)).toEqual([false, true]);
+    expect(read.aborted).toEqual([0]);
+    expect(await consume(kafka, topic, 1, false)).toEqual(['live']);
+  });
+});
+
+// Kafka's own tooling reads these; shapes are checked on Tandem and the oracle alike.
+describe('transaction inspection APIs', () => {
+  let target: KafkaTarget;
+  let kafka: Kafka;
+  let c: RawClient;
+  beforeAll(async () => {
+    target = await startKafkaTarget();
+    kafka = new Kafka({ clientId: 'txn-inspect', brokers: [target.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 20, initialRetryTime: 50, maxRetryTime: 1000 } });
+    c = await RawClient.connectTo(target.bootstrap);
+  });
+  afterAll(async () => {
+    c.close();
+    await target.stop();
+  });
+
+  it('DescribeTransactions, ListTransactions and DescribeProducers show an ongoing transaction, then its completion', async () => {
+    const topic = unique('txn-inspect');
+    const admin = kafka.admin();
+    await admin.connect();
+    await createTopics(admin, [{ topic, numPartitions: 1 }]);
+    await admin.disconnect();
+    const id = unique('tx-inspect');
+    const producer = kafka.producer({ transactionalId: id, idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const tx = await producer.transaction();
+    await tx.send({ topic, messages: [{ partition: 0, value: 'v' }] });
+
+    const described = (await c.call(65, 0, { transactionalIds: [id, unique('nobody')] })).body.transactionStates;
+    expect(described[0]).toMatchObject({ errorCode: 0, transactionalId: id, transactionState: 'Ongoing', topics: [{ topic, partitions: [0] }] });
+    expect(Number(described[0].transactionStartTimeMs)).toBeGreaterThan(0);
+    expect(described[1]).toMatchObject({ errorCode: 105 });
+    const producerId = Number(described[0].producerId);
+
+    const listed = (await c.call(66, 1, { stateFilters: ['Ongoing', 'Bogus'], producerIdFilters: [producerId], durationFilter: -1 })).body;
+    expect(listed).toMatchObject({ errorCode: 0, unknownStateFilters: ['Bogus'], transactionStates: [{ transactionalId: id, producerId, transactionState: 'Ongoing' }] });
+
+    const producersOf = async () => (await c.call(61, 0, { topics: [{ name: topic, partitionIndexes: [0, 7] }] })).body.topics[0].partitions;
+    const open = await producersOf();
+    expect(open[0].activeProducers).toEqual([expect.objectContaining({ producerId, lastSequence: 0, currentTxnStartOffset: 0 })]);
+    expect(open[1]).toMatchObject({ partitionIndex: 7, errorCode: 3 });
+
+    await tx.commit();
+    await producer.disconnect();
+    const after = (await c.call(65, 0, { transactionalIds: [id] })).body.transactionStates[0];
+    expect(after).toMatchObject({ transactionState: 'CompleteCommit', topics: [] });
+    expect((await producersOf())[0].activeProducers).toEqual([expect.objectContaining({ producerId, currentTxnStartOffset: -1 })]);
+  });
+});
