@@ -10,7 +10,11 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { decodeBatches } from '../../kafka-shim/src/records/batch.js';
 import { RawClient } from '../../kafka-shim/test/protocol/wire.js';
-import { createTopics, startKafkaTarget, unique, type KafkaTarget } from '../harness/kafka-target.js';
+import { Emulator } from '../harness/emulator.js';
+import { createTopics, startKafkaTarget, tandemOnly, unique, type KafkaTarget } from '../harness/kafka-target.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 const READ_UNCOMMITTED = 0;
 const READ_COMMITTED = 1;
@@ -40,9 +44,20 @@ async function fetchAt(c: RawClient, topic: string, offset: number, isolationLev
     lastStableOffset: Number(p.lastStableOffset),
     highWatermark: Number(p.highWatermark),
     aborted: ((p.abortedTransactions ?? []) as { producerId: number; firstOffset: number }[]).map((a) => Number(a.firstOffset)),
-    data: batches.filter((b) => !(b.attributes & 0x20)).flatMap((b) => b.records.map((r) => ({ offset: r.offset, value: r.value?.toString() }))),
-    markers: batches.filter((b) => b.attributes & 0x20).map((b) => ({ offset: b.baseOffset, commit: b.records[0].key!.readInt16BE(2) === 1 })),
+    abortedByProducer: ((p.abortedTransactions ?? []) as { producerId: number; firstOffset: number }[]).map((a) => ({ producerId: Number(a.producerId), firstOffset: Number(a.firstOffset) })),
+    data: batches.filter((b) => !(b.attributes & 0x20)).flatMap((b) => b.records.map((r) => ({ offset: r.offset, producerId: Number(b.producerId), value: r.value?.toString() }))),
+    markers: batches.filter((b) => b.attributes & 0x20).map((b) => ({ offset: b.baseOffset, producerId: Number(b.producerId), commit: b.records[0].key!.readInt16BE(2) === 1 })),
   };
+}
+
+/** What a read_committed client keeps of a fetch: records of aborted transactions are dropped, from their first offset to the producer's ABORT marker. */
+function committedValues(f: Awaited<ReturnType<typeof fetchAt>>): string[] {
+  const dropped = (r: { offset: number; producerId: number }) =>
+    f.abortedByProducer.some((a) => {
+      const marker = f.markers.find((m) => m.producerId === a.producerId && !m.commit && m.offset > a.firstOffset);
+      return a.producerId === r.producerId && r.offset >= a.firstOffset && (!marker || r.offset < marker.offset);
+    });
+  return f.data.filter((r) => !dropped(r)).map((r) => r.value!);
 }
 
 /** A kafkajs consumer reading `topic` from the start until `count` values arrived (then a moment more, to catch extras). */
@@ -233,5 +248,56 @@ describe('transaction inspection APIs', () => {
     const after = (await c.call(65, 0, { transactionalIds: [id] })).body.transactionStates[0];
     expect(after).toMatchObject({ transactionState: 'CompleteCommit', topics: [] });
     expect((await producersOf())[0].activeProducers).toEqual([expect.objectContaining({ producerId, currentTxnStartOffset: -1 })]);
+  });
+});
+
+// Kills the Tandem process with SIGKILL in the middle of transactions and restarts it on the same
+// data dir, then moves its manual clock past the transaction timeout: Tandem-only (kill -9 and the clock).
+tandemOnly('transactions across kill -9', () => {
+  it('an open transaction is aborted on timeout after the restart, an acknowledged commit stays; read_committed never sees a partial transaction', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-txn-'));
+    let emu = await Emulator.start({ dataDir });
+    const kafka = new Kafka({ clientId: 'crash', brokers: [emu.kafkaBroker], logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 50 } });
+    const admin = kafka.admin();
+    let c = await RawClient.connectTo(emu.kafkaBroker);
+    try {
+      await admin.connect();
+      await createTopics(admin, [{ topic: 'crash', numPartitions: 1 }]);
+      const open = kafka.producer({ transactionalId: 'crash-open', idempotent: true, maxInFlightRequests: 1, transactionTimeout: 30_000 });
+      const done = kafka.producer({ transactionalId: 'crash-done', idempotent: true, maxInFlightRequests: 1 });
+      await open.connect();
+      await done.connect();
+      const partial = await open.transaction();
+      await partial.send({ topic: 'crash', messages: [{ partition: 0, value: 'p1' }, { partition: 0, value: 'p2' }] });
+      const whole = await done.transaction();
+      await whole.send({ topic: 'crash', messages: [{ partition: 0, value: 'w1' }] });
+      await whole.commit();
+      await admin.disconnect();
+      // SIGKILL with the producers still connected: they never hear again.
+      await emu.kill9();
+      c.close();
+      emu = await emu.restart();
+      c = await RawClient.connectTo(emu.kafkaBroker);
+
+      // p1 p2 (open) w1 COMMIT: the LSO holds at the open transaction's first offset.
+      const before = await fetchAt(c, 'crash', 0, READ_COMMITTED);
+      expect(before).toMatchObject({ lastStableOffset: 0, highWatermark: 4 });
+      expect(before.data).toEqual([]);
+      expect((await c.call(65, 0, { transactionalIds: ['crash-open', 'crash-done'] })).body.transactionStates.map((t: { transactionState: string }) => t.transactionState)).toEqual(['Ongoing', 'CompleteCommit']);
+
+      await emu.advance(30_000);
+      await emu.advance(10_000);
+      let after = await fetchAt(c, 'crash', 0, READ_COMMITTED);
+      for (let i = 0; i < 100 && after.lastStableOffset !== after.highWatermark; i++) after = await fetchAt(c, 'crash', 0, READ_COMMITTED);
+      expect(after).toMatchObject({ lastStableOffset: 5, highWatermark: 5 });
+      expect(after.markers.map((m) => m.commit)).toEqual([true, false]);
+      expect(after.aborted).toEqual([0]);
+      expect(committedValues(after)).toEqual(['w1']);
+      expect((await c.call(65, 0, { transactionalIds: ['crash-open'] })).body.transactionStates[0].transactionState).toBe('CompleteAbort');
+    } finally {
+      c.close();
+      await emu.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
