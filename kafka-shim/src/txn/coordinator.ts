@@ -206,6 +206,16 @@ export class TransactionCoordinator {
       });
   }
 
+  /** Whether an open transaction has staged an offset of this group and partition (OffsetFetch's RequireStable). */
+  hasPendingOffset(groupId: string, topic: string, partition: number): boolean {
+    for (const [, rec] of this.ids.entries()) {
+      const state = txnStateOf(rec);
+      if (state !== 'Ongoing' && state !== 'PrepareCommit') continue;
+      if ((rec.offsets ?? []).some((o) => o.groupId === groupId && o.topic === topic && o.partition === partition)) return true;
+    }
+    return false;
+  }
+
   describe(transactionalId: string): DescribedTxn {
     const rec = this.ids.record(transactionalId);
     const notHere = this.coordinatorError(transactionalId);
