@@ -82,13 +82,17 @@ describe('Java clients', () => {
       topic,
       group,
       idempotentTopic: unique('java-idempotent'),
+      txnInput: unique('java-txn-in'),
+      txnOutput: unique('java-txn-out'),
+      txnGroup: unique('java-txn-group'),
+      txnId: unique('java-txn'),
       springTopic,
       springGroup: unique('java-spring-group'),
       endpoint: sqs.sqsEndpoint,
       queue: 'java',
     };
     [plain, spring] = await Promise.all([
-      runJava('clients', 'tandem.compat.Main', ['kafka', 'kafka-idempotent', 'sqs-sync', 'sqs-async', 'sqs-fifo', 'sqs-batch-manager'], args),
+      runJava('clients', 'tandem.compat.Main', ['kafka', 'kafka-idempotent', 'kafka-transactional', 'sqs-sync', 'sqs-async', 'sqs-fifo', 'sqs-batch-manager'], args),
       runJava('spring', 'tandem.compat.spring.SpringMain', ['spring-kafka', 'spring-sqs'], args),
     ]);
   }, JVM_TIMEOUT_MS + 30_000);
@@ -158,6 +162,21 @@ describe('Java clients', () => {
       const k = scenario(plain, 'kafka-idempotent');
       expect(k.idempotenceDefault).toBe('true');
       expect({ ok: k.ok, failure: k.failure, offset: k.offset }).toEqual({ ok: true, failure: undefined, offset: 2 });
+    });
+
+    it('exactly-once consume-transform-produce: read_committed consumer, transactional producer with sendOffsetsToTransaction, an aborted transaction re-read, fencing', () => {
+      const k = scenario(plain, 'kafka-transactional');
+      const words = Array.from({ length: 10 }, (_, i) => `w${i}`);
+      expect(k.processed).toEqual(words);
+      expect(k.abortedTransactions).toBe(1);
+      expect(k.readCommitted).toEqual(words.map((w) => w.toUpperCase()));
+      // The aborted transaction's records are in the log, skipped only by read_committed readers.
+      expect(k.readUncommittedCount).toBe(20);
+      expect(k.committedOffset).toBe(10);
+      // Kafka 4.x finalizes transaction.version 2, so kafka-clients 4.1 there skips AddPartitionsToTxn and
+      // learns of the fencing from its produce (InvalidProducerEpoch); Tandem speaks transaction version 1,
+      // where AddPartitionsToTxn answers PRODUCER_FENCED. Either way the zombie is fenced.
+      expect(['ProducerFencedException', 'InvalidProducerEpochException']).toContain(k.fenced);
     });
   });
 
