@@ -11,7 +11,7 @@ import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { decodeBatches } from '../../kafka-shim/src/records/batch.js';
 import { RawClient } from '../../kafka-shim/test/protocol/wire.js';
 import { Emulator } from '../harness/emulator.js';
-import { createTopics, startKafkaTarget, tandemOnly, unique, type KafkaTarget } from '../harness/kafka-target.js';
+import { createTopics, eventually, startKafkaTarget, tandemOnly, unique, type KafkaTarget } from '../harness/kafka-target.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -113,11 +113,12 @@ describe('kafkajs transactions', () => {
     await committed.send({ topic, messages: [{ partition: 0, value: 'c2' }] });
     await committed.commit();
 
-    // a1 a2 ABORT c1 c2 COMMIT
+    // a1 a2 ABORT c1 c2 COMMIT. Kafka answers EndTxn once the outcome is logged and writes the
+    // markers just after (Tandem before answering): the LSO reaches the end a moment later there.
+    await eventually(() => listLatest(c, topic, READ_COMMITTED), (lso) => lso === 6);
     expect(await listLatest(c, topic, READ_UNCOMMITTED)).toBe(6);
-    expect(await listLatest(c, topic, READ_COMMITTED)).toBe(6);
     const all = await fetchAt(c, topic, 0, READ_COMMITTED);
-    expect(all.markers).toEqual([
+    expect(all.markers.map(({ offset, commit }) => ({ offset, commit }))).toEqual([
       { offset: 2, commit: false },
       { offset: 5, commit: true },
     ]);
@@ -149,7 +150,7 @@ describe('kafkajs transactions', () => {
     expect((await fetchAt(c, topic, 0, READ_UNCOMMITTED)).data.map((r) => r.value)).toEqual(['before', 'inside', 'after']);
 
     await tx.commit();
-    const done = await fetchAt(c, topic, 0, READ_COMMITTED);
+    const done = await eventually(() => fetchAt(c, topic, 0, READ_COMMITTED), (f) => f.lastStableOffset === f.highWatermark);
     expect(done).toMatchObject({ lastStableOffset: 4, highWatermark: 4 });
     expect(done.data.map((r) => r.value)).toEqual(['before', 'inside', 'after']);
   });
@@ -176,7 +177,7 @@ describe('kafkajs transactions', () => {
     await tx.sendOffsets({ consumerGroupId: group, topics: [{ topic: input, partitions: [{ partition: 0, offset: '3' }] }] });
     expect(await committedOffset()).toBe('-1');
     await tx.commit();
-    expect(await committedOffset()).toBe('3');
+    expect(await eventually(committedOffset, (o) => o === '3')).toBe('3');
     expect(await consume(kafka, output, 1, false)).toEqual(['A']);
   });
 
@@ -194,7 +195,7 @@ describe('kafkajs transactions', () => {
     await tx.commit();
     await expect(zombie.commit()).rejects.toMatchObject({ type: expect.stringMatching(/^(PRODUCER_FENCED|INVALID_PRODUCER_EPOCH)$/) });
 
-    const read = await fetchAt(c, topic, 0, READ_COMMITTED);
+    const read = await eventually(() => fetchAt(c, topic, 0, READ_COMMITTED), (f) => f.lastStableOffset === f.highWatermark);
     // zombie, ABORT (written when the second producer initialized), live, COMMIT
     expect(read.markers.map((m) => m.commit)).toEqual([false, true]);
     expect(read.aborted).toEqual([0]);
@@ -245,8 +246,9 @@ describe('transaction inspection APIs', () => {
 
     await tx.commit();
     await producer.disconnect();
-    const after = (await c.call(65, 0, { transactionalIds: [id] })).body.transactionStates[0];
+    const after = await eventually(async () => (await c.call(65, 0, { transactionalIds: [id] })).body.transactionStates[0], (t) => t.transactionState !== 'PrepareCommit');
     expect(after).toMatchObject({ transactionState: 'CompleteCommit', topics: [] });
+    await eventually(producersOf, (ps) => ps[0].activeProducers[0]?.currentTxnStartOffset === -1);
     expect((await producersOf())[0].activeProducers).toEqual([expect.objectContaining({ producerId, currentTxnStartOffset: -1 })]);
   });
 });

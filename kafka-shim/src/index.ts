@@ -180,7 +180,7 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
   return {
     port: servers[0].port,
     internalPort: servers[1]?.port,
-    inspect: new KafkaInspect(core, log, groups),
+    inspect: new KafkaInspect(core, log, groups, txn),
     admin: kafkaAdmin,
     async close() {
       await Promise.all(servers.map((s) => s.close()));

@@ -17,6 +17,7 @@ import { LogManager } from '../../src/log/index.js';
 import { encodeBatch } from '../../src/records/batch.js';
 import { transactionalIdKey } from '../../src/storage/keys.js';
 import { TransactionCoordinator } from '../../src/txn/coordinator.js';
+import { KafkaInspect } from '../../src/inspect.js';
 import { ProducerIdManager } from '../../src/txn/producer-ids.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -110,6 +111,13 @@ it('a transactional batch needs its partition in the transaction (Kafka 4 verifi
   await b.log.append('t', 0, txBatch(producerId, epoch, 0, ['a', 'b']));
   const p = b.log.partition('t', 0);
   expect([p.lastStableOffset, p.highWatermark]).toEqual([1, 3]);
+  // The console's read API: the transaction and the partition's producers.
+  const inspect = new KafkaInspect(b.core, b.log, b.groups, b.txn);
+  expect(inspect.transactions()).toEqual([expect.objectContaining({ transactionalId: 'app', transactionState: 'Ongoing', producerId, topics: [{ topic: 't', partitions: [0] }] })]);
+  expect(inspect.producers('t', 0)).toEqual({ lastStableOffset: 1, producers: [expect.objectContaining({ producerId, epoch, lastSequence: 1, txnStartOffset: 1 })] });
+  // Consumer lag: to the log end (kafka-consumer-groups' LAG) and to the LSO (a read_committed consumer's).
+  await b.groups.commitOffsets({ groupId: 'g', generationId: -1, memberId: '', groupInstanceId: null, topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 0, committedLeaderEpoch: -1, committedMetadata: null }] }] });
+  expect(b.groups.lag('g')).toEqual([expect.objectContaining({ currentOffset: 0, logEndOffset: 3, lag: 3, lastStableOffset: 1, lagToStable: 1 })]);
   expect(await b.txn.endTxn('app', producerId, epoch, false)).toBe(ErrorCode.NONE);
   expect([p.lastStableOffset, p.highWatermark]).toEqual([4, 4]);
   expect(p.txns.abortedIn(0, 4)).toEqual([{ producerId, firstOffset: 1 }]);
