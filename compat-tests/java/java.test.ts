@@ -125,7 +125,7 @@ describe('Java clients', () => {
       expect(k.shrink).toBe('InvalidPartitionsException');
     });
 
-    it('producer (idempotence off) -> group consumer round trip with commitSync; a new member resumes after the commit; the empty group is described and listed', () => {
+    it('producer (default settings: idempotent) -> group consumer round trip with commitSync; a new member resumes after the commit; the empty group is described and listed', () => {
       const k = scenario(plain, 'kafka');
       const produced: { key: string; partition: number; offset: number }[] = k.produced;
       expect(produced.map((p) => p.key)).toEqual(Array.from({ length: 9 }, (_, i) => `key-${i}`));
