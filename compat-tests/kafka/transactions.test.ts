@@ -203,6 +203,69 @@ describe('kafkajs transactions', () => {
   });
 });
 
+// The coordinator's answers where clients hide them (they retry or fail): raw requests.
+describe('transaction coordinator on the wire', () => {
+  let target: KafkaTarget;
+  let c: RawClient;
+  beforeAll(async () => {
+    target = await startKafkaTarget();
+    c = await RawClient.connectTo(target.bootstrap);
+  });
+  afterAll(async () => {
+    c.close();
+    await target.stop();
+  });
+
+  /** A call retried while the coordinator is loading or busy (only the oracle's first use). */
+  const retrying = async (api: number, version: number, body: object, code: (b: any) => number) => {
+    for (let i = 0; ; i++) {
+      const res = (await c.call(api, version, body)).body;
+      if (![14, 15, 16, 51].includes(code(res)) || i === 100) return res;
+      await delay(100);
+    }
+  };
+
+  it('AddPartitionsToTxn v3 and v5 (batched, verifyOnly), EndTxn and its errors by version', async () => {
+    const topic = unique('txn-wire');
+    const created = await c.call(19, 5, { topics: [{ name: topic, numPartitions: 2, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+    expect(created.body.topics[0].errorCode).toBe(0);
+    await eventually(() => listLatest(c, topic, READ_UNCOMMITTED), (o) => o === 0);
+    const id = unique('tx-wire');
+    const init = await retrying(22, 4, { transactionalId: id, transactionTimeoutMs: 60_000, producerId: -1, producerEpoch: -1 }, (b) => b.errorCode);
+    expect(init.errorCode).toBe(0);
+    const { producerId, producerEpoch } = init;
+    const endTxn = (version: number, body: object) => retrying(26, version, { transactionalId: id, producerId, producerEpoch, committed: true, ...body }, (b) => b.errorCode);
+    const addV3 = (partitions: number[], extra: object = {}) =>
+      retrying(24, 3, { v3AndBelowTransactionalId: id, v3AndBelowProducerId: producerId, v3AndBelowProducerEpoch: producerEpoch, v3AndBelowTopics: [{ name: topic, partitions }], ...extra }, (b) => b.resultsByTopicV3AndBelow[0].resultsByPartition[0].partitionErrorCode);
+    const codes = (r: any) => r.resultsByTopicV3AndBelow.flatMap((t: any) => t.resultsByPartition.map((p: any) => [p.partitionIndex, p.partitionErrorCode]));
+
+    expect((await endTxn(3, {})).errorCode).toBe(48); // INVALID_TXN_STATE: nothing to end
+    expect(codes(await addV3([0, 9]))).toEqual([[0, 55], [9, 3]]); // OPERATION_NOT_ATTEMPTED, UNKNOWN_TOPIC_OR_PARTITION
+    expect(codes(await addV3([0], { v3AndBelowProducerEpoch: producerEpoch + 1 }))).toEqual([[0, 90]]); // PRODUCER_FENCED
+    expect(codes(await addV3([0], { v3AndBelowProducerId: producerId + 1000 }))).toEqual([[0, 49]]); // INVALID_PRODUCER_ID_MAPPING
+    expect(codes(await addV3([0]))).toEqual([[0, 0]]);
+
+    // v5: several transactions per request; verifyOnly adds nothing and tells which partitions are in.
+    const v5 = await c.call(24, 5, {
+      transactions: [
+        { transactionalId: id, producerId, producerEpoch, verifyOnly: true, topics: [{ name: topic, partitions: [0, 1] }] },
+        { transactionalId: unique('tx-none'), producerId: 1_000_000, producerEpoch: 0, verifyOnly: true, topics: [{ name: topic, partitions: [0] }] },
+      ],
+    });
+    const byTxn = Object.fromEntries(v5.body.resultsByTransaction.map((t: any) => [t.transactionalId, t.topicResults[0].resultsByPartition.map((p: any) => [p.partitionIndex, p.partitionErrorCode])]));
+    expect(v5.body.errorCode).toBe(0);
+    expect(byTxn[id]).toEqual([[0, 0], [1, 120]]); // TRANSACTION_ABORTABLE: not in the transaction
+    expect(Object.values(byTxn).find((v) => v !== byTxn[id])).toEqual([[0, 49]]);
+
+    expect((await endTxn(1, { producerEpoch: producerEpoch + 1 })).errorCode).toBe(47); // INVALID_PRODUCER_EPOCH before v2
+    expect((await endTxn(3, { producerEpoch: producerEpoch + 1 })).errorCode).toBe(90); // PRODUCER_FENCED
+    expect((await endTxn(3, {})).errorCode).toBe(0);
+    const retried = await endTxn(3, {});
+    expect(retried.errorCode).toBe(0); // a retry of the completed commit
+    expect((await endTxn(3, { committed: false })).errorCode).toBe(48);
+  });
+});
+
 // Kafka's own tooling reads these; shapes are checked on Tandem and the oracle alike.
 describe('transaction inspection APIs', () => {
   let target: KafkaTarget;
