@@ -1,5 +1,5 @@
 /**
- * The Java client matrix, end to end: kafka-clients 4.x, Spring Kafka (DefaultErrorHandler + DLT),
+ * The Java client matrix, end to end: kafka-clients 4.x (plain, transactional, Kafka Streams exactly_once_v2), Spring Kafka (DefaultErrorHandler + DLT),
  * AWS SDK for Java v2 (SqsClient, SqsAsyncClient, its batch manager, FIFO) and Spring Cloud AWS (@SqsListener +
  * SqsTemplate), each run as a real JVM against Tandem (compat-tests/java, built by
  * scripts/setup/30-java.sh). Two JVMs in all — one per classpath, several scenarios each — because
@@ -86,13 +86,16 @@ describe('Java clients', () => {
       txnOutput: unique('java-txn-out'),
       txnGroup: unique('java-txn-group'),
       txnId: unique('java-txn'),
+      streamsInput: unique('java-streams-in'),
+      streamsOutput: unique('java-streams-out'),
+      streamsApp: unique('java-wordcount'),
       springTopic,
       springGroup: unique('java-spring-group'),
       endpoint: sqs.sqsEndpoint,
       queue: 'java',
     };
     [plain, spring] = await Promise.all([
-      runJava('clients', 'tandem.compat.Main', ['kafka', 'kafka-idempotent', 'kafka-transactional', 'sqs-sync', 'sqs-async', 'sqs-fifo', 'sqs-batch-manager'], args),
+      runJava('clients', 'tandem.compat.Main', ['kafka', 'kafka-idempotent', 'kafka-transactional', 'kafka-streams-eos', 'sqs-sync', 'sqs-async', 'sqs-fifo', 'sqs-batch-manager'], args),
       runJava('spring', 'tandem.compat.spring.SpringMain', ['spring-kafka', 'spring-sqs'], args),
     ]);
   }, JVM_TIMEOUT_MS + 30_000);
@@ -177,6 +180,13 @@ describe('Java clients', () => {
       // learns of the fencing from its produce (InvalidProducerEpoch); Tandem speaks transaction version 1,
       // where AddPartitionsToTxn answers PRODUCER_FENCED. Either way the zombie is fenced.
       expect(['ProducerFencedException', 'InvalidProducerEpochException']).toContain(k.fenced);
+    });
+
+    it('Kafka Streams exactly_once_v2 word count (repartition topic, state store changelog): the committed output holds each exact count', () => {
+      const k = scenario(plain, 'kafka-streams-eos');
+      expect(k.state).toBe('RUNNING');
+      expect(k.counts).toEqual({ a: 2, and: 1, brown: 1, dog: 2, fox: 3, jumps: 1, lazy: 1, quick: 1, the: 3 });
+      expect(k.counts).toEqual(k.expected);
     });
   });
 
