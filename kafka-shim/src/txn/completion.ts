@@ -33,6 +33,8 @@ export interface CompletionOptions {
 export class Completion {
   private abortTimer: Timer | undefined;
   private expiryTimer: Timer | undefined;
+  private aborting = false;
+  private expiring = false;
   readonly options: CompletionOptions;
 
   constructor(
@@ -112,18 +114,25 @@ export class Completion {
     this.armExpiry();
   }
 
+  /** Fixed rate, as Kafka's scheduler: the next check is armed when one fires; a pass still running makes the next one skip. */
   private armAbort(): void {
     this.abortTimer = this.core.clock.after(this.options.abortCheckIntervalMs, () => {
+      this.armAbort();
+      if (this.aborting) return;
+      this.aborting = true;
       void this.abortTimedOut().finally(() => {
-        if (this.abortTimer) this.armAbort();
+        this.aborting = false;
       });
     });
   }
 
   private armExpiry(): void {
     this.expiryTimer = this.core.clock.after(this.options.expirationCheckIntervalMs, () => {
+      this.armExpiry();
+      if (this.expiring) return;
+      this.expiring = true;
       void this.expire().finally(() => {
-        if (this.expiryTimer) this.armExpiry();
+        this.expiring = false;
       });
     });
   }
