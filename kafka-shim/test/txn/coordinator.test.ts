@@ -217,7 +217,7 @@ it('a crash with a transaction open: after restart the LSO still holds, and the 
   await settle();
   expect(again.txn.describe('app').transactionState).toBe('Ongoing');
   again.core.clock.advance(20_000);
-  await until(() => again.txn.describe('app').transactionState !== 'Ongoing');
+  await until(() => again.txn.describe('app').transactionState === 'CompleteAbort');
   expect(again.txn.describe('app').transactionState).toBe('CompleteAbort');
   expect([p.lastStableOffset, p.highWatermark]).toEqual([3, 3]);
   expect(p.txns.abortedIn(0, 3)).toEqual([{ producerId, firstOffset: 1 }]);
