@@ -66,6 +66,13 @@ describe('Go Kafka clients on a real clock', () => {
     expect(r.producerIds[0]).toBeGreaterThanOrEqual(0);
   }, T);
 
+  it('franz-go GroupTransactSession: consume-transform-produce with offsets committed in the transaction, read back read_committed', async () => {
+    const r = await goRun(GO_COMPAT, 'franz-transact', { bootstrap: target.bootstrap, topic: unique('go-franz-txn'), group: unique('go-franz-txn'), n: N });
+    expect(r).toMatchObject({ produceError: '', processed: N, txnErrors: null, fetchOffsetsError: '', committed: N });
+    expect(r.transactions).toBeGreaterThanOrEqual(1);
+    expect(r.consumed).toEqual(expectedValues(N).map((v) => v.toUpperCase()).sort());
+  }, T);
+
   it.each(['all', 'none'])('segmentio/kafka-go: CreateTopics via the controller, Writer (acks=%s) -> Reader with GroupID, offsets committed', async (acks) => {
     const r = await goRun(GO_COMPAT, 'kafkago', {
       bootstrap: target.bootstrap, topic: unique(`go-kafkago-${acks}`), group: unique(`go-kafkago-${acks}`), n: N, partitions: PARTITIONS, acks,

@@ -1,5 +1,5 @@
 /**
- * The Java client matrix, end to end: kafka-clients 4.x, Spring Kafka (DefaultErrorHandler + DLT),
+ * The Java client matrix, end to end: kafka-clients 4.x (plain, transactional, Kafka Streams exactly_once_v2), Spring Kafka (DefaultErrorHandler + DLT),
  * AWS SDK for Java v2 (SqsClient, SqsAsyncClient, its batch manager, FIFO) and Spring Cloud AWS (@SqsListener +
  * SqsTemplate), each run as a real JVM against Tandem (compat-tests/java, built by
  * scripts/setup/30-java.sh). Two JVMs in all — one per classpath, several scenarios each — because
@@ -85,13 +85,20 @@ describe('Java clients', () => {
       idempotentTopic: unique('java-idempotent'),
       adminTopic: unique('java-admin'),
       quotaUser: unique('java-quota-user'),
+      txnInput: unique('java-txn-in'),
+      txnOutput: unique('java-txn-out'),
+      txnGroup: unique('java-txn-group'),
+      txnId: unique('java-txn'),
+      streamsInput: unique('java-streams-in'),
+      streamsOutput: unique('java-streams-out'),
+      streamsApp: unique('java-wordcount'),
       springTopic,
       springGroup: unique('java-spring-group'),
       endpoint: sqs.sqsEndpoint,
       queue: 'java',
     };
     [plain, spring] = await Promise.all([
-      runJava('clients', 'tandem.compat.Main', ['kafka', 'kafka-idempotent', 'kafka-admin', 'sqs-sync', 'sqs-async', 'sqs-fifo', 'sqs-batch-manager'], args),
+      runJava('clients', 'tandem.compat.Main', ['kafka', 'kafka-idempotent', 'kafka-admin', 'kafka-transactional', 'kafka-streams-eos', 'sqs-sync', 'sqs-async', 'sqs-fifo', 'sqs-batch-manager'], args),
       runJava('spring', 'tandem.compat.spring.SpringMain', ['spring-kafka', 'spring-sqs'], args),
     ]);
   }, JVM_TIMEOUT_MS + 30_000);
@@ -143,7 +150,7 @@ describe('Java clients', () => {
       expect(k.shrink).toBe('InvalidPartitionsException');
     });
 
-    it('producer (idempotence off) -> group consumer round trip with commitSync; a new member resumes after the commit; the empty group is described and listed', () => {
+    it('producer (default settings: idempotent) -> group consumer round trip with commitSync; a new member resumes after the commit; the empty group is described and listed', () => {
       const k = scenario(plain, 'kafka');
       const produced: { key: string; partition: number; offset: number }[] = k.produced;
       expect(produced.map((p) => p.key)).toEqual(Array.from({ length: 9 }, (_, i) => `key-${i}`));
@@ -180,6 +187,28 @@ describe('Java clients', () => {
       const k = scenario(plain, 'kafka-idempotent');
       expect(k.idempotenceDefault).toBe('true');
       expect({ ok: k.ok, failure: k.failure, offset: k.offset }).toEqual({ ok: true, failure: undefined, offset: 2 });
+    });
+
+    it('exactly-once consume-transform-produce: read_committed consumer, transactional producer with sendOffsetsToTransaction, an aborted transaction re-read, fencing', () => {
+      const k = scenario(plain, 'kafka-transactional');
+      const words = Array.from({ length: 10 }, (_, i) => `w${i}`);
+      expect(k.processed).toEqual(words);
+      expect(k.abortedTransactions).toBe(1);
+      expect(k.readCommitted).toEqual(words.map((w) => w.toUpperCase()));
+      // The aborted transaction's records are in the log, skipped only by read_committed readers.
+      expect(k.readUncommittedCount).toBe(20);
+      expect(k.committedOffset).toBe(10);
+      // Kafka 4.x finalizes transaction.version 2, so kafka-clients 4.1 there skips AddPartitionsToTxn and
+      // learns of the fencing from its produce (InvalidProducerEpoch); Tandem speaks transaction version 1,
+      // where AddPartitionsToTxn answers PRODUCER_FENCED. Either way the zombie is fenced.
+      expect(['ProducerFencedException', 'InvalidProducerEpochException']).toContain(k.fenced);
+    });
+
+    it('Kafka Streams exactly_once_v2 word count (repartition topic, state store changelog): the committed output holds each exact count', () => {
+      const k = scenario(plain, 'kafka-streams-eos');
+      expect(k.state).toBe('RUNNING');
+      expect(k.counts).toEqual({ a: 2, and: 1, brown: 1, dog: 2, fox: 3, jumps: 1, lazy: 1, quick: 1, the: 3 });
+      expect(k.counts).toEqual(k.expected);
     });
   });
 

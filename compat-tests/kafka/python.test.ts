@@ -1,4 +1,4 @@
-/** kafka-python 2.0.2 and confluent-kafka-python (librdkafka), each running a full scenario script. */
+/** kafka-python 2.0.2 and confluent-kafka-python (librdkafka), each running a full scenario script (confluent_txn.py: transactions). */
 import { startKafkaTarget, unique, type KafkaTarget } from '../harness/kafka-target.js';
 import { python } from './clients.js';
 
@@ -64,5 +64,17 @@ describe('Python clients', () => {
     expect(out.watermarks).toEqual([0, 10]);
     expect(out.delete).toEqual({ [topic]: 'ok' });
     expect(out.topics_after).toBe(false);
+  });
+
+  it('confluent-kafka-python transactions: abort, commit with send_offsets_to_transaction, read_committed, fencing', async () => {
+    const topic = unique('pytxn');
+    const out = await python('confluent_txn.py', [target.bootstrap, topic, unique('pytxn-id'), unique('pytxn-group')]);
+    // The staged offset is unstable (UNSTABLE_OFFSET_COMMIT, retried) until the transaction commits.
+    expect(out.committed_before).toBe('_TIMED_OUT');
+    expect(out.committed_after).toBe(42);
+    expect(out.read_committed).toEqual(['c1', 'c2']);
+    expect(out.read_uncommitted).toEqual(['a1', 'a2', 'c1', 'c2']);
+    expect(out.zombie_commit).toEqual({ name: '_FENCED', fatal: true });
+    expect(out.after_fence).toEqual(['c1', 'c2', 'live']);
   });
 });

@@ -9,6 +9,7 @@ import type { GroupCoordinator } from './groups/index.js';
 import type { LogManager } from './log/index.js';
 import type { ProducerIdManager } from './txn/producer-ids.js';
 import type { ClientQuotas } from './quotas/index.js';
+import type { TransactionCoordinator } from './txn/coordinator.js';
 
 export interface Broker {
   readonly core: Core;
@@ -25,6 +26,8 @@ export interface Broker {
   readonly producerIds: ProducerIdManager;
   /** Client quotas, stored and described, never enforced (./quotas). */
   readonly quotas: ClientQuotas;
+  /** The transaction coordinator (./txn/coordinator.ts). */
+  readonly txn: TransactionCoordinator;
   /** Told each answered request's API, error code (0: none) and time (metrics); unset, nothing is measured. */
   observe?: RequestObserver;
 }

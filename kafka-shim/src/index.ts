@@ -20,6 +20,7 @@ export type { BrowsedRecord, GroupSummary, KafkaInspect, TopicSummary } from './
 import { KAFKA_FAULTS } from './server/faults.js';
 import { KafkaServer } from './server/server.js';
 import { ProducerIdManager } from './txn/producer-ids.js';
+import { TransactionCoordinator } from './txn/coordinator.js';
 
 export interface KafkaModule {
   readonly port: number;
@@ -96,11 +97,14 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
   await groups.load();
   const producerIds = new ProducerIdManager(core);
   await producerIds.load();
+  // After the logs and groups: it finishes transactions a crash left prepared (markers, offsets).
+  const txn = new TransactionCoordinator(core, producerIds, log, groups);
+  await txn.load();
 
   const quotas = new ClientQuotas(core);
   await quotas.load();
 
-  const broker: Broker = { core, config, nodeId: NODE_ID, clusterId: CLUSTER_ID, log, groups, producerIds, quotas };
+  const broker: Broker = { core, config, nodeId: NODE_ID, clusterId: CLUSTER_ID, log, groups, producerIds, quotas, txn };
   const apis = new ApiRegistry();
   const logger = core.log.child({ component: 'kafka' });
   // A wildcard bind is no address to connect to: tell clients the loopback address instead.
@@ -135,13 +139,14 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
     }
   } catch (e) {
     await Promise.all(servers.map((s) => s.close()));
+    await txn.close();
     await groups.close();
     await log.close();
     throw e;
   }
   registerLagRoutes(admin, broker);
 
-  const inspect = new KafkaInspect(core, log, groups);
+  const inspect = new KafkaInspect(core, log, groups, txn);
   const kafkaAdmin: KafkaAdmin = {
     topics: () => inspect.topics({ sizes: false }).map(topicInfo),
     topic: (name) => {
@@ -180,6 +185,7 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
     admin: kafkaAdmin,
     async close() {
       await Promise.all(servers.map((s) => s.close()));
+      await txn.close();
       await groups.close();
       await log.close();
     },

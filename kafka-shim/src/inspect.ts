@@ -2,7 +2,8 @@
  * Read access to the Kafka engine for the web console (and other admin tools): topics with their
  * partitions, log start/end offsets, sizes and configs; records browsed from an offset or a
  * timestamp, decoded by the product's own record-batch codec (every compression codec); consumer
- * groups with members, assignments and lag. Producing a record goes through the log's normal
+ * groups with members, assignments and lag; transactions (DescribeTransactions' view) and the
+ * producers a partition knows (DescribeProducers' view). Producing a record goes through the log's normal
  * append (the produce-path validator and the partition's unit of work), as a client's Produce does.
  * The engine's one read model: KafkaAdmin's reads (index.ts: the CLI routes, metrics, config-file
  * declarations) are views of these. Free of HTTP: the host maps these to JSON routes.
@@ -14,6 +15,7 @@ import { assignedPartitions } from './groups/consumer-protocol.js';
 import { topicConfigEntries } from './log/describe.js';
 import { ConfigSource } from './log/configs.js';
 import type { LogManager, Partition, Topic } from './log/index.js';
+import type { DescribedTxn, TransactionCoordinator } from './txn/coordinator.js';
 import { CODEC_NAMES, decodeBatch, encodeBatch } from './records/index.js';
 
 export interface TopicSummary {
@@ -71,7 +73,20 @@ export class KafkaInspect {
     private readonly core: Core,
     private readonly log: LogManager,
     private readonly groups: GroupCoordinator,
+    private readonly txn?: TransactionCoordinator,
   ) {}
+
+  /** Every transactional id with its state, producer id/epoch, start time and partitions (DescribeTransactions). */
+  transactions(): DescribedTxn[] {
+    if (!this.txn) return [];
+    return this.txn.list([], []).transactions.map((t) => this.txn!.describe(t.transactionalId)).sort((a, b) => (a.transactionalId < b.transactionalId ? -1 : 1));
+  }
+
+  /** The producers a partition knows, with their open transaction's first offset (-1: none), and its last stable offset. */
+  producers(topic: string, partition: number): { lastStableOffset: number; producers: ReturnType<Partition['describeProducers']> } {
+    const p = this.partition(topic, partition);
+    return { lastStableOffset: p.lastStableOffset, producers: p.describeProducers() };
+  }
 
   /**
    * Every topic. `sizes: false` skips sizes and batch counts (a walk of each partition's batch

@@ -11,12 +11,14 @@
  * needs v7+ (UNSUPPORTED_COMPRESSION_TYPE below); v8 adds recordErrors/errorMessage; v10 adds
  * the tagged currentLeader/nodeEndpoints (KIP-951), sent by Kafka only with NOT_LEADER_OR_FOLLOWER,
  * which one broker leading everything never answers; v11 only allows TRANSACTION_ABORTABLE, which
- * we never answer.
+ * Produce v11 (genericError, KIP-1050) gets TRANSACTION_ABORTABLE where older versions get
+ * INVALID_TXN_STATE (a transactional batch for a partition not in its transaction), as Kafka.
  * Idempotence (log/producers.ts): a retried batch is answered with its original offsets and not
  * written again; an old epoch is INVALID_PRODUCER_EPOCH and a sequence gap
  * OUT_OF_ORDER_SEQUENCE_NUMBER at every version (Kafka answers PRODUCER_FENCED only to the
- * coordinator APIs). Transactional batches are sequence-checked like any other; the transaction
- * itself is not tracked. v12 (Kafka 4.0, KIP-890 part 2) is not in the schemas the codec is generated from.
+ * coordinator APIs). Transactions (Kafka 4's verification): a producer's first transactional batch
+ * on a partition needs the partition in its ongoing transaction (AddPartitionsToTxn) and the
+ * current epoch, else INVALID_TXN_STATE / INVALID_PRODUCER_EPOCH. v12 (Kafka 4.0, KIP-890 part 2) is not in the schemas the codec is generated from.
  */
 import type { ProduceResponse } from '../protocol/generated/types.js';
 import { catchKafkaError, ErrorCode } from '../errors.js';
@@ -57,6 +59,11 @@ export const produce = defineApi({
                   return { index: p.index, errorCode: 0, baseOffset: r.baseOffset, logAppendTimeMs: r.logAppendTime, logStartOffset: r.logStartOffset, recordErrors: [], errorMessage: null };
                 },
                 (err): PartitionResponse => {
+                  if (err.code === ErrorCode.INVALID_TXN_STATE && ctx.apiVersion >= 11 && err instanceof ProduceError) {
+                    const abortable = new ProduceError(ErrorCode.TRANSACTION_ABORTABLE, err.message, true);
+                    abortable.logStartOffset = err.logStartOffset;
+                    err = abortable;
+                  }
                   if (!(err instanceof ProduceError)) return failed(p.index, err.code, err.message);
                   // Kafka's errorMessage is null unless records were refused one by one (the reason is logged).
                   ctx.broker.core.log.info('kafka.produce.refused', { topic: t.name, partition: p.index, errorCode: err.code, reason: err.message });

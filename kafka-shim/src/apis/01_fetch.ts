@@ -6,8 +6,10 @@
  * passed on the broker clock, woken by appends (no polling). maxBytes and partitionMaxBytes are
  * honoured in whole batches, except that the first batch of the first partition with data is
  * always returned (KIP-74). Empty partitions carry zero-length records, never null.
- * No transactions: lastStableOffset = high watermark and abortedTransactions is empty, so
- * read_committed consumers (kafkajs' default) see everything.
+ * Transactions (isolationLevel 1 = read_committed): batches at or past the partition's last stable
+ * offset are not returned (nor counted for minBytes), and abortedTransactions lists the aborted
+ * transactions overlapping what is returned, so clients drop their records; read_uncommitted gets
+ * everything up to the high watermark and null abortedTransactions, as Kafka.
  *
  * Version notes: v4 is the first with record batches (v0-3 message sets are not served); v7+
  * fetch sessions are not created (sessionId 0, every request is a full fetch): an unknown
@@ -34,6 +36,8 @@ interface Wanted {
   partitionMaxBytes: number;
 }
 
+const READ_COMMITTED = 1;
+
 const TOPIC_IDS = 13;
 
 export const fetch = defineApi({
@@ -48,6 +52,8 @@ export const fetch = defineApi({
       return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_FETCH_SESSION_EPOCH, sessionId: 0, responses: [] };
     }
     const byId = ctx.apiVersion >= TOPIC_IDS;
+    const committed = req.isolationLevel === READ_COMMITTED;
+    const limit = (p: Partition) => (committed ? p.lastStableOffset : Infinity);
     const wanted: Wanted[] = req.topics.flatMap((t) =>
       t.partitions.map((p) => ({ key: byId ? t.topicId : t.topic, partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes })),
     );
@@ -80,7 +86,7 @@ export const fetch = defineApi({
           break;
         }
         parts.push(p);
-        available += p.bytesFrom(w.fetchOffset, Math.min(w.partitionMaxBytes, req.minBytes - available));
+        available += p.bytesFrom(w.fetchOffset, Math.min(w.partitionMaxBytes, req.minBytes - available), limit(p));
       }
       // Errors are answered at once, as Kafka does.
       if (failing || available >= req.minBytes || core.clock.now() >= deadline || parts.length === 0) break;
@@ -102,18 +108,23 @@ export const fetch = defineApi({
       }
       const data = await catchKafkaError(
         async (): Promise<PartitionData> => {
-          const batches = !ctx.signal?.aborted && (remaining > 0 || minOne) ? await p.read(w.fetchOffset, Math.max(0, Math.min(w.partitionMaxBytes, remaining)), minOne) : [];
+          const upTo = limit(p);
+          const lastStableOffset = p.lastStableOffset;
+          const batches = !ctx.signal?.aborted && (remaining > 0 || minOne) ? await p.read(w.fetchOffset, Math.max(0, Math.min(w.partitionMaxBytes, remaining)), minOne, upTo) : [];
           let size = 0;
           for (const b of batches) size += b.length;
+          // The aborted transactions up to the end of what is returned (UnifiedLog.collectAbortedTransactions).
+          const end = batches.length > 0 ? lastOffsetOf(batches[batches.length - 1]) + 1 : w.fetchOffset;
+          const abortedTransactions = committed ? p.txns.abortedIn(w.fetchOffset, end) : null;
           if (size > 0) minOne = false;
           remaining -= size;
           return {
             partitionIndex: w.partition,
             errorCode: 0,
             highWatermark: p.highWatermark,
-            lastStableOffset: p.highWatermark,
+            lastStableOffset,
             logStartOffset: p.logStartOffset,
-            abortedTransactions: [],
+            abortedTransactions,
             preferredReadReplica: -1,
             // The stored batches as they are: the encoder writes them back to back, uncopied.
             records: batches,
@@ -131,6 +142,10 @@ export const fetch = defineApi({
     };
   },
 });
+
+function lastOffsetOf(batch: Buffer): number {
+  return Number(batch.readBigInt64BE(0)) + batch.readInt32BE(23);
+}
 
 function errorData(partition: number, errorCode: number): PartitionData {
   return {

@@ -1,8 +1,8 @@
 /**
  * ListOffsets: v1-10 (flexible from v6).
  *
- * Behaviour: timestamp -2 = log start offset, -1 = high watermark (also for read_committed: no
- * transactions, so LSO = HWM), -3 (v7+) = the record with the largest timestamp, >= 0 = the
+ * Behaviour: timestamp -2 = log start offset, -1 = high watermark (read_uncommitted) or last
+ * stable offset (isolationLevel 1, read_committed: the first offset of the oldest open transaction), -3 (v7+) = the record with the largest timestamp, >= 0 = the
  * earliest record whose timestamp is at least that (exact within uncompressed/gzip batches and
  * LogAppendTime topics; otherwise the first batch whose max timestamp qualifies). No match is
  * offset -1 / timestamp -1, as in Kafka.
@@ -33,7 +33,7 @@ export const listOffsets = defineApi({
     const v = ctx.apiVersion;
     const lookup = async (p: Partition, timestamp: number): Promise<{ offset: number; timestamp: number }> => {
       if (timestamp === EARLIEST || (timestamp === EARLIEST_LOCAL && v >= 8)) return { offset: p.logStartOffset, timestamp: -1 };
-      if (timestamp === LATEST) return { offset: p.highWatermark, timestamp: -1 };
+      if (timestamp === LATEST) return { offset: req.isolationLevel === 1 ? p.lastStableOffset : p.highWatermark, timestamp: -1 };
       if (timestamp === MAX_TIMESTAMP && v >= 7) return (await p.maxTimestampOffset()) ?? NOTHING;
       if (timestamp >= 0) return (await p.offsetForTimestamp(timestamp)) ?? NOTHING;
       // -5 (latest tiered, v9+): nothing is tiered; any other negative value matches nothing either.

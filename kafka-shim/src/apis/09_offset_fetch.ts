@@ -7,11 +7,14 @@
  *
  * Version notes: v0 (offsets in ZooKeeper) is not served, as in Kafka 4 (KIP-896); v1 has no
  * top-level error, so a group error is reported per partition;
- * v2 null topics and top-level error; v5 leader epoch; v7 RequireStable (nothing is ever
- * pending here, so it changes nothing); v8 several groups per request; v9 adds the member id and
+ * v2 null topics and top-level error; v5 leader epoch; v7 RequireStable: a partition with an
+ * offset staged by an open transaction (TxnOffsetCommit, not yet committed or aborted) is
+ * UNSTABLE_OFFSET_COMMIT with offset -1, which clients retry (read_committed consumers ask so);
+ * v8 several groups per request; v9 adds the member id and
  * epoch of KIP-848 consumers, which Kafka does not check for classic groups (the only kind here).
  */
 import type { FetchedTopic } from '../groups/offsets.js';
+import { ErrorCode } from '../errors.js';
 import { defineApi } from './api.js';
 
 /** A group-level error, spread over the requested partitions (how v1 reports it). */
@@ -22,23 +25,37 @@ function perPartition(topics: { name: string; partitionIndexes: number[] }[] | n
   }));
 }
 
+/** RequireStable: partitions with a pending transactional offset become UNSTABLE_OFFSET_COMMIT. */
+function stable(groupId: string, topics: FetchedTopic[], pending: (groupId: string, topic: string, partition: number) => boolean): FetchedTopic[] {
+  return topics.map((t) => ({
+    name: t.name,
+    partitions: t.partitions.map((p) =>
+      pending(groupId, t.name, p.partitionIndex) ? { ...p, committedOffset: -1, committedLeaderEpoch: -1, errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT } : p,
+    ),
+  }));
+}
+
 export const offsetFetch = defineApi({
   key: 9,
   name: 'OffsetFetch',
   minVersion: 1,
   maxVersion: 9,
   handle(req, ctx) {
-    const groups = ctx.broker.groups;
+    const { groups, txn } = ctx.broker;
     const v = ctx.apiVersion;
+    const pending = (g: string, t: string, p: number) => txn.hasPendingOffset(g, t, p);
     if (v >= 8) {
       return {
         throttleTimeMs: 0,
-        groups: req.groups.map((g) => ({ groupId: g.groupId, ...groups.fetchOffsets(g.groupId, g.topics) })),
+        groups: req.groups.map((g) => {
+          const r = groups.fetchOffsets(g.groupId, g.topics);
+          return { groupId: g.groupId, ...r, topics: req.requireStable ? stable(g.groupId, r.topics, pending) : r.topics };
+        }),
       };
     }
     // v1 cannot ask for "all": an empty list stays empty.
     const r = groups.fetchOffsets(req.groupId, v >= 2 ? req.topics : (req.topics ?? []));
     if (v < 2 && r.errorCode !== 0) return { topics: perPartition(req.topics, r.errorCode) };
-    return { throttleTimeMs: 0, errorCode: r.errorCode, topics: r.topics };
+    return { throttleTimeMs: 0, errorCode: r.errorCode, topics: v >= 7 && req.requireStable ? stable(req.groupId, r.topics, pending) : r.topics };
   },
 });

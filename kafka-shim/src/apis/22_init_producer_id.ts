@@ -3,9 +3,9 @@
  *
  * Behaviour: without a transactional id, a new producer id with epoch 0 (what idempotent
  * producers ask for at startup and after an error); with one, its persistent producer id and a
- * bumped epoch that fences the previous one (rules in ../txn/producer-ids.ts). Transactions
- * themselves (AddPartitionsToTxn, EndTxn, ...) are not served: a transactional producer gets its
- * id and then finds those APIs missing from ApiVersions.
+ * bumped epoch that fences the previous one (rules in ../txn/producer-ids.ts); an ongoing
+ * transaction of the id is aborted first and CONCURRENT_TRANSACTIONS answered, which the client
+ * retries (../txn/coordinator.ts).
  * An error answers producerId -1 and epoch -1, as Kafka's initTransactionError does.
  *
  * Version notes: v3 adds ProducerId/ProducerEpoch (KIP-360: resume after an error; exactly one of

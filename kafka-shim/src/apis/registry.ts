@@ -23,6 +23,10 @@ import { createTopics } from './19_create_topics.js';
 import { deleteTopics } from './20_delete_topics.js';
 import { deleteRecords } from './21_delete_records.js';
 import { initProducerId } from './22_init_producer_id.js';
+import { addPartitionsToTxn } from './24_add_partitions_to_txn.js';
+import { addOffsetsToTxn } from './25_add_offsets_to_txn.js';
+import { endTxn } from './26_end_txn.js';
+import { txnOffsetCommit } from './28_txn_offset_commit.js';
 import { describeAcls } from './29_describe_acls.js';
 import { createAcls } from './30_create_acls.js';
 import { deleteAcls } from './31_delete_acls.js';
@@ -36,6 +40,9 @@ import { offsetDelete } from './47_offset_delete.js';
 import { describeClientQuotas } from './48_describe_client_quotas.js';
 import { alterClientQuotas } from './49_alter_client_quotas.js';
 import { describeCluster } from './60_describe_cluster.js';
+import { describeProducers } from './61_describe_producers.js';
+import { describeTransactions } from './65_describe_transactions.js';
+import { listTransactions } from './66_list_transactions.js';
 import { describeTopicPartitions } from './75_describe_topic_partitions.js';
 
 /** Every API we serve. */
@@ -58,6 +65,10 @@ export const KAFKA_APIS: readonly ApiHandler[] = [
   deleteTopics,
   deleteRecords,
   initProducerId,
+  addPartitionsToTxn,
+  addOffsetsToTxn,
+  endTxn,
+  txnOffsetCommit,
   describeAcls,
   createAcls,
   deleteAcls,
@@ -71,6 +82,9 @@ export const KAFKA_APIS: readonly ApiHandler[] = [
   describeClientQuotas,
   alterClientQuotas,
   describeCluster,
+  describeProducers,
+  describeTransactions,
+  listTransactions,
   describeTopicPartitions,
 ];
 

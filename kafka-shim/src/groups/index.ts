@@ -41,7 +41,12 @@ export interface LagRow {
   partition: number;
   currentOffset: number | null;
   logEndOffset: number | null;
+  /** Kafka's LAG column (kafka-consumer-groups measures to the log end, read_uncommitted). */
   lag: number | null;
+  /** The partition's last stable offset: where a read_committed consumer's fetches stop (open transactions). */
+  lastStableOffset: number | null;
+  /** Lag of a read_committed consumer (its records-lag metric): to the last stable offset. */
+  lagToStable: number | null;
   consumerId: string | null;
   host: string | null;
   clientId: string | null;
@@ -109,6 +114,16 @@ export class GroupCoordinator {
 
   commitOffsets(req: CommitRequest): Promise<TopicErrors[]> {
     return this.offsets.commit(req);
+  }
+
+  /** TxnOffsetCommit's group checks (error code). */
+  validateTxnOffsetCommit(groupId: string, generationId: number, memberId: string, groupInstanceId: string | null): number {
+    return this.offsets.validateTxn(groupId, generationId, memberId, groupInstanceId);
+  }
+
+  /** A committed transaction's offsets (the transaction coordinator calls this before CompleteCommit). */
+  applyTxnOffsets(offsets: { groupId: string; topic: string; partition: number; offset: number; leaderEpoch: number; metadata: string | null }[]): Promise<void> {
+    return this.offsets.applyTxn(offsets);
   }
 
   fetchOffsets(groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null): { errorCode: number; topics: FetchedTopic[] } {
@@ -202,6 +217,7 @@ export class GroupCoordinator {
       const committed = liveOffset(this.topics, topic, group.offsets.get(topic)?.get(partition))?.offset;
       const currentOffset = committed !== undefined && committed >= 0 ? committed : null;
       const logEndOffset = this.topics.highWatermark(topic, partition) ?? null;
+      const lastStableOffset = this.topics.lastStableOffset(topic, partition) ?? null;
       const owner = owners.get(k);
       return {
         group: groupId,
@@ -210,6 +226,8 @@ export class GroupCoordinator {
         currentOffset,
         logEndOffset,
         lag: currentOffset !== null && logEndOffset !== null ? Math.max(0, logEndOffset - currentOffset) : null,
+        lastStableOffset,
+        lagToStable: currentOffset !== null && lastStableOffset !== null ? Math.max(0, lastStableOffset - currentOffset) : null,
         consumerId: owner?.consumerId ?? null,
         host: owner?.host ?? null,
         clientId: owner?.clientId ?? null,

@@ -102,6 +102,56 @@ export class Offsets {
     return result;
   }
 
+  /**
+   * TxnOffsetCommit's group checks (Kafka's ClassicGroup.validateOffsetCommit, transactional): a
+   * missing group is created by a commit without generation, else ILLEGAL_GENERATION; with a
+   * member id or generation, the member must exist (UNKNOWN_MEMBER_ID, FENCED_INSTANCE_ID) and
+   * the generation be the group's (ILLEGAL_GENERATION); without, any state is accepted.
+   */
+  validateTxn(groupId: string, generationId: number, memberId: string, groupInstanceId: string | null): number {
+    if (!validGroupId(groupId, true)) return ErrorCode.INVALID_GROUP_ID;
+    const group = this.groups.get(groupId);
+    if (!group) return generationId < 0 ? ErrorCode.NONE : ErrorCode.ILLEGAL_GENERATION;
+    if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (generationId < 0 && group.is('Empty')) return ErrorCode.NONE;
+    if (generationId >= 0 || memberId !== '' || groupInstanceId !== null) {
+      if (group.isStaticMemberFenced(memberId, groupInstanceId)) return ErrorCode.FENCED_INSTANCE_ID;
+      if (!group.has(memberId)) return ErrorCode.UNKNOWN_MEMBER_ID;
+      if (generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
+    }
+    return ErrorCode.NONE;
+  }
+
+  /** A committed transaction's staged offsets become the groups' offsets (one unit of work). Throws if the write fails. */
+  async applyTxn(offsets: { groupId: string; topic: string; partition: number; offset: number; leaderEpoch: number; metadata: string | null }[]): Promise<void> {
+    const now = this.clock.now();
+    const ops: Op[] = [];
+    const created: Group[] = [];
+    const accepted: { group: Group; topic: string; partition: number; entry: CommittedOffset }[] = [];
+    for (const o of offsets) {
+      const topic = this.topics.topic(o.topic);
+      if (!topic || o.partition >= topic.partitions.length) continue;
+      let group = this.groups.get(o.groupId) ?? created.find((g) => g.groupId === o.groupId);
+      if (!group) {
+        group = new Group(o.groupId);
+        created.push(group);
+        ops.push(this.storage.groupOp(group));
+      }
+      const entry = { topicId: topic.id, offset: o.offset, leaderEpoch: o.leaderEpoch, metadata: o.metadata, commitTimestamp: now };
+      accepted.push({ group, topic: o.topic, partition: o.partition, entry });
+      ops.push(this.storage.offsetOp(o.groupId, o.topic, o.partition, entry));
+    }
+    if (ops.length === 0) return;
+    await this.storage.write(ops);
+    for (const g of created) if (!this.groups.has(g.groupId)) this.groups.set(g.groupId, g);
+    for (const a of accepted) {
+      const g = this.groups.get(a.group.groupId) ?? a.group;
+      let parts = g.offsets.get(a.topic);
+      if (!parts) g.offsets.set(a.topic, (parts = new Map()));
+      parts.set(a.partition, a.entry);
+    }
+  }
+
   private validate(group: Group, req: CommitRequest): number {
     if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     if (req.generationId >= 0 || req.memberId !== '' || req.groupInstanceId !== null) {

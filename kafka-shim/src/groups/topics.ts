@@ -1,8 +1,8 @@
-/** What the coordinator needs from the partition logs: topics, their ids and high watermarks. */
+/** What the coordinator needs from the partition logs: topics, their ids, high watermarks and last stable offsets. */
 import type { LogManager } from '../log/index.js';
 import type { CommittedOffset } from './group.js';
 
-export type TopicLookup = Pick<LogManager, 'partitionCount' | 'highWatermark' | 'topic'>;
+export type TopicLookup = Pick<LogManager, 'partitionCount' | 'highWatermark' | 'lastStableOffset' | 'topic'>;
 
 /** The committed offset if it belongs to the topic that exists now under that name. Kafka drops a
  * group's offsets when their topic is deleted; comparing topic ids has the same effect. */

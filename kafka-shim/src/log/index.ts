@@ -9,7 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Core } from '../../../emulator/src/core/core.js';
 import { splitKey } from '../../../emulator/src/core/storage/keys.js';
-import { batchPrefix, indexPrefix, PREFIX, producersPrefix, topicKey } from '../storage/keys.js';
+import { abortedPrefix, batchPrefix, indexPrefix, openTxnPrefix, PREFIX, producersPrefix, topicKey } from '../storage/keys.js';
+import type { ProducerBatch } from './producers.js';
 import { decodeEntry } from './producers.js';
 import type { Op } from '../../../emulator/src/core/storage/store.js';
 import { batchInfo, Codec, type BatchInfo } from './batch.js';
@@ -157,6 +158,18 @@ export class LogManager {
       if (p) p.restoreProducer(rest.readBigUInt64BE(4), decodeEntry(v));
       else stray++;
     });
+    // Open transactions and aborted-transaction entries: a few small keys per partition.
+    for (const [prefix, restore] of [
+      [openTxnPrefix(), (p: Partition, rest: Buffer, v: Buffer) => p.txns.restoreOpen(rest.readBigUInt64BE(4), v)],
+      [abortedPrefix(), (p: Partition, rest: Buffer, v: Buffer) => p.txns.restoreAborted(Number(rest.readBigUInt64BE(4)), v)],
+    ] as const) {
+      await store.forEach(prefix, (k, v) => {
+        const { parts, rest } = splitKey(k, prefix.length, 1);
+        const p = this.byName.get(parts[0])?.partitions[rest.readUInt32BE(0)];
+        if (p) restore(p, rest, v);
+        else stray++;
+      });
+    }
     if (stray > 0) this.log.warn('kafka.log.stray_producer_state', { entries: stray });
     for (const topic of this.byName.values()) {
       for (const p of topic.partitions) {
@@ -212,6 +225,16 @@ export class LogManager {
   checkRetention(): void {
     const now = this.core.clock.now();
     for (const t of this.byName.values()) for (const p of t.partitions) p.checkRetention(now);
+  }
+
+  /** The transaction coordinator's check of transactional batches (Kafka 4's produce verification). */
+  setTxnVerifier(verify: (topic: string, partition: number, producer: ProducerBatch) => void): void {
+    this.host.verifyTxn = verify;
+  }
+
+  /** Last stable offset, or undefined for an unknown partition (consumer lag of read_committed consumers). */
+  lastStableOffset(topic: string, partition: number): number | undefined {
+    return this.byName.get(topic)?.partitions[partition]?.lastStableOffset;
   }
 
   topic(name: string): Topic | undefined {

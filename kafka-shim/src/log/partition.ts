@@ -9,7 +9,9 @@
  * Every LevelDB write of a partition goes through `persist()`. Each batch has a 16-byte side-index
  * entry under K/i/ beside its bytes under K/b/, so startup reads the index, not the whole log.
  * Idempotent producers' sequence state (producers.ts) is checked before an offset is assigned and
- * written under K/s/ in the batch's unit of work.
+ * written under K/s/ in the batch's unit of work. Transactions (transactions.ts): a transactional
+ * batch opens its producer's transaction here, a control batch (marker) closes it; the last stable
+ * offset and the aborted-transaction index follow from that.
  * The log cleaner (cleaner.ts) reads closed segments through `storedBatches` and commits each
  * clean with `applyClean`; `exclusive` keeps retention and DeleteRecords off the log meanwhile.
  */
@@ -23,7 +25,9 @@ import { ErrorCode, KafkaError } from '../errors.js';
 import { indexValue, SideIndex } from './side-index.js';
 import { Segments, type SavedSegments } from './segments.js';
 import type { SegmentStat } from './cleaner-plan.js';
-import { encodeEntry, producerOf, ProducerStates, type BatchMeta, type ProducerEntry } from './producers.js';
+import { encodeEntry, producerOf, ProducerStates, type BatchMeta, type ProducerBatch, type ProducerEntry } from './producers.js';
+import { controlBatch, PartitionTransactions } from './transactions.js';
+import { ATTR, OFF, writeInt64 } from '../records/batch.js';
 
 /** The partition record (K/p/): log start offset and segment boundaries. */
 export interface PartitionRecord {
@@ -55,7 +59,10 @@ export interface PartitionHost {
   readonly core: Core;
   readonly cache: BatchCache;
   config(topic: string): EffectiveConfig;
+  /** Kafka 4's transaction verification of a transactional batch (throws the refusal), set by the coordinator. */
+  verifyTxn?(topic: string, partition: number, producer: ProducerBatch): void;
 }
+
 
 export class Partition {
   /** Committed batches, ascending offsets. */
@@ -70,6 +77,8 @@ export class Partition {
   private readonly segments = new Segments();
   /** Idempotent producers' epochs and last batches (producers.ts), persisted under K/s/. */
   private readonly producers = new ProducerStates();
+  /** Open transactions and the aborted-transaction index (transactions.ts), under K/u/ and K/a/. */
+  readonly txns: PartitionTransactions;
   /** Whether K/i/ holds an entry for every batch (false only for a log written before K/i/ existed). */
   private indexed = true;
   private deleted = false;
@@ -82,7 +91,14 @@ export class Partition {
     private readonly host: PartitionHost,
     readonly topic: string,
     readonly partition: number,
-  ) {}
+  ) {
+    this.txns = new PartitionTransactions(topic, partition);
+  }
+
+  /** The first offset of the oldest open transaction, or the high watermark (read_committed's limit). */
+  get lastStableOffset(): number {
+    return this.txns.lastStableOffset(this.highWatermark);
+  }
 
   /** Rebuild from LevelDB (startup). `batches` are in key (= offset) order. */
   restore(rec: PartitionRecord, batches: BatchInfo[], indexed: boolean): void {
@@ -111,6 +127,9 @@ export class Partition {
       if (dup) return this.duplicate(dup);
       this.producers.check(producer, `${this.topic}-${this.partition}`);
     }
+    const transactional = producer !== undefined && (batch.bytes.readInt16BE(OFF.attributes) & ATTR.transactional) !== 0;
+    // A producer's first batch of a transaction here must be in its transaction (Kafka 4 verification).
+    if (transactional && this.txns.firstOffsetOf(producer.producerId) === undefined) this.host.verifyTxn?.(this.topic, this.partition, producer);
     const baseOffset = this.nextOffset;
     this.nextOffset += batch.recordsCount;
     const bytes = assignOffset(batch, baseOffset, LEADER_EPOCH);
@@ -134,12 +153,15 @@ export class Partition {
       // The producer's state is written in the batch's own unit: both or neither survive a crash.
       ops.push({ type: 'put', key: added.entry.key, value: encodeEntry(added.entry) });
     }
+    const opened = transactional ? this.txns.begin(producer.producerId, baseOffset) : undefined;
+    if (opened) ops.push(opened.op);
     const written = this.persist(ops);
     if (meta) meta.written = written;
     try {
       await written;
     } catch (err) {
       undo?.();
+      opened?.undo();
       this.inflight.delete(baseOffset);
       // Hand the lost offsets out again unless a later append already holds higher ones.
       if (this.inflight.size === 0) this.nextOffset = this.highWatermark;
@@ -163,6 +185,63 @@ export class Partition {
   private async duplicate(dup: BatchMeta): Promise<AppendResult> {
     if (dup.written) await dup.written;
     return { baseOffset: dup.firstOffset, logAppendTime: dup.timestamp, logStartOffset: this.logStartOffset };
+  }
+
+  /**
+   * Close `producerId`'s transaction here with a COMMIT or ABORT control batch (WriteTxnMarkers'
+   * work, done in process). `onlyIfOpen` (recovery replaying a completion) skips a partition whose
+   * transaction is already closed, so a marker is never written twice. The marker's epoch becomes
+   * the producer's epoch here, fencing an older one (a timed-out transaction's producer).
+   */
+  async appendMarker(producerId: bigint, epoch: number, commit: boolean, coordinatorEpoch: number, onlyIfOpen: boolean): Promise<void> {
+    if (this.deleted) return;
+    if (onlyIfOpen && this.txns.firstOffsetOf(producerId) === undefined) return;
+    const now = this.host.core.clock.now();
+    const bytes = controlBatch(producerId, epoch, commit, coordinatorEpoch, now);
+    const baseOffset = this.nextOffset++;
+    writeInt64(bytes, baseOffset, OFF.baseOffset);
+    bytes.writeInt32BE(LEADER_EPOCH, OFF.leaderEpoch);
+    const config = this.host.config(this.topic);
+    const rolled = this.segments.onAppend(baseOffset, bytes.length, now, now, config);
+    const info = batchInfo(bytes);
+    this.inflight.add(baseOffset);
+    const closed = this.txns.end(producerId, commit, baseOffset);
+    const ops: Op[] = [
+      { type: 'put', key: batchKey(this.topic, this.partition, baseOffset), value: bytes },
+      { type: 'put', key: indexKey(this.topic, this.partition, baseOffset), value: indexValue(info) },
+      ...closed.ops,
+    ];
+    if (rolled) ops.push(this.recordOp());
+    const entry = this.producers.get(producerId);
+    if (entry && entry.epoch < epoch) {
+      entry.epoch = epoch;
+      ops.push({ type: 'put', key: entry.key ?? producerKey(this.topic, this.partition, producerId), value: encodeEntry(entry) });
+    }
+    try {
+      await this.persist(ops);
+    } catch (err) {
+      this.inflight.delete(baseOffset);
+      if (this.inflight.size === 0) this.nextOffset = this.highWatermark;
+      throw err;
+    }
+    this.inflight.delete(baseOffset);
+    if (this.deleted) return;
+    closed.apply();
+    this.index.push(info);
+    this.highWatermark = info.lastOffset + 1;
+    this.host.cache.add(this.cached, baseOffset, bytes);
+    this.wake();
+  }
+
+  /** DescribeProducers: each known producer's epoch, last sequence and time, and its open transaction's first offset (-1: none). */
+  describeProducers(): { producerId: number; epoch: number; lastSequence: number; lastTimestamp: number; txnStartOffset: number }[] {
+    const out = [];
+    for (const id of this.producers.ids()) {
+      const e = this.producers.get(id)!;
+      const last = e.batches[e.batches.length - 1];
+      out.push({ producerId: Number(id), epoch: e.epoch, lastSequence: last?.lastSeq ?? -1, lastTimestamp: last?.timestamp ?? -1, txnStartOffset: this.txns.firstOffsetOf(id) ?? -1 });
+    }
+    return out;
   }
 
   /** Startup: the producer entries stored under K/s/ for this partition. */
@@ -190,21 +269,22 @@ export class Partition {
   }
 
   /** Bytes a fetch from `offset` would return, counted up to `enough` (for minBytes). */
-  bytesFrom(offset: number, enough: number): number {
+  bytesFrom(offset: number, enough: number, upTo = Infinity): number {
     let sum = 0;
-    for (let i = this.index.find(offset); i < this.index.length && sum < enough; i++) sum += this.index.size(i);
+    for (let i = this.index.find(offset); i < this.index.length && sum < enough && this.index.baseOffset(i) < upTo; i++) sum += this.index.size(i);
     return sum;
   }
 
   /**
    * Whole batches from the one holding `offset`, up to `maxBytes`; with `minOne` the first batch is
    * returned even if larger (KIP-74). Stored bytes are returned as they are: no decompression.
+   * `upTo` (read_committed: the last stable offset) excludes batches starting at or after it.
    */
-  async read(offset: number, maxBytes: number, minOne: boolean): Promise<Buffer[]> {
+  async read(offset: number, maxBytes: number, minOne: boolean, upTo = Infinity): Promise<Buffer[]> {
     this.checkFetchOffset(offset);
     const picked: number[] = [];
     let sum = 0;
-    for (let i = this.index.find(offset); i < this.index.length; i++) {
+    for (let i = this.index.find(offset); i < this.index.length && this.index.baseOffset(i) < upTo; i++) {
       const size = this.index.size(i);
       if (sum + size > maxBytes && !(minOne && picked.length === 0)) break;
       picked.push(this.index.baseOffset(i));
@@ -310,7 +390,7 @@ export class Partition {
     this.index.dropFront(count);
     this.logStartOffset = Math.max(this.logStartOffset, this.index.length > 0 ? this.index.baseOffset(0) : this.highWatermark);
     this.segments.dropBefore(this.index.length > 0 ? this.index.baseOffset(0) : this.highWatermark);
-    ops.push(this.recordOp());
+    ops.push(this.recordOp(), ...this.txns.dropBefore(this.logStartOffset));
     if (count > 0) {
       this.host.core.log.info('kafka.log.trimmed', { topic: this.topic, partition: this.partition, reason, batches: count, bytes, logStartOffset: this.logStartOffset });
     }
@@ -435,6 +515,7 @@ export class Partition {
       ops.push({ type: 'del', key: batchKey(this.topic, this.partition, base) }, { type: 'del', key: indexKey(this.topic, this.partition, base) });
     }
     for (const id of this.producers.ids()) ops.push({ type: 'del', key: producerKey(this.topic, this.partition, id) });
+    ops.push(...this.txns.deleteOps());
     this.producers.clear();
     this.index.clear();
     this.wake();

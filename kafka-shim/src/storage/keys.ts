@@ -11,6 +11,8 @@
  *                                                     sequences and offsets; log/producers.ts encodes it)
  *   K/n/                                           -> next producer id to allocate (u64)
  *   K/x/ <transactionalId>                         -> transactional id record (JSON: producer id, epochs, timeout)
+ *   K/u/ <topic>\0<u32 partition><u64 producerId> -> open transaction of the producer on the partition (f64 first offset)
+ *   K/a/ <topic>\0<u32 partition><u64 markerOffset> -> aborted transaction (i64 producer id, f64 first offset)
  *   K/g/ <group>                                   -> group record (JSON: protocol type, generation, ...)
  *   K/o/ <group>\0<topic>\0<u32 partition>         -> committed offset (JSON: offset, leaderEpoch, metadata, commitTimestamp)
  *   K/c/ <broker id, "" = cluster default>         -> dynamic broker configs (JSON: name -> value)
@@ -26,6 +28,8 @@ export const PREFIX = {
   producer: 'K/s/',
   producerIdCounter: 'K/n/',
   transactionalId: 'K/x/',
+  openTxn: 'K/u/',
+  abortedTxn: 'K/a/',
   group: 'K/g/',
   offset: 'K/o/',
   brokerConfig: 'K/c/',
@@ -48,3 +52,7 @@ export const transactionalIdPrefix = (): Buffer => key(PREFIX.transactionalId);
 export const transactionalIdKey = (transactionalId: string): Buffer => key(PREFIX.transactionalId, transactionalId);
 export const brokerConfigKey = (resource: string): Buffer => key(PREFIX.brokerConfig, resource);
 export const quotaKey = (entity: string): Buffer => key(PREFIX.quota, entity);
+export const openTxnKey = (topic: string, partition: number, producerId: bigint): Buffer => key(PREFIX.openTxn, topic, u32(partition), u64(producerId));
+export const openTxnPrefix = (): Buffer => key(PREFIX.openTxn);
+export const abortedKey = (topic: string, partition: number, markerOffset: number): Buffer => key(PREFIX.abortedTxn, topic, u32(partition), u64(markerOffset));
+export const abortedPrefix = (): Buffer => key(PREFIX.abortedTxn);

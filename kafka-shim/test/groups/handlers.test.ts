@@ -13,7 +13,7 @@ beforeEach(async () => {
 afterEach(async () => h.close());
 
 function call(key: number, apiVersion: number, req: object): Promise<any> {
-  const broker = { core: h.core, nodeId: 1, clusterId: 'c', groups: h.gc } as unknown as Broker;
+  const broker = { core: h.core, nodeId: 1, clusterId: 'c', groups: h.gc, txn: { hasPendingOffset: () => false } } as unknown as Broker;
   const conn = { id: 1, remoteAddress: '10.0.0.7', remotePort: 5000, clientId: 'cli', advertised: { listener: 'external', host: 'kafka.local', port: 9092 } };
   const ctx: RequestContext = { broker, apis, conn, apiVersion, correlationId: 1, clientId: 'cli', signal: new AbortController().signal };
   return Promise.resolve(apis.get(key)!.handle(req as never, ctx));

@@ -18,6 +18,10 @@ export class FakeTopics {
   highWatermark(topic: string, partition: number): number | undefined {
     return this.hw.get(topic)?.[partition];
   }
+  /** No transactions here: the last stable offset is the high watermark. */
+  lastStableOffset(topic: string, partition: number): number | undefined {
+    return this.highWatermark(topic, partition);
+  }
   /** Topic ids change when a test recreates a topic under the same name. */
   readonly ids = new Map<string, string>();
   topic(name: string): { id: string } | undefined {

@@ -82,7 +82,7 @@ describe('Kafka data-plane APIs on the wire', () => {
     const empty = (await c.call(FETCH, 12, fetchReq('fetch', 0))).body;
     expect(empty).toMatchObject({ errorCode: 0, sessionId: 0 });
     const p = empty.responses[0].partitions[0];
-    expect(p).toMatchObject({ errorCode: 0, highWatermark: 0, lastStableOffset: 0, logStartOffset: 0, abortedTransactions: [], preferredReadReplica: -1 });
+    expect(p).toMatchObject({ errorCode: 0, highWatermark: 0, lastStableOffset: 0, logStartOffset: 0, abortedTransactions: null, preferredReadReplica: -1 });
     expect(Buffer.isBuffer(p.records) && p.records.length === 0).toBe(true);
     const big = makeBatch([{ value: 'x'.repeat(1000) }, { value: 'y' }]);
     await produce('fetch', 0, big);

@@ -4,9 +4,7 @@
  * commits with commitSync; a second consumer of the same group resumes after the commit; the
  * admin describes the (now empty) group, lists it and the cluster, sets and reads a topic config,
  * adds a partition (and fails to shrink); the topic is deleted. Error cases: creating an existing topic, describing a missing one.
- *
- * The producer sets enable.idempotence=false: kafka-clients enables idempotence by default, which
- * needs InitProducerId, and Tandem does not serve it yet (KafkaIdempotentScenario documents that).
+ * The producer keeps kafka-clients' defaults (idempotent, acks=all).
  */
 package tandem.compat;
 
@@ -111,8 +109,6 @@ final class KafkaScenario {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    // See the file header: no InitProducerId on Tandem yet.
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     List<Object> acks = new ArrayList<>();
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {

@@ -21,6 +21,8 @@ public final class Main {
       "kafka", KafkaScenario::run,
       "kafka-idempotent", KafkaIdempotentScenario::run,
       "kafka-admin", KafkaAdminScenario::run,
+      "kafka-transactional", KafkaTransactionalScenario::run,
+      "kafka-streams-eos", KafkaStreamsEosScenario::run,
       "sqs-sync", SqsSyncScenario::run,
       "sqs-async", SqsAsyncScenario::run,
       "sqs-fifo", SqsFifoScenario::run,

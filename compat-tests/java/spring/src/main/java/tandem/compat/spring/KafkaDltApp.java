@@ -4,9 +4,7 @@
  * DeadLetterPublishingRecoverer that publishes it to <topic>.DLT; a second listener reads the DLT.
  * Good records are processed; the poison one is tried 1 + 2 times and lands in the DLT with Spring's
  * kafka_dlt-* headers.
- *
- * The producer sets enable.idempotence=false: kafka-clients enables idempotence by default, which
- * needs InitProducerId, and Tandem does not serve it yet.
+ * The producer keeps kafka-clients' defaults (idempotent).
  */
 package tandem.compat.spring;
 
@@ -102,8 +100,6 @@ public class KafkaDltApp {
     p.put("app.group", args.get("springGroup"));
     p.put("spring.kafka.bootstrap-servers", args.get("bootstrap"));
     p.put("spring.kafka.consumer.auto-offset-reset", "earliest");
-    // See the file header: no InitProducerId on Tandem yet.
-    p.put("spring.kafka.producer.properties.enable.idempotence", "false");
     // Startup fails if the NewTopic beans cannot be created, instead of only logging it.
     p.put("spring.kafka.admin.fail-fast", "true");
     try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(KafkaDltApp.class).properties(p).run()) {
