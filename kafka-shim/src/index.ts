@@ -18,12 +18,17 @@ import { LogManager } from './log/index.js';
 
 export type { BrowsedRecord, GroupSummary, KafkaInspect, TopicSummary } from './inspect.js';
 import { KafkaServer } from './server/server.js';
+import { Cluster } from './cluster/cluster.js';
+import { brokerLayout, type BrokerListeners } from './cluster/layout.js';
+import { registerClusterRoutes } from './cluster/routes.js';
 import { ProducerIdManager } from './txn/producer-ids.js';
 
 export interface KafkaModule {
   readonly port: number;
   /** The internal listener's port, when there is one. */
   readonly internalPort: number | undefined;
+  /** Every broker's (external) port, in broker order; the first is `port`. */
+  readonly brokerPorts: readonly number[];
   /** Read access for the web console (host/console). */
   readonly inspect: KafkaInspect;
   /** Topics and groups for the host (config-file declarations, metrics, reset) without the wire. */
@@ -64,8 +69,6 @@ export interface KafkaAdmin {
 
 const ERROR_NAMES = new Map<number, string>(Object.entries(ErrorCode).map(([k, v]) => [v as number, k]));
 
-/** Our single broker's id, leader of every partition. */
-const NODE_ID = 1;
 /** Fixed so clients that cache the cluster id see the same cluster across restarts
  * (base64url of "TandemEmulator01", the 22-character form Kafka uses). */
 const CLUSTER_ID = 'VGFuZGVtRW11bGF0b3IwMQ';
@@ -92,12 +95,12 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
   const producerIds = new ProducerIdManager(core);
   await producerIds.load();
 
-  const broker: Broker = { core, config, nodeId: NODE_ID, clusterId: CLUSTER_ID, log, groups, producerIds };
+  const layout = brokerLayout(config, bind);
+  const cluster = new Cluster(core, log, layout.map((b) => b.nodeId));
+  await cluster.load();
+  const broker: Broker = { core, config, nodeId: layout[0].nodeId, clusterId: CLUSTER_ID, cluster, log, groups, producerIds };
   const apis = new ApiRegistry();
   const logger = core.log.child({ component: 'kafka' });
-  // A wildcard bind is no address to connect to: tell clients the loopback address instead.
-  const defaultHost = bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind;
-  const servers: KafkaServer[] = [];
   const serverLimits = {
     maxFrameBytes: config.maxFrameBytes,
     maxInFlight: config.maxQueuedRequests,
@@ -106,32 +109,50 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
     idleTimeoutMs: limits?.idleTimeoutMs,
     requestTimeoutMs: limits?.requestTimeoutMs,
   };
-  try {
-    const external: KafkaServer = await KafkaServer.listen(bind, config.port, {
-      broker: () => broker,
-      apis,
-      advertised: () => ({ listener: 'external', host: config.advertisedHost ?? defaultHost, port: config.advertisedPort ?? external.port }),
-      log: logger,
-      ...serverLimits,
-    });
-    servers.push(external);
-    if (config.internalPort !== undefined) {
-      const internal: KafkaServer = await KafkaServer.listen(bind, config.internalPort, {
-        broker: () => broker,
-        apis,
-        advertised: () => ({ listener: 'internal', host: config.internalAdvertisedHost ?? defaultHost, port: internal.port }),
-        log: logger,
-        ...serverLimits,
-      });
-      servers.push(internal);
+  // Per broker: its listeners (external, then internal), kept to be closed and reopened when the
+  // broker goes down and up; a reopened listener binds the port it had.
+  const servers = new Map<number, KafkaServer[]>();
+  const listen = async (b: BrokerListeners): Promise<KafkaServer[]> => {
+    const opened: KafkaServer[] = [];
+    try {
+      for (const l of b.listeners) {
+        const server: KafkaServer = await KafkaServer.listen(bind, l.boundPort ?? l.port, {
+          broker: () => broker,
+          apis,
+          nodeId: b.nodeId,
+          advertised: () => ({ listener: l.name, host: l.host, port: l.advertisedPort ?? server.port }),
+          log: logger,
+          ...serverLimits,
+        });
+        opened.push(server);
+        l.boundPort = server.port;
+        cluster.setEndpoint(l.name, b.nodeId, { host: l.host, port: l.advertisedPort ?? server.port });
+      }
+    } catch (e) {
+      await Promise.all(opened.map((x) => x.close()));
+      throw e;
     }
+    return opened;
+  };
+  try {
+    for (const b of layout) servers.set(b.nodeId, await listen(b));
   } catch (e) {
-    await Promise.all(servers.map((s) => s.close()));
+    await Promise.all([...servers.values()].flat().map((x) => x.close()));
     await groups.close();
     await log.close();
     throw e;
   }
+  cluster.onLiveness = async (nodeId, up) => {
+    if (!up) {
+      const open = servers.get(nodeId) ?? [];
+      servers.set(nodeId, []);
+      await Promise.all(open.map((x) => x.close()));
+    } else {
+      servers.set(nodeId, await listen(layout.find((b) => b.nodeId === nodeId)!));
+    }
+  };
   registerLagRoutes(admin, broker);
+  registerClusterRoutes(admin, broker);
 
   const info = (name: string): TopicInfo | undefined => {
     const t = log.topic(name);
@@ -172,13 +193,15 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
     },
   };
 
+  const first = layout[0].listeners;
   return {
-    port: servers[0].port,
-    internalPort: servers[1]?.port,
+    port: first[0].boundPort!,
+    internalPort: first[1]?.boundPort,
+    brokerPorts: layout.map((b) => b.listeners[0].boundPort!),
     inspect: new KafkaInspect(core, log, groups),
     admin: kafkaAdmin,
     async close() {
-      await Promise.all(servers.map((s) => s.close()));
+      await Promise.all([...servers.values()].flat().map((x) => x.close()));
       await groups.close();
       await log.close();
     },

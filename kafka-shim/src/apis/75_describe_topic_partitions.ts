@@ -31,7 +31,7 @@ export const describeTopicPartitions = defineApi({
   minVersion: 0,
   maxVersion: 0,
   handle(req, ctx) {
-    const { log, nodeId } = ctx.broker;
+    const { log, cluster } = ctx.broker;
     const all = req.topics.length === 0;
     const cursorTopic = req.cursor?.topicName ?? '';
     const names = new Set(all ? log.topics().map((t) => t.name) : req.topics.map((t) => t.name));
@@ -63,7 +63,8 @@ export const describeTopicPartitions = defineApi({
       const end = Math.min(topic.partitions.length, start + remaining);
       const partitions = [];
       for (let i = start; i < end; i++) {
-        partitions.push({ errorCode: 0, partitionIndex: i, leaderId: nodeId, leaderEpoch: -1, replicaNodes: [nodeId], isrNodes: [nodeId], eligibleLeaderReplicas: [], lastKnownElr: [], offlineReplicas: [] });
+        const v = cluster.partition(topic, i);
+        partitions.push({ errorCode: 0, partitionIndex: i, leaderId: v.leader, leaderEpoch: v.epoch, replicaNodes: [...v.replicas], isrNodes: [...v.isr], eligibleLeaderReplicas: [], lastKnownElr: [], offlineReplicas: [...v.offline] });
       }
       topics.push({ errorCode: 0, name, topicId: topic.id, isInternal: false, partitions, topicAuthorizedOperations: ALL_TOPIC_OPERATIONS });
       if (end < topic.partitions.length) {

@@ -23,6 +23,7 @@ import { createTopics } from './19_create_topics.js';
 import { deleteTopics } from './20_delete_topics.js';
 import { deleteRecords } from './21_delete_records.js';
 import { initProducerId } from './22_init_producer_id.js';
+import { offsetForLeaderEpoch } from './23_offset_for_leader_epoch.js';
 import { describeAcls } from './29_describe_acls.js';
 import { createAcls } from './30_create_acls.js';
 import { deleteAcls } from './31_delete_acls.js';
@@ -30,7 +31,10 @@ import { describeConfigs } from './32_describe_configs.js';
 import { alterConfigs } from './33_alter_configs.js';
 import { createPartitions } from './37_create_partitions.js';
 import { deleteGroups } from './42_delete_groups.js';
+import { electLeaders } from './43_elect_leaders.js';
 import { incrementalAlterConfigs } from './44_incremental_alter_configs.js';
+import { alterPartitionReassignments } from './45_alter_partition_reassignments.js';
+import { listPartitionReassignments } from './46_list_partition_reassignments.js';
 import { offsetDelete } from './47_offset_delete.js';
 import { describeCluster } from './60_describe_cluster.js';
 import { describeTopicPartitions } from './75_describe_topic_partitions.js';
@@ -55,6 +59,7 @@ export const KAFKA_APIS: readonly ApiHandler[] = [
   deleteTopics,
   deleteRecords,
   initProducerId,
+  offsetForLeaderEpoch,
   describeAcls,
   createAcls,
   deleteAcls,
@@ -62,7 +67,10 @@ export const KAFKA_APIS: readonly ApiHandler[] = [
   alterConfigs,
   createPartitions,
   deleteGroups,
+  electLeaders,
   incrementalAlterConfigs,
+  alterPartitionReassignments,
+  listPartitionReassignments,
   offsetDelete,
   describeCluster,
   describeTopicPartitions,

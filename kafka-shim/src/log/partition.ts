@@ -30,7 +30,7 @@ export interface PartitionRecord {
   indexed?: boolean;
 }
 
-/** The leader epoch we write into batches: one broker that never loses leadership. */
+/** The leader epoch of a new partition, written into its batches until leadership moves. */
 export const LEADER_EPOCH = 0;
 
 export interface AppendResult {
@@ -68,6 +68,8 @@ export class Partition {
   /** Whether K/i/ holds an entry for every batch (false only for a log written before K/i/ existed). */
   private indexed = true;
   private deleted = false;
+  /** Stamped on every appended batch; the cluster (../cluster) bumps it when leadership moves. */
+  leaderEpoch = LEADER_EPOCH;
 
   constructor(
     private readonly host: PartitionHost,
@@ -84,6 +86,11 @@ export class Partition {
     this.highWatermark = Math.max(rec.logStartOffset, n > 0 ? this.index.lastOffset(n - 1) + 1 : 0);
     this.nextOffset = this.highWatermark;
     this.segments.restore(rec.segments, this.index, this.host.core.clock.now());
+  }
+
+  /** The next offset to be assigned (Kafka's log end offset), ahead of the high watermark while appends are written. */
+  get logEndOffset(): number {
+    return this.nextOffset;
   }
 
   get batchCount(): number {
@@ -103,7 +110,7 @@ export class Partition {
     }
     const baseOffset = this.nextOffset;
     this.nextOffset += batch.recordsCount;
-    const bytes = assignOffset(batch, baseOffset, LEADER_EPOCH);
+    const bytes = assignOffset(batch, baseOffset, this.leaderEpoch);
     const now = this.host.core.clock.now();
     const maxTimestamp = config.logAppendTime ? now : batch.maxTimestamp;
     setMaxTimestamp(bytes, config.logAppendTime, maxTimestamp);

@@ -23,6 +23,7 @@ import type { Broker } from '../broker.js';
 import { ErrorCode } from '../errors.js';
 import { NO_RESPONSE, type AdvertisedEndpoint, type ApiHandler, type ApiKey, type ConnectionInfo, type RequestContext, type RequestOf } from '../apis/api.js';
 import type { ApiRegistry } from '../apis/registry.js';
+import { refuseIfNotCoordinator } from './coordinator.js';
 import {
   API_VERSIONS_KEY,
   apiSpec,
@@ -40,6 +41,8 @@ export interface ConnectionOptions {
   readonly apis: ApiRegistry;
   /** The address clients of this connection's listener are told to connect to. */
   readonly advertised: AdvertisedEndpoint;
+  /** The broker whose listener accepted this connection. */
+  readonly nodeId: number;
   readonly log: Logger;
   /** Frames above this size close the connection. */
   readonly maxFrameBytes: number;
@@ -83,7 +86,7 @@ export class Connection {
     id: number,
     private readonly opts: ConnectionOptions,
   ) {
-    this.info = { id, remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, clientId: null, advertised: opts.advertised };
+    this.info = { id, remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, clientId: null, advertised: opts.advertised, nodeId: opts.nodeId };
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.updateFlow());
@@ -223,7 +226,7 @@ export class Connection {
     let result: unknown;
     try {
       // The codec decoded the request with the schema of this handler's key.
-      result = handler.handle(request as RequestOf<ApiKey>, ctx);
+      result = refuseIfNotCoordinator(handler, request, ctx) ?? handler.handle(request as RequestOf<ApiKey>, ctx);
     } catch (err) {
       return this.handlerFailed(slot, handler, request, ctx, err);
     }

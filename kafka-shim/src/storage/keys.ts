@@ -13,6 +13,8 @@
  *   K/x/ <transactionalId>                         -> transactional id record (JSON: producer id, epochs, timeout)
  *   K/g/ <group>                                   -> group record (JSON: protocol type, generation, ...)
  *   K/o/ <group>\0<topic>\0<u32 partition>         -> committed offset (JSON: offset, leaderEpoch, metadata, commitTimestamp)
+ *   K/l/ <topic>                                   -> leadership of the topic's partitions that moved (JSON: topic id, per
+ *                                                     partition leader, epoch, replicas, epoch start offsets; cluster/)
  */
 import { key, u32, u64 } from '../../../emulator/src/core/storage/keys.js';
 
@@ -26,6 +28,7 @@ export const PREFIX = {
   transactionalId: 'K/x/',
   group: 'K/g/',
   offset: 'K/o/',
+  leadership: 'K/l/',
 } as const;
 
 export const topicKey = (topic: string): Buffer => key(PREFIX.topic, topic);
@@ -42,3 +45,4 @@ export const producerKey = (topic: string, partition: number, producerId: bigint
 export const producerIdCounterKey = (): Buffer => key(PREFIX.producerIdCounter);
 export const transactionalIdPrefix = (): Buffer => key(PREFIX.transactionalId);
 export const transactionalIdKey = (transactionalId: string): Buffer => key(PREFIX.transactionalId, transactionalId);
+export const leadershipKey = (topic: string): Buffer => key(PREFIX.leadership, topic);
