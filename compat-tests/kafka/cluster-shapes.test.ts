@@ -69,7 +69,7 @@ describe('cluster answers a single broker gives too', () => {
   });
 
   it('ListOffsets v7 reports the leader epoch of the offsets it finds', async () => {
-    const res = (await c.call(2, 7, { replicaId: -1, isolationLevel: 0, topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: 0, timestamp: -1 }, { partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -2 }] }] })).body;
+    const res = (await c.call(2, 7, { replicaId: -1, isolationLevel: 0, topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: 0, timestamp: -1 }, { partitionIndex: 1, currentLeaderEpoch: -1, timestamp: -2 }] }] })).body;
     expect(res.topics[0].partitions.map((p: any) => [p.errorCode, p.offset, p.leaderEpoch])).toEqual([
       [0, 3, 0],
       [0, 0, 0],

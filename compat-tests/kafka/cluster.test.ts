@@ -7,13 +7,18 @@
  * down and comes back. Tandem-only: the oracle is one real broker, which cannot move leaders or
  * lose a broker; what holds on one broker is in cluster-shapes.test.ts, which runs on both.
  */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
-import { encodeBatch } from '../../kafka-shim/src/records/batch.js';
+import { decodeBatches, encodeBatch } from '../../kafka-shim/src/records/batch.js';
 import { RawClient } from '../../kafka-shim/test/protocol/wire.js';
 import type { Emulator } from '../harness/emulator.js';
 import { startKafkaTarget, tandemOnly, type KafkaTarget } from '../harness/kafka-target.js';
+import { repoRoot } from '../harness/kafka-clients.js';
 import { kcat } from './clients.js';
+
+const MAIN = path.join(repoRoot(), process.env.TANDEM_DIST ?? 'dist', 'emulator/src/host/main.js');
 
 interface BrokerRow {
   nodeId: number;
@@ -40,6 +45,16 @@ tandemOnly('a cluster of three brokers in one process', () => {
   };
   const partitions = async (topic: string) => (await admin('GET', `partitions?topic=${topic}`)).partitions as { partition: number; leader: number; epoch: number; replicas: number[]; isr: number[] }[];
   const bootstrap = () => brokers.map((b) => `127.0.0.1:${b.port}`);
+  /** The `tandem` CLI against this Tandem. */
+  const cli = (...args: string[]): Promise<{ code: number; out: string; err: string }> =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, TANDEM_ENDPOINT: emu.sqsEndpoint }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (err += d));
+      child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
+    });
 
   beforeAll(async () => {
     target = await startKafkaTarget({ args: ['--kafka-brokers', '3', '--kafka-broker-ids', '0,1,2', '--default-partitions', '3'], realClock: true });
@@ -48,7 +63,8 @@ tandemOnly('a cluster of three brokers in one process', () => {
   });
   afterAll(async () => {
     for (const r of raws) r.close();
-    await target.stop();
+    // emu is the running process (a test restarts it).
+    await emu.stop();
   });
 
   it('serves three brokers 0, 1, 2 on their own ports, leaders round robin, replicas and ISR the broker set', async () => {
@@ -111,7 +127,10 @@ tandemOnly('a cluster of three brokers in one process', () => {
     expect((await ofle(moved.leader, 0, 0)).errorCode).toBe(74); // FENCED_LEADER_EPOCH
     expect((await ofle(before.leader, 1, 1)).errorCode).toBe(6);
     // The batches carry the epoch they were written in.
-    const lo = (await (await raw(moved.leader)).call(2, 7, { replicaId: -1, isolationLevel: 0, topics: [{ name: 'epochs', partitions: [{ partitionIndex: 0, currentLeaderEpoch: 0, timestamp: -1 }, { partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -2 }, { partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1 }] }] })).body.topics[0].partitions;
+    // One partition per request: Kafka refuses a partition named twice (INVALID_REQUEST).
+    const listOffset = async (currentLeaderEpoch: number, timestamp: number) =>
+      (await (await raw(moved.leader)).call(2, 7, { replicaId: -1, isolationLevel: 0, topics: [{ name: 'epochs', partitions: [{ partitionIndex: 0, currentLeaderEpoch, timestamp }] }] })).body.topics[0].partitions[0];
+    const lo = [await listOffset(0, -1), await listOffset(-1, -2), await listOffset(-1, -1)];
     expect(lo.map((p: any) => [p.errorCode, p.offset, p.leaderEpoch])).toEqual([
       [74, -1, -1],
       [0, 0, 0],
@@ -217,6 +236,47 @@ tandemOnly('a cluster of three brokers in one process', () => {
     await producer.disconnect();
     expect([...seen].sort()).toEqual([...sent].sort());
   }, 90_000);
+  it('tandem brokers / partitions move leaders and take brokers down and up, as librdkafka (kcat -L) then sees', async () => {
+    await admin('POST', 'topics', { name: 'cli', partitions: 1 });
+    const leaderSeen = async () => {
+      const out = await kcat(bootstrap().join(','), ['-L', '-t', 'cli']);
+      return { brokers: Number(/ (\d+) brokers:/.exec(out)![1]), leader: Number(/partition 0, leader (-?\d+)/.exec(out)![1]) };
+    };
+    const [p] = await partitions('cli');
+    expect(await leaderSeen()).toEqual({ brokers: 3, leader: p.leader });
+    const to = (p.leader + 2) % 3;
+    const moved = await cli('partitions', 'move-leader', 'cli', '0', '--to', String(to));
+    expect(moved).toEqual({ code: 0, out: `cli-0: leader ${to}, epoch 1\n`, err: '' });
+    expect(await leaderSeen()).toEqual({ brokers: 3, leader: to });
+    // It led this partition and partitions of the earlier tests' topics.
+    expect((await cli('brokers', 'down', String(to))).out).toMatch(new RegExp(`^broker ${to} down, [1-9]\\d* partition leader\\(s\\) moved\n$`));
+    const after = await leaderSeen();
+    expect(after.brokers).toBe(2);
+    expect(after.leader).not.toBe(to);
+    const listed = (await cli('brokers', 'ls')).out.split('\n');
+    expect(listed[0]).toMatch(/^NODE +HOST +PORT +STATE +LEADERS$/);
+    expect(listed[1 + to]).toMatch(new RegExp(`^${to}\\*? +127\\.0\\.0\\.1 +${brokers[to].port} +down +0$`));
+    expect((await cli('brokers', 'up', String(to))).code).toBe(0);
+    expect((await leaderSeen()).brokers).toBe(3);
+    expect((await cli('partitions', 'ls', 'cli')).out).toMatch(/^PARTITION +LEADER +EPOCH +REPLICAS +ISR +OFFLINE\n0 +\d +2 +[0-2],[0-2],[0-2] +[0-2],[0-2],[0-2] +-?\n$/);
+    expect((await cli('brokers', 'down', '7')).code).toBe(1);
+  });
+
+  // In the in-memory pass nothing survives a restart.
+  (process.env.TANDEM_TEST_IN_MEMORY === '1' ? it.skip : it)('keeps leaders, epochs and replica lists across a restart; new batches carry the epoch', async () => {
+    const before = await partitions('epochs');
+    for (const r of raws.splice(0)) r.close();
+    emu = await emu.restart();
+    brokers = (await admin('GET', 'brokers')).brokers;
+    expect(await partitions('epochs')).toEqual(before);
+    const [p] = before;
+    const c = await raw(p.leader);
+    const produced = (await c.call(0, 10, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: 'epochs', partitionData: [{ index: 0, records: oneBatch() }] }] })).body;
+    expect(produced.responses[0].partitionResponses[0].errorCode).toBe(0);
+    const fetched = (await c.call(1, 12, { replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1, topics: [{ topic: 'epochs', topicId: '00000000-0000-0000-0000-000000000000', partitions: [{ partition: 0, currentLeaderEpoch: p.epoch, fetchOffset: 0, logStartOffset: -1, lastFetchedEpoch: -1, partitionMaxBytes: 1 << 20 }] }], forgottenTopicsData: [], rackId: '' })).body;
+    const batches = decodeBatches(Buffer.concat([fetched.responses[0].partitions[0].records].flat()));
+    expect(batches.map((b) => b.partitionLeaderEpoch)).toEqual([0, 1, p.epoch]);
+  });
 });
 
 /** One small magic-2 batch, made by the record codec the tests share. */

@@ -6,10 +6,11 @@
  * error is printed), 2 bad usage, 3 Tandem not reachable.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { clusterCommands } from './cli-cluster.js';
 
 export const EXIT = { OK: 0, REFUSED: 1, USAGE: 2, UNREACHABLE: 3 } as const;
 
-interface Command {
+export interface Command {
   usage: string;
   describe: string;
   options?: ParseArgsConfig['options'];
@@ -20,12 +21,15 @@ interface Command {
   show?(result: any): string;
 }
 
-interface Ctx {
+export interface Ctx {
   endpoint: string;
 }
 
 class Refused extends Error {}
 class Unreachable extends Error {}
+
+export type Http = typeof http;
+export type Table = typeof table;
 
 async function http(c: Ctx, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
   let res: Response;
@@ -166,6 +170,7 @@ const COMMANDS: Record<string, Command> = {
     run: (c) => http(c, 'POST', '/_tandem/reset'),
     show: (r: { queues: number; topics: number; groups: number }) => `deleted ${r.queues} queue(s), ${r.topics} topic(s), ${r.groups} group(s)`,
   },
+  ...clusterCommands(http, table),
 };
 
 /** First words that make the argument list a CLI command rather than server flags. */
