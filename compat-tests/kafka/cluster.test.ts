@@ -262,6 +262,21 @@ tandemOnly('a cluster of three brokers in one process', () => {
     expect((await cli('brokers', 'down', '7')).code).toBe(1);
   });
 
+  it('places partitions created while a broker is down on live brokers, and keeps them there when it returns', async () => {
+    await admin('POST', 'brokers/down', { nodeId: 2 });
+    await admin('POST', 'topics', { name: 'while-down', partitions: 6 });
+    const placed = await partitions('while-down');
+    for (const p of placed) expect(p).toMatchObject({ epoch: 0, isr: p.replicas.filter((r) => r !== 2) });
+    expect(placed.map((p) => p.leader).every((l) => l === 0 || l === 1)).toBe(true);
+    await admin('POST', 'brokers/up', { nodeId: 2 });
+    expect((await partitions('while-down')).map((p) => [p.leader, p.epoch, p.isr.length])).toEqual(placed.map((p) => [p.leader, 0, 3]));
+    // And produce works on each through its leader.
+    for (const p of placed) {
+      const r = (await (await raw(p.leader)).call(0, 10, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: 'while-down', partitionData: [{ index: p.partition, records: oneBatch() }] }] })).body;
+      expect(r.responses[0].partitionResponses[0].errorCode).toBe(0);
+    }
+  });
+
   // In the in-memory pass nothing survives a restart.
   (process.env.TANDEM_TEST_IN_MEMORY === '1' ? it.skip : it)('keeps leaders, epochs and replica lists across a restart; new batches carry the epoch', async () => {
     const before = await partitions('epochs');

@@ -154,7 +154,9 @@ export class Cluster {
     const o = this.override(topic, partition);
     if (o) return this.view(o.replicas, o.leader, o.epoch);
     const replicas = this.placement(this.startOf(topic.name), partition);
-    return this.view(replicas, replicas[0], 0);
+    // Created while its preferred broker was down: led by the first live replica, as Kafka places
+    // new partitions on unfenced brokers only (`up` pins it there before the broker returns).
+    return this.view(replicas, replicas.find((r) => this.live.has(r)) ?? replicas[0], 0);
   }
 
   /** The preferred leader: the first replica. */
@@ -225,19 +227,15 @@ export class Cluster {
     this.known(nodeId);
     if (!this.live.has(nodeId)) return { moved: 0 };
     if (this.live.size === 1) throw new KafkaError(ErrorCode.INVALID_REQUEST, 'the last live broker cannot go down');
+    const led = this.where((v) => v.leader === nodeId);
     this.live.delete(nodeId);
     await this.onLiveness(nodeId, false);
     let moved = 0;
-    for (const t of this.log.topics()) {
-      for (let i = 0; i < t.partitions.length; i++) {
-        const v = this.partition(t, i);
-        const was = this.override(t, i)?.leader ?? v.replicas[0];
-        if (was !== nodeId) continue;
-        const next = v.replicas.find((r) => this.live.has(r));
-        if (next === undefined) continue;
-        await this.setLeader(t, i, next);
-        moved++;
-      }
+    for (const [t, i] of led) {
+      const next = this.partition(t, i).replicas.find((r) => this.live.has(r));
+      if (next === undefined) continue;
+      await this.setLeader(t, i, next);
+      moved++;
     }
     this.core.log.info('kafka.cluster.broker_down', { nodeId, moved });
     return { moved };
@@ -248,9 +246,20 @@ export class Cluster {
   async up(nodeId: number): Promise<void> {
     this.known(nodeId);
     if (this.live.has(nodeId)) return;
+    // Partitions placed while it was down keep the leader they have (no epoch change).
+    for (const [t, i] of this.where((v) => v.replicas[0] === nodeId && v.leader !== nodeId)) {
+      if (!this.override(t, i)) await this.setLeader(t, i, this.partition(t, i).leader, undefined, false);
+    }
     await this.onLiveness(nodeId, true);
     this.live.add(nodeId);
     this.core.log.info('kafka.cluster.broker_up', { nodeId });
+  }
+
+  /** Every partition whose view satisfies `test`. */
+  private where(test: (v: PartitionView) => boolean): [Topic, number][] {
+    const out: [Topic, number][] = [];
+    for (const t of this.log.topics()) for (let i = 0; i < t.partitions.length; i++) if (test(this.partition(t, i))) out.push([t, i]);
+    return out;
   }
 
   private known(nodeId: number): void {
