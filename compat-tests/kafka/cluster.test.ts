@@ -16,7 +16,7 @@ import { RawClient } from '../../kafka-shim/test/protocol/wire.js';
 import type { Emulator } from '../harness/emulator.js';
 import { startKafkaTarget, tandemOnly, type KafkaTarget } from '../harness/kafka-target.js';
 import { repoRoot } from '../harness/kafka-clients.js';
-import { kcat } from './clients.js';
+import { kcat, python } from './clients.js';
 
 const MAIN = path.join(repoRoot(), process.env.TANDEM_DIST ?? 'dist', 'emulator/src/host/main.js');
 
@@ -275,6 +275,17 @@ tandemOnly('a cluster of three brokers in one process', () => {
       const r = (await (await raw(p.leader)).call(0, 10, { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name: 'while-down', partitionData: [{ index: p.partition, records: oneBatch() }] }] })).body;
       expect(r.responses[0].partitionResponses[0].errorCode).toBe(0);
     }
+  });
+
+  it('confluent-kafka-python (librdkafka) sees the three brokers and its idempotent producer follows a leader move', async () => {
+    await admin('POST', 'topics', { name: 'py-move', partitions: 1 });
+    const out = await python('cluster_client.py', [bootstrap().join(','), 'py-move', emu.sqsEndpoint]);
+    expect(out.before.brokers).toEqual([0, 1, 2]);
+    expect(out.after).toEqual({ brokers: [0, 1, 2], leader: out.moved.leader });
+    expect(out.moved.leader).not.toBe(out.before.leader);
+    expect(out.errors).toEqual([]);
+    const expected = [...Array.from({ length: 20 }, (_, i) => `a${i}`), ...Array.from({ length: 20 }, (_, i) => `b${i}`)];
+    expect(out.values).toEqual(expected);
   });
 
   // In the in-memory pass nothing survives a restart.
