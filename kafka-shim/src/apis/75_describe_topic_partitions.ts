@@ -11,8 +11,8 @@
  * names the first partition left out, and when it stops between topics, the next topic at
  * partition 0. Requested topics that do not exist are UNKNOWN_TOPIC_OR_PARTITION
  * (INVALID_TOPIC_EXCEPTION for illegal names) with a zero topic id; nothing is auto-created.
- * One broker leads everything: leader and only replica/ISR member of each partition, no eligible
- * leader replicas. Topic authorized operations are always returned: everything (no ACLs).
+ * Leader, leader epoch, replicas, ISR and offline replicas as the cluster has them (../cluster;
+ * with one broker, it leads everything), no eligible leader replicas. Topic authorized operations are always returned: everything (no ACLs).
  */
 import type { DescribeTopicPartitionsResponse } from '../protocol/generated/types.js';
 import { catchKafkaError, ErrorCode } from '../errors.js';
