@@ -4,6 +4,7 @@
  * listener they came in on, so it is per connection (RequestContext.conn.advertised).
  */
 import type { Core } from '../../emulator/src/core/core.js';
+import type { Cluster } from './cluster/cluster.js';
 import type { KafkaConfig } from './config.js';
 import type { GroupCoordinator } from './groups/index.js';
 import type { LogManager } from './log/index.js';
@@ -15,8 +16,11 @@ export interface Broker {
   readonly core: Core;
   /** The kafka section of the configuration. */
   readonly config: KafkaConfig;
-  /** Our one node id; leader of every partition. */
+  /** The first broker's node id (the one a single-broker Tandem has; broker configs describe it).
+   * The broker a request came to is `RequestContext.conn.nodeId`. */
   readonly nodeId: number;
+  /** The brokers, their liveness and who leads each partition (./cluster). */
+  readonly cluster: Cluster;
   readonly clusterId: string;
   /** Partition logs and topics (./log). */
   readonly log: LogManager;

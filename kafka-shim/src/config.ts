@@ -7,6 +7,14 @@ export interface KafkaConfig {
   /** Optional second listener (e.g. for other containers of a Docker network), advertising its own host. */
   internalPort: number | undefined;
   internalAdvertisedHost: string | undefined;
+  /** Brokers presented by this one process (1: the single broker Tandem always was). */
+  brokers?: number;
+  /** Their node ids, comma-separated (default 0..N-1; a single broker is 1). */
+  brokerIds?: string;
+  /** Their ports, comma-separated (default consecutive from `port`). */
+  brokerPorts?: string;
+  /** Their advertised host[:port]s, comma-separated (default the advertised host and each bound port). */
+  brokerAdvertised?: string;
   /** Partitions of auto-created topics (Kafka's num.partitions). */
   defaultPartitions: number;
   /** Largest request frame (Kafka's socket.request.max.bytes); larger closes the connection. */

@@ -19,6 +19,9 @@ import { LogManager } from './log/index.js';
 export type { BrowsedRecord, GroupSummary, KafkaInspect, TopicSummary } from './inspect.js';
 import { KAFKA_FAULTS } from './server/faults.js';
 import { KafkaServer } from './server/server.js';
+import { Cluster } from './cluster/cluster.js';
+import { brokerLayout, type BrokerListeners } from './cluster/layout.js';
+import { registerClusterRoutes } from './cluster/routes.js';
 import { ProducerIdManager } from './txn/producer-ids.js';
 import { TransactionCoordinator } from './txn/coordinator.js';
 
@@ -26,6 +29,8 @@ export interface KafkaModule {
   readonly port: number;
   /** The internal listener's port, when there is one. */
   readonly internalPort: number | undefined;
+  /** Every broker's (external) port, in broker order; the first is `port`. */
+  readonly brokerPorts: readonly number[];
   /** Read access for the web console (host/console). */
   readonly inspect: KafkaInspect;
   /** Topics and groups for the host (config-file declarations, metrics, reset) without the wire. */
@@ -66,8 +71,6 @@ export interface KafkaAdmin {
 
 const ERROR_NAMES = new Map<number, string>(Object.entries(ErrorCode).map(([k, v]) => [v as number, k]));
 
-/** Our single broker's id, leader of every partition. */
-const NODE_ID = 1;
 /** Fixed so clients that cache the cluster id see the same cluster across restarts
  * (base64url of "TandemEmulator01", the 22-character form Kafka uses). */
 const CLUSTER_ID = 'VGFuZGVtRW11bGF0b3IwMQ';
@@ -91,7 +94,8 @@ export interface ListenerLimits {
 
 export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaConfig, bind: string, limits?: ListenerLimits, dataDir?: string): Promise<KafkaModule> {
   core.faults?.declare('kafka', KAFKA_FAULTS);
-  const log = new LogManager(core, { defaultPartitions: config.defaultPartitions, cleanerBackoffMs: config.logCleanerBackoffMs, nodeId: NODE_ID, dataDir });
+  const layout = brokerLayout(config, bind);
+  const log = new LogManager(core, { defaultPartitions: config.defaultPartitions, cleanerBackoffMs: config.logCleanerBackoffMs, nodeId: layout[0].nodeId, dataDir });
   await log.load();
   const groups = new GroupCoordinator(core, log, { initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs });
   await groups.load();
@@ -104,12 +108,11 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
   const quotas = new ClientQuotas(core);
   await quotas.load();
 
-  const broker: Broker = { core, config, nodeId: NODE_ID, clusterId: CLUSTER_ID, log, groups, producerIds, quotas, txn };
+  const cluster = new Cluster(core, log, layout.map((b) => b.nodeId));
+  await cluster.load();
+  const broker: Broker = { core, config, nodeId: layout[0].nodeId, clusterId: CLUSTER_ID, cluster, log, groups, producerIds, quotas, txn };
   const apis = new ApiRegistry();
   const logger = core.log.child({ component: 'kafka' });
-  // A wildcard bind is no address to connect to: tell clients the loopback address instead.
-  const defaultHost = bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind;
-  const servers: KafkaServer[] = [];
   const serverLimits = {
     maxFrameBytes: config.maxFrameBytes,
     maxInFlight: config.maxQueuedRequests,
@@ -118,33 +121,51 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
     idleTimeoutMs: limits?.idleTimeoutMs,
     requestTimeoutMs: limits?.requestTimeoutMs,
   };
-  try {
-    const external: KafkaServer = await KafkaServer.listen(bind, config.port, {
-      broker: () => broker,
-      apis,
-      advertised: () => ({ listener: 'external', host: config.advertisedHost ?? defaultHost, port: config.advertisedPort ?? external.port }),
-      log: logger,
-      ...serverLimits,
-    });
-    servers.push(external);
-    if (config.internalPort !== undefined) {
-      const internal: KafkaServer = await KafkaServer.listen(bind, config.internalPort, {
-        broker: () => broker,
-        apis,
-        advertised: () => ({ listener: 'internal', host: config.internalAdvertisedHost ?? defaultHost, port: internal.port }),
-        log: logger,
-        ...serverLimits,
-      });
-      servers.push(internal);
+  // Per broker: its listeners (external, then internal), kept to be closed and reopened when the
+  // broker goes down and up; a reopened listener binds the port it had.
+  const servers = new Map<number, KafkaServer[]>();
+  const listen = async (b: BrokerListeners): Promise<KafkaServer[]> => {
+    const opened: KafkaServer[] = [];
+    try {
+      for (const l of b.listeners) {
+        const server: KafkaServer = await KafkaServer.listen(bind, l.boundPort ?? l.port, {
+          broker: () => broker,
+          apis,
+          nodeId: b.nodeId,
+          advertised: () => ({ listener: l.name, host: l.host, port: l.advertisedPort ?? server.port }),
+          log: logger,
+          ...serverLimits,
+        });
+        opened.push(server);
+        l.boundPort = server.port;
+        cluster.setEndpoint(l.name, b.nodeId, { host: l.host, port: l.advertisedPort ?? server.port });
+      }
+    } catch (e) {
+      await Promise.all(opened.map((x) => x.close()));
+      throw e;
     }
+    return opened;
+  };
+  try {
+    for (const b of layout) servers.set(b.nodeId, await listen(b));
   } catch (e) {
-    await Promise.all(servers.map((s) => s.close()));
+    await Promise.all([...servers.values()].flat().map((x) => x.close()));
     await txn.close();
     await groups.close();
     await log.close();
     throw e;
   }
+  cluster.onLiveness = async (nodeId, up) => {
+    if (!up) {
+      const open = servers.get(nodeId) ?? [];
+      servers.set(nodeId, []);
+      await Promise.all(open.map((x) => x.close()));
+    } else {
+      servers.set(nodeId, await listen(layout.find((b) => b.nodeId === nodeId)!));
+    }
+  };
   registerLagRoutes(admin, broker);
+  registerClusterRoutes(admin, broker);
 
   const inspect = new KafkaInspect(core, log, groups, txn);
   const kafkaAdmin: KafkaAdmin = {
@@ -178,13 +199,15 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
     },
   };
 
+  const first = layout[0].listeners;
   return {
-    port: servers[0].port,
-    internalPort: servers[1]?.port,
+    port: first[0].boundPort!,
+    internalPort: first[1]?.boundPort,
+    brokerPorts: layout.map((b) => b.listeners[0].boundPort!),
     inspect,
     admin: kafkaAdmin,
     async close() {
-      await Promise.all(servers.map((s) => s.close()));
+      await Promise.all([...servers.values()].flat().map((x) => x.close()));
       await txn.close();
       await groups.close();
       await log.close();

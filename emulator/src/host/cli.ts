@@ -12,10 +12,11 @@ import { CONTROL_COMMANDS } from './cli/control.js';
 import { GROUP_COMMANDS } from './cli/groups.js';
 import { QUEUE_COMMANDS } from './cli/queues.js';
 import { TOPIC_COMMANDS } from './cli/topics.js';
+import { CLUSTER_COMMANDS } from './cli/cluster.js';
 
 export { EXIT, table } from './cli/common.js';
 
-const COMMANDS: Record<string, Command> = { ...QUEUE_COMMANDS, ...TOPIC_COMMANDS, ...GROUP_COMMANDS, ...CONTROL_COMMANDS };
+const COMMANDS: Record<string, Command> = { ...QUEUE_COMMANDS, ...TOPIC_COMMANDS, ...GROUP_COMMANDS, ...CONTROL_COMMANDS, ...CLUSTER_COMMANDS };
 
 /** First words that make the argument list a CLI command rather than server flags. */
 export const SUBCOMMANDS = new Set(Object.keys(COMMANDS).map((k) => k.split(' ')[0]));

@@ -9,8 +9,8 @@
  *
  * Version notes: v3 is the first with record batches (v0-2 message sets are not served); zstd
  * needs v7+ (UNSUPPORTED_COMPRESSION_TYPE below); v8 adds recordErrors/errorMessage; v10 adds
- * the tagged currentLeader/nodeEndpoints (KIP-951), sent by Kafka only with NOT_LEADER_OR_FOLLOWER,
- * which one broker leading everything never answers; v11 only allows TRANSACTION_ABORTABLE, which
+ * the tagged currentLeader/nodeEndpoints (KIP-951), sent with NOT_LEADER_OR_FOLLOWER (a broker of
+ * a cluster that does not lead the partition, ../cluster) so the client can go straight to the leader.
  * Produce v11 (genericError, KIP-1050) gets TRANSACTION_ABORTABLE where older versions get
  * INVALID_TXN_STATE (a transactional batch for a partition not in its transaction), as Kafka.
  * Idempotence (log/producers.ts): a retried batch is answered with its original offsets and not
@@ -23,6 +23,7 @@
 import type { ProduceResponse } from '../protocol/generated/types.js';
 import { catchKafkaError, ErrorCode } from '../errors.js';
 import { ProduceError } from '../records/validate.js';
+import { checkServe, currentLeader, nodeEndpoints } from '../cluster/checks.js';
 import { defineApi, NO_RESPONSE } from './api.js';
 
 type PartitionResponse = NonNullable<NonNullable<ProduceResponse['responses']>[number]['partitionResponses']>[number];
@@ -47,13 +48,26 @@ export const produce = defineApi({
       recordErrors: [],
       errorMessage,
     });
+    // Leaders named in NOT_LEADER_OR_FOLLOWER answers (KIP-951 nodeEndpoints).
+    const leaders: number[] = [];
+    const notLeader = (name: string, index: number): PartitionResponse | undefined => {
+      const topic = log.topic(name);
+      if (!topic?.partitions[index]) return undefined;
+      const { errorCode, view } = checkServe(ctx.broker, ctx.conn.nodeId, topic, index, -1);
+      if (errorCode === ErrorCode.NONE) return undefined;
+      leaders.push(view.leader);
+      return { ...failed(index, errorCode, null), currentLeader: currentLeader(view) };
+    };
     const topics = req.topicData.map((t) => ({
       name: t.name,
       partitions: t.partitionData.map(
-        (p): Promise<PartitionResponse> =>
-          !validAcks
+        (p): Promise<PartitionResponse> => {
+          const refused = validAcks ? notLeader(t.name, p.index) : undefined;
+          return !validAcks
             ? Promise.resolve(failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, `acks must be 0, 1 or -1, got ${req.acks}`))
-            : catchKafkaError(
+            : refused
+              ? Promise.resolve(refused)
+              : catchKafkaError(
                 async (): Promise<PartitionResponse> => {
                   const r = await log.append(t.name, p.index, p.records, ctx.apiVersion >= 7);
                   return { index: p.index, errorCode: 0, baseOffset: r.baseOffset, logAppendTimeMs: r.logAppendTime, logStartOffset: r.logStartOffset, recordErrors: [], errorMessage: null };
@@ -69,7 +83,8 @@ export const produce = defineApi({
                   ctx.broker.core.log.info('kafka.produce.refused', { topic: t.name, partition: p.index, errorCode: err.code, reason: err.message });
                   return { ...failed(p.index, err.code, err.responseMessage), recordErrors: err.recordErrors, logStartOffset: err.logStartOffset };
                 },
-              ),
+              );
+        },
       ),
     }));
     if (req.acks === 0) {
@@ -85,6 +100,6 @@ export const produce = defineApi({
       return NO_RESPONSE;
     }
     const responses = await Promise.all(topics.map(async (t) => ({ name: t.name, partitionResponses: await Promise.all(t.partitions) })));
-    return { responses, throttleTimeMs: 0 };
+    return { responses, throttleTimeMs: 0, nodeEndpoints: nodeEndpoints(ctx.broker, ctx.conn.advertised.listener, leaders) };
   },
 });

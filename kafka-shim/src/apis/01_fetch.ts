@@ -18,12 +18,18 @@
  * created, or deleted, or deleted and re-created under the same name) is UNKNOWN_TOPIC_ID on each
  * of its partitions, answered at once, as Kafka does. v14 changes nothing on the wire; v15
  * replicaState and v17 replicaDirectoryId concern follower replicas (consumers send -1 and
- * zeros); v16 nodeEndpoints are only sent with NOT_LEADER_OR_FOLLOWER, which a broker leading
- * every partition never answers.
+ * zeros); v16 adds currentLeader/nodeEndpoints (KIP-951), sent with NOT_LEADER_OR_FOLLOWER and
+ * FENCED_LEADER_EPOCH.
+ * Leadership (../cluster): the client's currentLeaderEpoch (v9+) is checked first (older:
+ * FENCED_LEADER_EPOCH, newer: UNKNOWN_LEADER_EPOCH); then before v11 only the leader serves a
+ * partition (NOT_LEADER_OR_FOLLOWER elsewhere), while from v11 any replica serves consumers, as
+ * Kafka's fetchOnlyLeader (every broker holds all the data here, at the same high watermark).
  */
 import type { FetchResponse } from '../protocol/generated/types.js';
 import { catchKafkaError, ErrorCode } from '../errors.js';
 import type { Partition, Topic } from '../log/index.js';
+import type { PartitionView } from '../cluster/cluster.js';
+import { checkServe, currentLeader, nodeEndpoints } from '../cluster/checks.js';
 import { defineApi } from './api.js';
 
 type PartitionData = NonNullable<NonNullable<FetchResponse['responses']>[number]['partitions']>[number];
@@ -34,11 +40,14 @@ interface Wanted {
   partition: number;
   fetchOffset: number;
   partitionMaxBytes: number;
+  currentLeaderEpoch: number;
 }
 
 const READ_COMMITTED = 1;
 
 const TOPIC_IDS = 13;
+/** From v11 (rack-aware clients) followers serve consumers too. */
+const FOLLOWER_FETCH = 11;
 
 export const fetch = defineApi({
   key: 1,
@@ -55,7 +64,7 @@ export const fetch = defineApi({
     const committed = req.isolationLevel === READ_COMMITTED;
     const limit = (p: Partition) => (committed ? p.lastStableOffset : Infinity);
     const wanted: Wanted[] = req.topics.flatMap((t) =>
-      t.partitions.map((p) => ({ key: byId ? t.topicId : t.topic, partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes })),
+      t.partitions.map((p) => ({ key: byId ? t.topicId : t.topic, partition: p.partition, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes, currentLeaderEpoch: p.currentLeaderEpoch })),
     );
     // Topics are looked up again after waiting (one may have been deleted meanwhile), through a
     // fresh finder each pass; ids are resolved once per topic per pass (topicById scans topics).
@@ -70,8 +79,17 @@ export const fetch = defineApi({
     const lookup = (w: Wanted, find: (key: string) => Topic | undefined): Partition | number => {
       const topic = find(w.key);
       if (!topic) return byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-      return topic.partitions[w.partition] ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      const p = topic.partitions[w.partition];
+      if (!p) return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      const { errorCode, view } = checkServe(ctx.broker, ctx.conn.nodeId, topic, w.partition, w.currentLeaderEpoch, ctx.apiVersion < FOLLOWER_FETCH);
+      if (errorCode !== ErrorCode.NONE) {
+        if (errorCode !== ErrorCode.UNKNOWN_LEADER_EPOCH) hints.set(`${w.key}\0${w.partition}`, view);
+        return errorCode;
+      }
+      return p;
     };
+    // Who leads the partitions refused for leadership (KIP-951 currentLeader, nodeEndpoints).
+    const hints = new Map<string, PartitionView>();
 
     const deadline = core.clock.now() + Math.max(0, req.maxWaitMs);
     for (;;) {
@@ -103,7 +121,8 @@ export const fetch = defineApi({
       if (!list) byTopic.set(w.key, (list = []));
       const p = lookup(w, find);
       if (typeof p === 'number') {
-        list.push(errorData(w.partition, p));
+        const hint = hints.get(`${w.key}\0${w.partition}`);
+        list.push(hint ? { ...errorData(w.partition, p), currentLeader: currentLeader(hint) } : errorData(w.partition, p));
         continue;
       }
       const data = await catchKafkaError(
@@ -139,6 +158,7 @@ export const fetch = defineApi({
       errorCode: 0,
       sessionId: 0,
       responses: [...byTopic].map(([key, partitions]) => (byId ? { topicId: key, partitions } : { topic: key, partitions })),
+      nodeEndpoints: nodeEndpoints(ctx.broker, ctx.conn.advertised.listener, [...hints.values()].map((v) => v.leader)),
     };
   },
 });

@@ -8,13 +8,17 @@
  * offset -1 / timestamp -1, as in Kafka.
  *
  * Version notes: v0 (oldStyleOffsets) is not served, as in Kafka 4; librdkafka needs v1 for
- * OffsetTime. Leader epochs are reported as -1 (unknown), like Metadata, so clients skip epoch
- * validation. v8 adds -4 (earliest local offset: every record is local here, so the log start);
+ * OffsetTime. v4 adds leader epochs: the answer carries the epoch of the offset found (the current
+ * epoch for -1), and the client's currentLeaderEpoch is checked (FENCED_LEADER_EPOCH /
+ * UNKNOWN_LEADER_EPOCH); only the partition's leader answers consumers (NOT_LEADER_OR_FOLLOWER
+ * elsewhere, ../cluster), a debugging replica id (-2) any broker. v8 adds -4 (earliest local offset: every record is local here, so the log start);
  * v9 adds -5 (latest tiered offset: nothing is tiered, so -1, as a Kafka broker without remote
  * storage answers); v10 adds a timeout, which changes nothing since we answer at once.
  */
-import { catchKafkaError } from '../errors.js';
+import { catchKafkaError, ErrorCode, KafkaError } from '../errors.js';
 import type { Partition } from '../log/index.js';
+import { checkServe } from '../cluster/checks.js';
+import { epochForOffset } from '../cluster/epochs.js';
 import { defineApi } from './api.js';
 
 const EARLIEST = -2;
@@ -22,6 +26,8 @@ const LATEST = -1;
 const MAX_TIMESTAMP = -3;
 const EARLIEST_LOCAL = -4;
 const NOTHING = { offset: -1, timestamp: -1 };
+/** ListOffsetsRequest.DEBUGGING_REPLICA_ID: may ask any replica. */
+const DEBUGGING_REPLICA_ID = -2;
 
 export const listOffsets = defineApi({
   key: 2,
@@ -29,7 +35,7 @@ export const listOffsets = defineApi({
   minVersion: 1,
   maxVersion: 10,
   async handle(req, ctx) {
-    const { log } = ctx.broker;
+    const { log, cluster } = ctx.broker;
     const v = ctx.apiVersion;
     const lookup = async (p: Partition, timestamp: number): Promise<{ offset: number; timestamp: number }> => {
       if (timestamp === EARLIEST || (timestamp === EARLIEST_LOCAL && v >= 8)) return { offset: p.logStartOffset, timestamp: -1 };
@@ -45,7 +51,15 @@ export const listOffsets = defineApi({
         partitions: await Promise.all(
           t.partitions.map((q) =>
             catchKafkaError(
-              async () => ({ partitionIndex: q.partitionIndex, errorCode: 0, ...(await lookup(log.partition(t.name, q.partitionIndex), q.timestamp)), leaderEpoch: -1 }),
+              async () => {
+                const p = log.partition(t.name, q.partitionIndex);
+                const topic = log.topic(t.name)!;
+                const { errorCode, view } = checkServe(ctx.broker, ctx.conn.nodeId, topic, q.partitionIndex, v >= 4 ? q.currentLeaderEpoch : -1, req.replicaId !== DEBUGGING_REPLICA_ID);
+                if (errorCode !== ErrorCode.NONE) throw new KafkaError(errorCode, 'not served here');
+                const found = await lookup(p, q.timestamp);
+                const leaderEpoch = found.offset < 0 ? -1 : q.timestamp === LATEST ? view.epoch : epochForOffset(cluster.epochs(topic, q.partitionIndex), found.offset);
+                return { partitionIndex: q.partitionIndex, errorCode: 0, ...found, leaderEpoch };
+              },
               (err) => ({ partitionIndex: q.partitionIndex, errorCode: err.code, offset: -1, timestamp: -1, leaderEpoch: -1 }),
             ),
           ),

@@ -1,13 +1,16 @@
 /**
  * Metadata: v0-12 (flexible from v9).
  *
- * Behaviour: one broker, leader (and the only replica and ISR member) of every partition.
- * Requested topics that do not exist are created with the default partition count when the
+ * Behaviour: the live brokers of the cluster (../cluster; one by default), at the addresses of the
+ * listener the request came in on; each partition's leader, leader epoch, replicas, ISR (the live
+ * replicas) and offline replicas. Requested topics that do not exist are created with the default partition count when the
  * request allows it (always before v4), so they are usable in this very response; otherwise
  * UNKNOWN_TOPIC_OR_PARTITION, and INVALID_TOPIC_EXCEPTION for illegal names.
  *
  * Version notes: v0 empty topic list = all topics; v1+ null = all, empty = none. v10+ carries
- * topic ids; v12 may ask by id (UNKNOWN_TOPIC_ID when unknown). Leader epochs are -1 (unknown).
+ * topic ids; v12 may ask by id (UNKNOWN_TOPIC_ID when unknown). v7 adds leader epochs (a new
+ * partition's is 0, as in Kafka; each leadership change adds one). A partition with no live
+ * replica is LEADER_NOT_AVAILABLE with leader -1.
  * Authorized operations are reported as "everything" when asked for (no ACLs). Kafka 4's v13 is
  * not in the schemas the codec is generated from.
  */
@@ -26,7 +29,8 @@ export const metadata = defineApi({
   minVersion: 0,
   maxVersion: 12,
   async handle(req, ctx) {
-    const { log, nodeId } = ctx.broker;
+    const { log, cluster } = ctx.broker;
+    const listener = ctx.conn.advertised.listener;
     const v = ctx.apiVersion;
     const ops = req.includeTopicAuthorizedOperations ? ALL_TOPIC_OPERATIONS : NO_OPERATIONS;
     const describe = (t: Topic): TopicMetadata => ({
@@ -34,15 +38,18 @@ export const metadata = defineApi({
       name: t.name,
       topicId: t.id,
       isInternal: false,
-      partitions: t.partitions.map((p) => ({
-        errorCode: 0,
-        partitionIndex: p.partition,
-        leaderId: nodeId,
-        leaderEpoch: -1,
-        replicaNodes: [nodeId],
-        isrNodes: [nodeId],
-        offlineReplicas: [],
-      })),
+      partitions: t.partitions.map((p) => {
+        const view = cluster.partition(t, p.partition);
+        return {
+          errorCode: view.leader === -1 ? ErrorCode.LEADER_NOT_AVAILABLE : 0,
+          partitionIndex: p.partition,
+          leaderId: view.leader,
+          leaderEpoch: view.epoch,
+          replicaNodes: [...view.replicas],
+          isrNodes: [...view.isr],
+          offlineReplicas: [...view.offline],
+        };
+      }),
       topicAuthorizedOperations: ops,
     });
     const failed = (name: string | null, topicId: string, errorCode: number): TopicMetadata => ({
@@ -86,9 +93,12 @@ export const metadata = defineApi({
     return {
       throttleTimeMs: 0,
       // The address of the listener this client came in on (see ../server/server.ts).
-      brokers: [{ nodeId, host: ctx.conn.advertised.host, port: ctx.conn.advertised.port, rack: null }],
+      brokers: cluster.liveNodes().map((nodeId) => {
+        const at = cluster.endpoint(listener, nodeId) ?? ctx.conn.advertised;
+        return { nodeId, host: at.host, port: at.port, rack: null };
+      }),
       clusterId: ctx.broker.clusterId,
-      controllerId: nodeId,
+      controllerId: cluster.controller,
       topics,
       clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? ALL_CLUSTER_OPERATIONS : NO_OPERATIONS,
     };

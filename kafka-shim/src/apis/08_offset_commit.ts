@@ -22,6 +22,11 @@ export const offsetCommit = defineApi({
   name: 'OffsetCommit',
   minVersion: 2,
   maxVersion: 9,
+  coordinatorKeys: (req) => ({ type: 0, keys: [req.groupId] }),
+  errorResponse: (req, errorCode) => ({
+    throttleTimeMs: 0,
+    topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
+  }),
   async handle(req, ctx) {
     const v = ctx.apiVersion;
     const { groups } = ctx.broker;

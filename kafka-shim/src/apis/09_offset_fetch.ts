@@ -40,6 +40,19 @@ export const offsetFetch = defineApi({
   name: 'OffsetFetch',
   minVersion: 1,
   maxVersion: 9,
+  coordinatorKeys: (req, v) => ({ type: 0, keys: v >= 8 ? req.groups.map((g) => g.groupId) : [req.groupId] }),
+  // As Kafka: per group from v8; before, the top-level error (v2+) or, at v1, each partition's.
+  errorResponse: (req, errorCode, ctx) =>
+    ctx.apiVersion >= 8
+      ? { throttleTimeMs: 0, groups: req.groups.map((g) => ({ groupId: g.groupId, topics: [], errorCode })) }
+      : {
+          throttleTimeMs: 0,
+          errorCode,
+          topics:
+            ctx.apiVersion >= 2
+              ? []
+              : (req.topics ?? []).map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode })) })),
+        },
   handle(req, ctx) {
     const { groups, txn } = ctx.broker;
     const v = ctx.apiVersion;

@@ -17,6 +17,7 @@ export const joinGroup = defineApi({
   name: 'JoinGroup',
   minVersion: 0,
   maxVersion: 9,
+  coordinatorKeys: (req) => ({ type: 0, keys: [req.groupId] }),
   async handle(req, ctx) {
     const v = ctx.apiVersion;
     const r = await ctx.broker.groups.join({

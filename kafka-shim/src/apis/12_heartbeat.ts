@@ -11,6 +11,7 @@ export const heartbeat = defineApi({
   name: 'Heartbeat',
   minVersion: 0,
   maxVersion: 4,
+  coordinatorKeys: (req) => ({ type: 0, keys: [req.groupId] }),
   handle(req, ctx) {
     const errorCode = ctx.broker.groups.heartbeat(req.groupId, req.memberId, req.groupInstanceId, req.generationId);
     return { throttleTimeMs: 0, errorCode };

@@ -13,6 +13,7 @@ export const leaveGroup = defineApi({
   name: 'LeaveGroup',
   minVersion: 0,
   maxVersion: 5,
+  coordinatorKeys: (req) => ({ type: 0, keys: [req.groupId] }),
   handle(req, ctx) {
     const batched = ctx.apiVersion >= 3;
     const leaving = batched ? req.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId })) : [{ memberId: req.memberId, groupInstanceId: null }];

@@ -13,6 +13,7 @@ export const syncGroup = defineApi({
   name: 'SyncGroup',
   minVersion: 0,
   maxVersion: 5,
+  coordinatorKeys: (req) => ({ type: 0, keys: [req.groupId] }),
   async handle(req, ctx) {
     const r = await ctx.broker.groups.sync(req);
     return { throttleTimeMs: 0, ...r };

@@ -15,6 +15,11 @@ export const describeGroups = defineApi({
   name: 'DescribeGroups',
   minVersion: 0,
   maxVersion: 5,
+  coordinatorKeys: (req) => ({ type: 0, keys: req.groups }),
+  errorResponse: (req, errorCode) => ({
+    throttleTimeMs: 0,
+    groups: req.groups.map((groupId) => ({ errorCode, groupId, groupState: '', protocolType: '', protocolData: '', members: [] })),
+  }),
   handle(req, ctx) {
     const authorizedOperations = req.includeAuthorizedOperations ? ALL_GROUP_OPERATIONS : NO_OPERATIONS;
     return {

@@ -15,7 +15,9 @@ export const listGroups = defineApi({
   maxVersion: 5,
   handle(req, ctx) {
     const types = req.typesFilter.map((t) => t.toLowerCase());
-    const groups = types.length > 0 && !types.includes('classic') ? [] : ctx.broker.groups.list(req.statesFilter);
+    const { cluster } = ctx.broker;
+    // Each broker lists the groups it coordinates, as in Kafka (admin clients ask every broker).
+    const groups = (types.length > 0 && !types.includes('classic') ? [] : ctx.broker.groups.list(req.statesFilter)).filter((g) => cluster.coordinator(g.groupId) === ctx.conn.nodeId);
     return { throttleTimeMs: 0, errorCode: 0, groups: groups.map((g) => ({ ...g, groupType: 'classic' })) };
   },
 });

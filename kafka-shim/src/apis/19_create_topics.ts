@@ -25,7 +25,10 @@ export const createTopics = defineApi({
   minVersion: 2,
   maxVersion: 7,
   async handle(req, ctx) {
-    const { log, nodeId } = ctx.broker;
+    const { log, cluster } = ctx.broker;
+    const brokers = cluster.nodes;
+    // Every broker holds every partition (../cluster): an assignment may name any brokers, each once.
+    const validReplicas = (ids: readonly number[]) => ids.length > 0 && new Set(ids).size === ids.length && ids.every((id) => brokers.includes(id));
     const counts = new Map<string, number>();
     for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
 
@@ -36,13 +39,13 @@ export const createTopics = defineApi({
         }
         const indexes = new Set(t.assignments.map((a) => a.partitionIndex));
         const valid =
-          t.assignments.every((a) => a.brokerIds.length === 1 && a.brokerIds[0] === nodeId) &&
+          t.assignments.every((a) => validReplicas(a.brokerIds)) &&
           indexes.size === t.assignments.length &&
           [...indexes].every((i) => i >= 0 && i < t.assignments.length);
-        if (!valid) throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Assignments must name broker ${nodeId} once for each of partitions 0..${t.assignments.length - 1}.`);
+        if (!valid) throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Assignments must name brokers among ${brokers.join(', ')}, each at most once, for each of partitions 0..${t.assignments.length - 1}.`);
         return t.assignments.length;
       }
-      if (t.replicationFactor > 1) throw new KafkaError(ErrorCode.INVALID_REPLICATION_FACTOR, `Replication factor: ${t.replicationFactor} larger than available brokers: 1.`);
+      if (t.replicationFactor > brokers.length) throw new KafkaError(ErrorCode.INVALID_REPLICATION_FACTOR, `Replication factor: ${t.replicationFactor} larger than available brokers: ${brokers.length}.`);
       if (t.replicationFactor !== -1 && t.replicationFactor < 1) {
         throw new KafkaError(ErrorCode.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0, or -1 to use the default value.');
       }

@@ -19,6 +19,8 @@ const NO_PRODUCER = { producerId: -1, producerEpoch: -1 };
 
 export const initProducerId = defineApi({
   key: 22,
+  // A transactional producer's InitProducerId goes to its transaction coordinator (../server/coordinator.ts).
+  coordinatorKeys: (req) => (req.transactionalId ? { type: 1, keys: [req.transactionalId] } : undefined),
   name: 'InitProducerId',
   minVersion: 0,
   maxVersion: 5,

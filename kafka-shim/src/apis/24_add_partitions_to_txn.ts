@@ -44,6 +44,7 @@ async function handleTxn(t: Txn, ctx: RequestContext): Promise<TopicResult[]> {
 
 export const addPartitionsToTxn = defineApi({
   key: 24,
+  coordinatorKeys: (req, version) => ({ type: 1, keys: version < 4 ? [req.v3AndBelowTransactionalId] : req.transactions.map((t) => t.transactionalId) }),
   name: 'AddPartitionsToTxn',
   minVersion: 0,
   maxVersion: 5,

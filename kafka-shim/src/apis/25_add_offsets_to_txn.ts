@@ -12,6 +12,7 @@ import { defineApi } from './api.js';
 
 export const addOffsetsToTxn = defineApi({
   key: 25,
+  coordinatorKeys: (req) => ({ type: 1, keys: [req.transactionalId] }),
   name: 'AddOffsetsToTxn',
   minVersion: 0,
   maxVersion: 4,

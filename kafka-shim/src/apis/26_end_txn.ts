@@ -18,6 +18,7 @@ import { defineApi } from './api.js';
 
 export const endTxn = defineApi({
   key: 26,
+  coordinatorKeys: (req) => ({ type: 1, keys: [req.transactionalId] }),
   name: 'EndTxn',
   minVersion: 0,
   maxVersion: 4,

@@ -18,7 +18,8 @@ export const createPartitions = defineApi({
   minVersion: 0,
   maxVersion: 3,
   async handle(req, ctx) {
-    const { log, nodeId } = ctx.broker;
+    const { log, cluster } = ctx.broker;
+    const brokers = cluster.nodes;
     const counts = new Map<string, number>();
     for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
     const results = await Promise.all(
@@ -28,8 +29,8 @@ export const createPartitions = defineApi({
             if (counts.get(t.name)! > 1) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Duplicate topic in request: ${t.name}`);
             const current = log.topic(t.name)?.partitions.length;
             if (t.assignments !== null && current !== undefined) {
-              const ok = t.assignments.length === t.count - current && t.assignments.every((a) => a.brokerIds.length === 1 && a.brokerIds[0] === nodeId);
-              if (!ok) throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Assignments must name broker ${nodeId} once for each of the ${t.count - current} new partitions.`);
+              const ok = t.assignments.length === t.count - current && t.assignments.every((a) => a.brokerIds.length > 0 && new Set(a.brokerIds).size === a.brokerIds.length && a.brokerIds.every((id) => brokers.includes(id)));
+              if (!ok) throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Assignments must name brokers among ${brokers.join(', ')}, each at most once, for each of the ${t.count - current} new partitions.`);
             }
             await log.createPartitions(t.name, t.count, req.validateOnly);
             return { name: t.name, errorCode: 0, errorMessage: null };

@@ -13,6 +13,8 @@ export const deleteGroups = defineApi({
   name: 'DeleteGroups',
   minVersion: 0,
   maxVersion: 2,
+  coordinatorKeys: (req) => ({ type: 0, keys: req.groupsNames }),
+  errorResponse: (req, errorCode) => ({ throttleTimeMs: 0, results: req.groupsNames.map((groupId) => ({ groupId, errorCode })) }),
   async handle(req, ctx) {
     const results = [];
     for (const groupId of req.groupsNames) results.push({ groupId, errorCode: await ctx.broker.groups.deleteGroup(groupId) });

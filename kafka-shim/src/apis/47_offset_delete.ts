@@ -12,6 +12,7 @@ export const offsetDelete = defineApi({
   name: 'OffsetDelete',
   minVersion: 0,
   maxVersion: 0,
+  coordinatorKeys: (req) => ({ type: 0, keys: [req.groupId] }),
   async handle(req, ctx) {
     const r = await ctx.broker.groups.deleteOffsets(req.groupId, req.topics);
     return { throttleTimeMs: 0, ...r };

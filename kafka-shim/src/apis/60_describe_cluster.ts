@@ -1,8 +1,8 @@
 /**
  * DescribeCluster: v0-1 (flexible from v0).
  *
- * Behaviour: our one broker (at the address of the listener the request came in on), which is
- * also the controller; authorized operations are
+ * Behaviour: the live brokers of the cluster (at the addresses of the listener the request came
+ * in on), the lowest live id reported as the controller, as Metadata does; authorized operations are
  * "everything" when asked for (no ACLs). Asking for controller endpoints (v1 endpointType 2) is
  * UNSUPPORTED_ENDPOINT_TYPE, as from a Kafka broker.
  *
@@ -20,7 +20,7 @@ export const describeCluster = defineApi({
   minVersion: 0,
   maxVersion: 1,
   handle(req, ctx) {
-    const { nodeId, clusterId } = ctx.broker;
+    const { cluster, clusterId } = ctx.broker;
     if (req.endpointType !== BROKERS) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.UNSUPPORTED_ENDPOINT_TYPE, errorMessage: 'Only broker endpoints are served.', endpointType: req.endpointType, clusterId, controllerId: -1, brokers: [] };
     }
@@ -30,8 +30,11 @@ export const describeCluster = defineApi({
       errorMessage: null,
       endpointType: BROKERS,
       clusterId,
-      controllerId: nodeId,
-      brokers: [{ brokerId: nodeId, host: ctx.conn.advertised.host, port: ctx.conn.advertised.port, rack: null }],
+      controllerId: cluster.controller,
+      brokers: cluster.liveNodes().map((brokerId) => {
+        const at = cluster.endpoint(ctx.conn.advertised.listener, brokerId) ?? ctx.conn.advertised;
+        return { brokerId, host: at.host, port: at.port, rack: null, isFenced: false };
+      }),
       clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? ALL_CLUSTER_OPERATIONS : NO_OPERATIONS,
     };
   },

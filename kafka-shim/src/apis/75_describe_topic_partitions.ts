@@ -11,8 +11,8 @@
  * names the first partition left out, and when it stops between topics, the next topic at
  * partition 0. Requested topics that do not exist are UNKNOWN_TOPIC_OR_PARTITION
  * (INVALID_TOPIC_EXCEPTION for illegal names) with a zero topic id; nothing is auto-created.
- * One broker leads everything: leader and only replica/ISR member of each partition, no eligible
- * leader replicas. Topic authorized operations are always returned: everything (no ACLs).
+ * Leader, leader epoch, replicas, ISR and offline replicas as the cluster has them (../cluster;
+ * with one broker, it leads everything), no eligible leader replicas. Topic authorized operations are always returned: everything (no ACLs).
  */
 import type { DescribeTopicPartitionsResponse } from '../protocol/generated/types.js';
 import { catchKafkaError, ErrorCode } from '../errors.js';
@@ -31,7 +31,7 @@ export const describeTopicPartitions = defineApi({
   minVersion: 0,
   maxVersion: 0,
   handle(req, ctx) {
-    const { log, nodeId } = ctx.broker;
+    const { log, cluster } = ctx.broker;
     const all = req.topics.length === 0;
     const cursorTopic = req.cursor?.topicName ?? '';
     const names = new Set(all ? log.topics().map((t) => t.name) : req.topics.map((t) => t.name));
@@ -63,7 +63,8 @@ export const describeTopicPartitions = defineApi({
       const end = Math.min(topic.partitions.length, start + remaining);
       const partitions = [];
       for (let i = start; i < end; i++) {
-        partitions.push({ errorCode: 0, partitionIndex: i, leaderId: nodeId, leaderEpoch: -1, replicaNodes: [nodeId], isrNodes: [nodeId], eligibleLeaderReplicas: [], lastKnownElr: [], offlineReplicas: [] });
+        const v = cluster.partition(topic, i);
+        partitions.push({ errorCode: 0, partitionIndex: i, leaderId: v.leader, leaderEpoch: v.epoch, replicaNodes: [...v.replicas], isrNodes: [...v.isr], eligibleLeaderReplicas: [], lastKnownElr: [], offlineReplicas: [...v.offline] });
       }
       topics.push({ errorCode: 0, name, topicId: topic.id, isInternal: false, partitions, topicAuthorizedOperations: ALL_TOPIC_OPERATIONS });
       if (end < topic.partitions.length) {

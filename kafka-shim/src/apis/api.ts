@@ -40,6 +40,16 @@ export interface ConnectionInfo {
   clientId: string | null;
   /** The address of the listener this connection came in on. */
   readonly advertised: AdvertisedEndpoint;
+  /** The broker (node id) whose listener this connection came in on. */
+  readonly nodeId: number;
+}
+
+/** What a coordinator API is about: the keys (group ids, transactional ids) whose coordinator must
+ * be this broker. The dispatcher answers NOT_COORDINATOR for the whole request otherwise. */
+export interface CoordinatorKeys {
+  /** FindCoordinator's key type: 0 group, 1 transaction. */
+  readonly type: 0 | 1;
+  readonly keys: readonly string[];
 }
 
 /** The served version range of every handler, for ApiVersions. */
@@ -77,6 +87,10 @@ export interface ApiHandler<K extends ApiKey = ApiKey> {
    * connection, as Kafka 4's do. Defaults to minVersion. */
   readonly advertisedMinVersion?: number;
   handle(request: RequestOf<K>, ctx: RequestContext): Answer<K> | Promise<Answer<K>>;
+  /** Optional: for coordinator APIs, the keys the request is about (../server/coordinator.ts
+   * refuses with NOT_COORDINATOR, through `errorResponse` or a top-level ErrorCode, when this
+   * broker does not coordinate all of them). One line opts an API in. */
+  coordinatorKeys?(request: RequestOf<K>, version: number): CoordinatorKeys | undefined;
   /** Optional: the response that reports `errorCode` for every part of `request`, sent when
    * `handle` throws. Without it the server answers `{ errorCode }` if the response has a top-level
    * ErrorCode in this version, and otherwise closes the connection. */

@@ -27,6 +27,7 @@ import { addPartitionsToTxn } from './24_add_partitions_to_txn.js';
 import { addOffsetsToTxn } from './25_add_offsets_to_txn.js';
 import { endTxn } from './26_end_txn.js';
 import { txnOffsetCommit } from './28_txn_offset_commit.js';
+import { offsetForLeaderEpoch } from './23_offset_for_leader_epoch.js';
 import { describeAcls } from './29_describe_acls.js';
 import { createAcls } from './30_create_acls.js';
 import { deleteAcls } from './31_delete_acls.js';
@@ -35,7 +36,10 @@ import { alterConfigs } from './33_alter_configs.js';
 import { describeLogDirs } from './35_describe_log_dirs.js';
 import { createPartitions } from './37_create_partitions.js';
 import { deleteGroups } from './42_delete_groups.js';
+import { electLeaders } from './43_elect_leaders.js';
 import { incrementalAlterConfigs } from './44_incremental_alter_configs.js';
+import { alterPartitionReassignments } from './45_alter_partition_reassignments.js';
+import { listPartitionReassignments } from './46_list_partition_reassignments.js';
 import { offsetDelete } from './47_offset_delete.js';
 import { describeClientQuotas } from './48_describe_client_quotas.js';
 import { alterClientQuotas } from './49_alter_client_quotas.js';
@@ -69,6 +73,7 @@ export const KAFKA_APIS: readonly ApiHandler[] = [
   addOffsetsToTxn,
   endTxn,
   txnOffsetCommit,
+  offsetForLeaderEpoch,
   describeAcls,
   createAcls,
   deleteAcls,
@@ -77,7 +82,10 @@ export const KAFKA_APIS: readonly ApiHandler[] = [
   describeLogDirs,
   createPartitions,
   deleteGroups,
+  electLeaders,
   incrementalAlterConfigs,
+  alterPartitionReassignments,
+  listPartitionReassignments,
   offsetDelete,
   describeClientQuotas,
   alterClientQuotas,

@@ -39,7 +39,7 @@ export interface PartitionRecord {
   cleanedTo?: number;
 }
 
-/** The leader epoch we write into batches: one broker that never loses leadership. */
+/** The leader epoch of a new partition, written into its batches until leadership moves. */
 export const LEADER_EPOCH = 0;
 
 export interface AppendResult {
@@ -86,6 +86,8 @@ export class Partition {
   cleanedTo: number | undefined;
   /** The clean in progress: retention waits for the next check, DeleteRecords for its end. */
   private cleaning: Promise<unknown> | undefined;
+  /** Stamped on every appended batch; the cluster (../cluster) bumps it when leadership moves. */
+  leaderEpoch = LEADER_EPOCH;
 
   constructor(
     private readonly host: PartitionHost,
@@ -112,6 +114,11 @@ export class Partition {
     this.segments.restore(rec.segments, this.index, this.host.core.clock.now());
   }
 
+  /** The next offset to be assigned (Kafka's log end offset), ahead of the high watermark while appends are written. */
+  get logEndOffset(): number {
+    return this.nextOffset;
+  }
+
   get batchCount(): number {
     return this.index.length;
   }
@@ -132,7 +139,7 @@ export class Partition {
     if (transactional && this.txns.firstOffsetOf(producer.producerId) === undefined) this.host.verifyTxn?.(this.topic, this.partition, producer);
     const baseOffset = this.nextOffset;
     this.nextOffset += batch.recordsCount;
-    const bytes = assignOffset(batch, baseOffset, LEADER_EPOCH);
+    const bytes = assignOffset(batch, baseOffset, this.leaderEpoch);
     const now = this.host.core.clock.now();
     const maxTimestamp = config.logAppendTime ? now : batch.maxTimestamp;
     setMaxTimestamp(bytes, config.logAppendTime, maxTimestamp);

@@ -23,6 +23,7 @@ import type { Broker } from '../broker.js';
 import { ErrorCode } from '../errors.js';
 import { NO_RESPONSE, type AdvertisedEndpoint, type ApiHandler, type ApiKey, type ConnectionInfo, type RequestContext, type RequestOf } from '../apis/api.js';
 import type { ApiRegistry } from '../apis/registry.js';
+import { refuseIfNotCoordinator } from './coordinator.js';
 import {
   API_VERSIONS_KEY,
   decodeRequestBody,
@@ -41,6 +42,8 @@ export interface ConnectionOptions {
   readonly apis: ApiRegistry;
   /** The address clients of this connection's listener are told to connect to. */
   readonly advertised: AdvertisedEndpoint;
+  /** The broker whose listener accepted this connection. */
+  readonly nodeId: number;
   readonly log: Logger;
   /** Frames above this size close the connection. */
   readonly maxFrameBytes: number;
@@ -89,7 +92,7 @@ export class Connection {
   ) {
     // `core?.`: connection tests hand a bare broker stub.
     this.faults = opts.broker.core?.faults;
-    this.info = { id, remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, clientId: null, advertised: opts.advertised };
+    this.info = { id, remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, clientId: null, advertised: opts.advertised, nodeId: opts.nodeId };
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.updateFlow());
@@ -239,7 +242,7 @@ export class Connection {
     let result: unknown;
     try {
       // The codec decoded the request with the schema of this handler's key.
-      result = handler.handle(request as RequestOf<ApiKey>, ctx);
+      result = refuseIfNotCoordinator(handler, request, ctx) ?? handler.handle(request as RequestOf<ApiKey>, ctx);
     } catch (err) {
       return this.handlerFailed(slot, handler, request, ctx, err);
     }

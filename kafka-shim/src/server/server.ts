@@ -17,6 +17,8 @@ export interface ListenOptions {
   readonly apis: ApiRegistry;
   /** A getter: the advertised port may be the bound port, only known once listening. */
   readonly advertised: () => AdvertisedEndpoint;
+  /** The broker this listener belongs to (a cluster of N brokers has N listeners per listener name). */
+  readonly nodeId: number;
   readonly log: Logger;
   /** Default 100 MiB, Kafka's socket.request.max.bytes. */
   readonly maxFrameBytes?: number;
@@ -62,6 +64,7 @@ export class KafkaServer {
         broker: opts.broker(),
         apis: opts.apis,
         advertised: opts.advertised(),
+        nodeId: opts.nodeId,
         log,
         maxFrameBytes: opts.maxFrameBytes ?? 100 * 1024 * 1024,
         maxInFlight: opts.maxInFlight ?? 1000,

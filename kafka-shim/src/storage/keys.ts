@@ -17,6 +17,8 @@
  *   K/o/ <group>\0<topic>\0<u32 partition>         -> committed offset (JSON: offset, leaderEpoch, metadata, commitTimestamp)
  *   K/c/ <broker id, "" = cluster default>         -> dynamic broker configs (JSON: name -> value)
  *   K/q/ <entity type\0name ...>                  -> client quota entity (JSON: entity, quota key -> value)
+ *   K/l/ <topic>                                   -> leadership of the topic's partitions that moved (JSON: topic id, per
+ *                                                     partition leader, epoch, replicas, epoch start offsets; cluster/)
  */
 import { key, u32, u64 } from '../../../emulator/src/core/storage/keys.js';
 
@@ -34,6 +36,7 @@ export const PREFIX = {
   offset: 'K/o/',
   brokerConfig: 'K/c/',
   quota: 'K/q/',
+  leadership: 'K/l/',
 } as const;
 
 export const topicKey = (topic: string): Buffer => key(PREFIX.topic, topic);
@@ -56,3 +59,4 @@ export const openTxnKey = (topic: string, partition: number, producerId: bigint)
 export const openTxnPrefix = (): Buffer => key(PREFIX.openTxn);
 export const abortedKey = (topic: string, partition: number, markerOffset: number): Buffer => key(PREFIX.abortedTxn, topic, u32(partition), u64(markerOffset));
 export const abortedPrefix = (): Buffer => key(PREFIX.abortedTxn);
+export const leadershipKey = (topic: string): Buffer => key(PREFIX.leadership, topic);

@@ -54,7 +54,7 @@ export class TransactionCoordinator {
     log.setTxnVerifier((topic, partition, producer) => this.verifyProduce(topic, partition, producer));
   }
 
-  /** The one place deciding whether this broker coordinates `transactionalId` (NOT_COORDINATOR otherwise). */
+  /** Coordinator placement is decided before a handler runs (../server/coordinator.ts, from each API's coordinatorKeys); this stays as the seam for requests that reach the coordinator another way. */
   coordinatorError(_transactionalId: string): number {
     return ErrorCode.NONE;
   }

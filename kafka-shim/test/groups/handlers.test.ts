@@ -1,6 +1,7 @@
 /** The group API handlers: how each request version maps onto the coordinator and back. */
 import type { RequestContext } from '../../src/apis/api.js';
 import { ApiRegistry } from '../../src/apis/registry.js';
+import { Cluster } from '../../src/cluster/cluster.js';
 import type { Broker } from '../../src/broker.js';
 import { ErrorCode } from '../../src/errors.js';
 import { harness, type Harness } from './helpers.js';
@@ -13,8 +14,9 @@ beforeEach(async () => {
 afterEach(async () => h.close());
 
 function call(key: number, apiVersion: number, req: object): Promise<any> {
-  const broker = { core: h.core, nodeId: 1, clusterId: 'c', groups: h.gc, txn: { hasPendingOffset: () => false } } as unknown as Broker;
-  const conn = { id: 1, remoteAddress: '10.0.0.7', remotePort: 5000, clientId: 'cli', advertised: { listener: 'external', host: 'kafka.local', port: 9092 } };
+  // One broker (node 1): the cluster only places coordinators here, it never reads the log.
+  const broker = { core: h.core, nodeId: 1, clusterId: 'c', groups: h.gc, cluster: new Cluster(h.core, undefined as never, [1]), txn: { hasPendingOffset: () => false } } as unknown as Broker;
+  const conn = { id: 1, remoteAddress: '10.0.0.7', remotePort: 5000, clientId: 'cli', advertised: { listener: 'external', host: 'kafka.local', port: 9092 }, nodeId: 1 };
   const ctx: RequestContext = { broker, apis, conn, apiVersion, correlationId: 1, clientId: 'cli', signal: new AbortController().signal };
   return Promise.resolve(apis.get(key)!.handle(req as never, ctx));
 }

@@ -50,7 +50,7 @@ describe('Kafka data-plane APIs on the wire', () => {
     expect(created.brokers).toEqual([{ nodeId: 1, host: '127.0.0.1', port: emu.kafkaPort, rack: null }]);
     const t = created.topics[0];
     expect(t).toMatchObject({ errorCode: 0, name: 'meta-auto', isInternal: false });
-    expect(t.partitions).toEqual([{ errorCode: 0, partitionIndex: 0, leaderId: 1, leaderEpoch: -1, replicaNodes: [1], isrNodes: [1], offlineReplicas: [] }]);
+    expect(t.partitions).toEqual([{ errorCode: 0, partitionIndex: 0, leaderId: 1, leaderEpoch: 0, replicaNodes: [1], isrNodes: [1], offlineReplicas: [] }]);
     const byId = (await c.call(METADATA, 12, { topics: [{ topicId: t.topicId, name: null }] })).body.topics[0];
     expect(byId.name).toBe('meta-auto');
     const unknownId = (await c.call(METADATA, 12, { topics: [{ topicId: '11111111-2222-4333-8444-555555555555', name: null }] })).body.topics[0];

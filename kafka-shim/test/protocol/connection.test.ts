@@ -80,6 +80,7 @@ beforeAll(async () => {
     broker: () => ({}) as Broker,
     apis: new ApiRegistry([testHeartbeat, testProduce, testListOffsets]),
     advertised: () => ({ listener: 'external', host: '127.0.0.1', port: server.port }),
+    nodeId: 1,
     log,
     maxInFlight: 4,
   });
