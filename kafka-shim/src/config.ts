@@ -17,4 +17,9 @@ export interface KafkaConfig {
   maxUnsentBytes: number;
   /** Kafka's group.initial.rebalance.delay.ms. */
   groupInitialRebalanceDelayMs: number;
+  /** Kafka's group.consumer.session.timeout.ms, group.consumer.heartbeat.interval.ms and
+   * group.consumer.assignors (comma-separated), for KIP-848 consumer groups. */
+  groupConsumerSessionTimeoutMs: number;
+  groupConsumerHeartbeatIntervalMs: number;
+  groupConsumerAssignors: string;
 }

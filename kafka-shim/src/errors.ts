@@ -44,7 +44,12 @@ export const ErrorCode = {
   INVALID_RECORD: 87,
   PRODUCER_FENCED: 90,
   UNKNOWN_TOPIC_ID: 100,
+  FENCED_MEMBER_EPOCH: 110,
+  UNRELEASED_INSTANCE_ID: 111,
+  UNSUPPORTED_ASSIGNOR: 112,
+  STALE_MEMBER_EPOCH: 113,
   UNSUPPORTED_ENDPOINT_TYPE: 115,
+  INVALID_REGULAR_EXPRESSION: 128,
 } as const;
 
 /** A request-level failure with the Kafka code to answer with. */

@@ -11,6 +11,7 @@ import type { KafkaConfig } from './config.js';
 import type { Broker, RequestObserver } from './broker.js';
 import { ErrorCode, KafkaError } from './errors.js';
 import type { LagRow } from './groups/index.js';
+import { ASSIGNORS } from './groups/consumer/assignors.js';
 import { GroupCoordinator, registerLagRoutes } from './groups/index.js';
 import { KafkaInspect } from './inspect.js';
 import { topicConfigEntries } from './log/describe.js';
@@ -87,7 +88,15 @@ export interface ListenerLimits {
 export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaConfig, bind: string, limits?: ListenerLimits): Promise<KafkaModule> {
   const log = new LogManager(core, { defaultPartitions: config.defaultPartitions });
   await log.load();
-  const groups = new GroupCoordinator(core, log, { initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs });
+  const assignors = config.groupConsumerAssignors.split(',').map((a) => a.trim()).filter((a) => a !== '');
+  const unknown = assignors.filter((a) => !ASSIGNORS.has(a));
+  if (assignors.length === 0 || unknown.length > 0) throw new Error(`kafka.groupConsumerAssignors: unknown assignor ${unknown.join(', ') || '(none given)'}; uniform and range are served`);
+  const groups = new GroupCoordinator(core, log, {
+    initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
+    consumerSessionTimeoutMs: config.groupConsumerSessionTimeoutMs,
+    consumerHeartbeatIntervalMs: config.groupConsumerHeartbeatIntervalMs,
+    consumerAssignors: assignors,
+  });
   await groups.load();
   const producerIds = new ProducerIdManager(core);
   await producerIds.load();

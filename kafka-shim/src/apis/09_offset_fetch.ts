@@ -9,7 +9,8 @@
  * top-level error, so a group error is reported per partition;
  * v2 null topics and top-level error; v5 leader epoch; v7 RequireStable (nothing is ever
  * pending here, so it changes nothing); v8 several groups per request; v9 adds the member id and
- * epoch of KIP-848 consumers, which Kafka does not check for classic groups (the only kind here).
+ * epoch of KIP-848 consumers: checked for consumer groups (UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH),
+ * not for classic groups, as in Kafka.
  */
 import type { FetchedTopic } from '../groups/offsets.js';
 import { defineApi } from './api.js';
@@ -33,7 +34,10 @@ export const offsetFetch = defineApi({
     if (v >= 8) {
       return {
         throttleTimeMs: 0,
-        groups: req.groups.map((g) => ({ groupId: g.groupId, ...groups.fetchOffsets(g.groupId, g.topics) })),
+        groups: req.groups.map((g) => ({
+          groupId: g.groupId,
+          ...groups.fetchOffsets(g.groupId, g.topics, v >= 9 ? { memberId: g.memberId, memberEpoch: g.memberEpoch } : undefined),
+        })),
       };
     }
     // v1 cannot ask for "all": an empty list stays empty.

@@ -4,7 +4,8 @@
  * Behaviour: every group this broker coordinates (all of them), including Empty groups that
  * only hold committed offsets.
  * Version notes: v4 states filter and group state (case-insensitive, as Kafka); v5 types filter
- * and group type: every group here is "classic".
+ * and group type: "classic" or "consumer" (KIP-848 groups, whose states are Empty, Assigning,
+ * Reconciling and Stable).
  */
 import { defineApi } from './api.js';
 
@@ -14,8 +15,6 @@ export const listGroups = defineApi({
   minVersion: 0,
   maxVersion: 5,
   handle(req, ctx) {
-    const types = req.typesFilter.map((t) => t.toLowerCase());
-    const groups = types.length > 0 && !types.includes('classic') ? [] : ctx.broker.groups.list(req.statesFilter);
-    return { throttleTimeMs: 0, errorCode: 0, groups: groups.map((g) => ({ ...g, groupType: 'classic' })) };
+    return { throttleTimeMs: 0, errorCode: 0, groups: ctx.broker.groups.list(req.statesFilter, req.typesFilter) };
   },
 });

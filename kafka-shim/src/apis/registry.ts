@@ -33,6 +33,8 @@ import { deleteGroups } from './42_delete_groups.js';
 import { incrementalAlterConfigs } from './44_incremental_alter_configs.js';
 import { offsetDelete } from './47_offset_delete.js';
 import { describeCluster } from './60_describe_cluster.js';
+import { consumerGroupHeartbeat } from './68_consumer_group_heartbeat.js';
+import { consumerGroupDescribe } from './69_consumer_group_describe.js';
 import { describeTopicPartitions } from './75_describe_topic_partitions.js';
 
 /** Every API we serve. */
@@ -65,6 +67,8 @@ export const KAFKA_APIS: readonly ApiHandler[] = [
   incrementalAlterConfigs,
   offsetDelete,
   describeCluster,
+  consumerGroupHeartbeat,
+  consumerGroupDescribe,
   describeTopicPartitions,
 ];
 

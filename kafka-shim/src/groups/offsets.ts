@@ -21,6 +21,8 @@ export interface CommitRequest {
   generationId: number;
   memberId: string;
   groupInstanceId: string | null;
+  /** The OffsetCommit version: KIP-848 members must commit with v9+. */
+  apiVersion?: number;
   topics: {
     name: string;
     partitions: { partitionIndex: number; committedOffset: number; committedLeaderEpoch: number; committedMetadata: string | null }[];
@@ -102,6 +104,15 @@ export class Offsets {
 
   private validate(group: Group, req: CommitRequest): number {
     if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (group.consumer) {
+      // Kafka's ConsumerGroup.validateOffsetCommit: outside group management (epoch < 0) only
+      // while the group has no members; members commit with their current member epoch.
+      if (req.generationId < 0 && group.consumer.members.size === 0) return ErrorCode.NONE;
+      const member = group.consumer.members.get(req.memberId);
+      if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
+      if ((req.apiVersion ?? 9) < 9) return ErrorCode.UNSUPPORTED_VERSION;
+      return req.generationId === member.memberEpoch ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH;
+    }
     if (req.generationId >= 0 || req.memberId !== '' || req.groupInstanceId !== null) {
       if (group.isStaticMemberFenced(req.memberId, req.groupInstanceId)) return ErrorCode.FENCED_INSTANCE_ID;
       if (!group.has(req.memberId)) return ErrorCode.UNKNOWN_MEMBER_ID;
@@ -115,9 +126,19 @@ export class Offsets {
   }
 
   /** OffsetFetch for one group: all committed partitions when `topics` is null. */
-  fetch(groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null): { errorCode: number; topics: FetchedTopic[] } {
+  fetch(
+    groupId: string,
+    topics: { name: string; partitionIndexes: number[] }[] | null,
+    member: { memberId: string | null; memberEpoch: number } = { memberId: null, memberEpoch: -1 },
+  ): { errorCode: number; topics: FetchedTopic[] } {
     if (!validGroupId(groupId, true)) return { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] };
     const group = this.groups.get(groupId);
+    // OffsetFetch v9 from a KIP-848 member is checked like its commits (ConsumerGroup.validateOffsetFetch).
+    if (group?.consumer && !(member.memberId === null && member.memberEpoch < 0)) {
+      const m = member.memberId === null ? undefined : group.consumer.members.get(member.memberId);
+      if (!m) return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, topics: [] };
+      if (m.memberEpoch !== member.memberEpoch) return { errorCode: ErrorCode.STALE_MEMBER_EPOCH, topics: [] };
+    }
     const stored = group && !group.is('Dead') ? group.offsets : new Map<string, Map<number, CommittedOffset>>();
     const committed = (topic: string, partition: number) => liveOffset(this.topics, topic, stored.get(topic)?.get(partition));
     const wanted =
@@ -154,6 +175,7 @@ export class Offsets {
     const result = topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map(({ partitionIndex }) => {
+        if (group.consumer && group.consumer.members.size > 0 && group.consumer.metadata.has(t.name)) return { partitionIndex, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC as number };
         if (!group.is('Empty') && group.isSubscribedToTopic(t.name)) return { partitionIndex, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC as number };
         if (group.offsets.get(t.name)?.has(partitionIndex)) {
           removed.push({ topic: t.name, partition: partitionIndex });
