@@ -33,6 +33,7 @@ type args struct {
 var scenarios = map[string]func(context.Context, args) map[string]any{
 	"franz-admin":     franzAdmin,
 	"franz-roundtrip": franzRoundTrip,
+	"franz-kip848":    franzKIP848,
 	"sarama-produce":  saramaProduce,
 	"sarama-consume":  saramaConsume,
 	"kafkago":         kafkaGoRoundTrip,

@@ -11,7 +11,7 @@
  *                                                     sequences and offsets; log/producers.ts encodes it)
  *   K/n/                                           -> next producer id to allocate (u64)
  *   K/x/ <transactionalId>                         -> transactional id record (JSON: producer id, epochs, timeout)
- *   K/g/ <group>                                   -> group record (JSON: protocol type, generation, ...)
+ *   K/g/ <group>                                   -> group record (JSON: protocol type, generation; a KIP-848 group: all its state)
  *   K/o/ <group>\0<topic>\0<u32 partition>         -> committed offset (JSON: offset, leaderEpoch, metadata, commitTimestamp)
  */
 import { key, u32, u64 } from '../../../emulator/src/core/storage/keys.js';
