@@ -1,4 +1,5 @@
 /**
+ * (Named *restart.test so the in-memory pass, which cannot restart on a data dir, leaves it out.)
  * Tandem's own views of a KIP-848 consumer group — the lag route, the console's group list, the
  * `tandem groups` CLI — and the group surviving a restart (members, epochs, assignments). Tandem-
  * only: these are Tandem's admin routes and a restart on the same data dir.
