@@ -82,12 +82,18 @@ describe('KIP-848 APIs on the wire', () => {
     expect(listed).toEqual([{ groupId: g, protocolType: 'consumer', groupState: 'Stable', groupType: 'consumer' }]);
     expect((await c.call(16, 5, { statesFilter: [], typesFilter: ['classic'] })).body.groups.filter((x: any) => x.groupId === g)).toEqual([]);
 
-    const commit = async (e: number) =>
-      (await c.call(8, 9, { groupId: g, generationIdOrMemberEpoch: e, memberId: m1, groupInstanceId: null, topics: [{ name: t, partitions: [{ partitionIndex: 0, committedOffset: 0, committedLeaderEpoch: -1, committedMetadata: '' }] }] })).body.topics[0].partitions[0].errorCode;
+    const commit = async (e: number, topic = t) =>
+      (await c.call(8, 9, { groupId: g, generationIdOrMemberEpoch: e, memberId: m1, groupInstanceId: null, topics: [{ name: topic, partitions: [{ partitionIndex: 0, committedOffset: 0, committedLeaderEpoch: -1, committedMetadata: '' }] }] })).body.topics[0].partitions[0].errorCode;
     expect(await commit(epoch)).toBe(0);
     expect(await commit(epoch + 1)).toBe(113);
-    const fetched = (await c.call(9, 9, { groups: [{ groupId: g, memberId: m1, memberEpoch: epoch, topics: null }], requireStable: false })).body.groups[0];
+    // Kafka 4.4 checks each partition only for a commit with an older epoch: with the current one,
+    // even a partition the member does not hold is accepted.
+    const other = unique('kt-other');
+    await c.call(19, 4, { topics: [{ name: other, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+    expect(await commit(epoch, other)).toBe(0);
+    const fetched = (await c.call(9, 9, { groups: [{ groupId: g, memberId: m1, memberEpoch: epoch, topics: [{ name: t, partitionIndexes: [0] }] }], requireStable: false })).body.groups[0];
     expect(fetched).toMatchObject({ errorCode: 0, topics: [{ name: t, partitions: [{ partitionIndex: 0, committedOffset: 0 }] }] });
+    expect((await c.call(9, 9, { groups: [{ groupId: g, memberId: m1, memberEpoch: epoch + 1, topics: null }], requireStable: false })).body.groups[0].errorCode).toBe(113);
 
     expect(await hb({ groupId: g, memberId: m1, memberEpoch: -1, rebalanceTimeoutMs: -1, topicPartitions: null })).toMatchObject({ errorCode: 0, memberId: m1, memberEpoch: -1 });
     expect((await describe848(g))[0]).toMatchObject({ errorCode: 0, groupState: 'Empty', members: [] });

@@ -9,6 +9,7 @@ import { ErrorCode } from '../errors.js';
 import { Group, type CommittedOffset } from './group.js';
 import type { Membership } from './membership.js';
 import { validGroupId } from './requests.js';
+import { partitionKey } from './consumer/member.js';
 import type { GroupStorage } from './storage.js';
 import { liveOffset, type TopicLookup } from './topics.js';
 
@@ -62,6 +63,7 @@ export class Offsets {
     }
     const error = this.validate(group, req);
     if (error !== ErrorCode.NONE) return all(error);
+    const partitionError = this.partitionCheck(group, req);
     this.membership.touch(group, req.memberId);
 
     const now = this.clock.now();
@@ -72,6 +74,7 @@ export class Offsets {
         let errorCode: number = ErrorCode.NONE;
         const count = this.topics.partitionCount(t.name);
         if (count === undefined || p.partitionIndex < 0 || p.partitionIndex >= count) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        else if (partitionError(t.name, p.partitionIndex) !== ErrorCode.NONE) errorCode = partitionError(t.name, p.partitionIndex);
         else if (p.committedMetadata !== null && Buffer.byteLength(p.committedMetadata) > MAX_METADATA_BYTES) errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
         else {
           const entry = { topicId: this.topics.topic(t.name)!.id, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata, commitTimestamp: now };
@@ -111,7 +114,7 @@ export class Offsets {
       const member = group.consumer.members.get(req.memberId);
       if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
       if ((req.apiVersion ?? 9) < 9) return ErrorCode.UNSUPPORTED_VERSION;
-      return req.generationId === member.memberEpoch ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH;
+      return req.generationId > member.memberEpoch ? ErrorCode.STALE_MEMBER_EPOCH : ErrorCode.NONE;
     }
     if (req.generationId >= 0 || req.memberId !== '' || req.groupInstanceId !== null) {
       if (group.isStaticMemberFenced(req.memberId, req.groupInstanceId)) return ErrorCode.FENCED_INSTANCE_ID;
@@ -123,6 +126,22 @@ export class Offsets {
     }
     // Outside group management: only while nobody in the group could be consuming.
     return group.is('Empty') ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
+  }
+
+  /**
+   * Kafka 4.4's per-partition rule for a KIP-848 member's commit with an older epoch than its
+   * current one: the partition must be assigned to it or pending revocation, and the commit's
+   * epoch not older than the one it got the partition at (STALE_MEMBER_EPOCH otherwise), so a
+   * commit racing an epoch bump still lands. A commit with the current epoch is not checked.
+   */
+  private partitionCheck(group: Group, req: CommitRequest): (topic: string, partition: number) => number {
+    const member = group.consumer?.members.get(req.memberId);
+    if (!member || req.generationId >= member.memberEpoch || (req.generationId < 0 && group.consumer!.members.size === 0)) return () => ErrorCode.NONE;
+    return (topic, partition) => {
+      const id = this.topics.topic(topic)?.id;
+      const since = id === undefined ? undefined : member.assignmentEpochs.get(partitionKey(id, partition));
+      return since === undefined || req.generationId < since ? ErrorCode.STALE_MEMBER_EPOCH : ErrorCode.NONE;
+    };
   }
 
   /** OffsetFetch for one group: all committed partitions when `topics` is null. */

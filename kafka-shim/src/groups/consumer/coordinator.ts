@@ -147,7 +147,7 @@ export class ConsumerCoordinator {
     const old: ConsumerMember = member ?? {
       memberId, instanceId: req.instanceId, rackId: null, clientId: req.clientId, clientHost: req.clientHost, rebalanceTimeoutMs: req.rebalanceTimeoutMs,
       subscribedTopicNames: [], subscribedTopicRegex: null, serverAssignor: null, memberEpoch: 0, previousMemberEpoch: 0, state: 'STABLE',
-      assigned: new Map(), pendingRevocation: new Map(),
+      assigned: new Map(), pendingRevocation: new Map(), assignmentEpochs: new Map(),
     };
     let updated: ConsumerMember = {
       ...old,

@@ -29,6 +29,7 @@ interface MemberRecord {
   state: MemberState;
   assigned: AssignmentRecord;
   pendingRevocation: AssignmentRecord;
+  assignmentEpochs: Record<string, number>;
   target: AssignmentRecord;
 }
 
@@ -116,6 +117,7 @@ export class ConsumerGroup {
         ...m,
         assigned: toRecord(m.assigned),
         pendingRevocation: toRecord(m.pendingRevocation),
+        assignmentEpochs: Object.fromEntries(m.assignmentEpochs),
         target: toRecord(this.target.get(m.memberId) ?? new Map()),
       })),
     };
@@ -128,7 +130,12 @@ export class ConsumerGroup {
     g.metadata = new Map(Object.entries(r.metadata));
     for (const m of r.members) {
       const { target, ...rest } = m;
-      g.put({ ...rest, assigned: fromRecord(m.assigned), pendingRevocation: fromRecord(m.pendingRevocation) });
+      g.put({
+        ...rest,
+        assigned: fromRecord(m.assigned),
+        pendingRevocation: fromRecord(m.pendingRevocation),
+        assignmentEpochs: new Map(Object.entries(m.assignmentEpochs ?? {})),
+      });
       g.target.set(m.memberId, fromRecord(target));
     }
     return g;

@@ -25,7 +25,12 @@ export interface ConsumerMember {
   state: MemberState;
   assigned: Assignment;
   pendingRevocation: Assignment;
+  /** "topicId\0partition" -> the member epoch at which it got the partition (assigned or pending
+   * revocation): a commit with an older epoch is stale for it (Kafka 4.4's assignment epochs). */
+  assignmentEpochs: Map<string, number>;
 }
+
+export const partitionKey = (topicId: string, partition: number) => `${topicId}\0${partition}`;
 
 /** Topic id -> partitions the member says it owns (ConsumerGroupHeartbeat TopicPartitions). */
 export type Owned = { topicId: string; partitions: number[] }[] | null;
@@ -110,12 +115,24 @@ function next(
     if (revoke.size > 0) revoking.set(topic, revoke);
     if (toAssign.size > 0) pending.set(topic, toAssign);
   }
+  // Partitions the member keeps (or still has to revoke) keep the epoch it got them at.
+  const since = (a: Assignment, epoch: (k: string) => number) => {
+    const out = new Map<string, number>();
+    for (const [t, ps] of a) for (const p of ps) out.set(partitionKey(t, p), epoch(partitionKey(t, p)));
+    return out;
+  };
+  const kept = (k: string) => member.assignmentEpochs.get(k) ?? member.memberEpoch;
   if (revoking.size > 0 && ownsAny(owned, revoking)) {
-    return { ...member, ...withEpoch(member, memberEpoch), state: 'UNREVOKED_PARTITIONS', assigned, pendingRevocation: revoking };
+    const assignmentEpochs = new Map([...since(assigned, kept), ...since(revoking, kept)]);
+    return { ...member, ...withEpoch(member, memberEpoch), state: 'UNREVOKED_PARTITIONS', assigned, pendingRevocation: revoking, assignmentEpochs };
   }
+  const assignmentEpochs = since(assigned, kept);
   for (const [topic, parts] of pending) {
     const s = assigned.get(topic) ?? new Set<number>();
-    for (const p of parts) s.add(p);
+    for (const p of parts) {
+      s.add(p);
+      assignmentEpochs.set(partitionKey(topic, p), targetEpoch);
+    }
     assigned.set(topic, s);
   }
   return {
@@ -124,5 +141,6 @@ function next(
     state: unreleased ? 'UNRELEASED_PARTITIONS' : 'STABLE',
     assigned,
     pendingRevocation: new Map(),
+    assignmentEpochs,
   };
 }

@@ -196,6 +196,7 @@ test('offsets: members commit with their member epoch (STALE_MEMBER_EPOCH otherw
       .then((r) => r[0].partitions[0].errorCode);
   expect(await commit('m1', 1)).toBe(0);
   expect(await commit('m1', 0)).toBe(ErrorCode.STALE_MEMBER_EPOCH);
+  expect(await commit('m1', 2)).toBe(ErrorCode.STALE_MEMBER_EPOCH);
   expect(await commit('m1', 1, 8)).toBe(ErrorCode.UNSUPPORTED_VERSION);
   expect(await commit('x', 1)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
   expect(await commit('', -1)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
@@ -242,4 +243,28 @@ test('regex subscription (SubscribedTopicRegex, whole-name match) and the range 
   const again = await beat('m1', 1);
   expect(again.memberEpoch).toBe(2);
   expect(again.assignment.topicPartitions.length).toBe(3);
+});
+
+test('a commit with an older epoch lands for partitions held since then, not for one given up or got later (Kafka 4.4 assignment epochs)', async () => {
+  h = await harness();
+  await hb();
+  await hb({ memberId: 'm2' });
+  const kept = parts(await beat('m1', 1, [0, 1, 2]))!;
+  const moved = [0, 1, 2].find((p) => !kept.includes(p))!;
+  expect((await beat('m1', 1, kept)).memberEpoch).toBe(2);
+  expect(parts(await beat('m2', 2, []))).toEqual([moved]);
+  const commit = (memberId: string, generationId: number, partitionIndex: number) =>
+    h.gc.commitOffsets({ groupId: 'g', generationId, memberId, groupInstanceId: null, apiVersion: 9, topics: [{ name: 't', partitions: [{ partitionIndex, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: '' }] }] })
+      .then((r) => r[0].partitions[0].errorCode);
+  // m1 is at epoch 2 and has held `kept` since epoch 1.
+  expect(await commit('m1', 1, kept[0])).toBe(0);
+  expect(await commit('m1', 1, moved)).toBe(ErrorCode.STALE_MEMBER_EPOCH);
+  // With its current epoch nothing is checked per partition (as Kafka).
+  expect(await commit('m1', 2, moved)).toBe(0);
+  // m2 got its partition at epoch 2.
+  expect(await commit('m2', 2, moved)).toBe(0);
+  expect(await commit('m2', 1, moved)).toBe(ErrorCode.STALE_MEMBER_EPOCH);
+  // Kept across a restart.
+  await h.reopen();
+  expect(await commit('m1', 1, kept[0])).toBe(0);
 });
