@@ -13,7 +13,9 @@ export function compileRegex(source: string): RegExp {
   let re = cache.get(source);
   if (re) return re;
   try {
-    re = new RegExp(`^(?:${source})$`, 'u');
+    // No 'u' flag: in unicode mode an escaped punctuation character such as \- is a syntax
+    // error, while RE2/J (and clients building patterns with Pattern.quote-like escaping) accept it.
+    re = new RegExp(`^(?:${source})$`);
   } catch (err) {
     throw new KafkaError(ErrorCode.INVALID_REGULAR_EXPRESSION, `SubscribedTopicRegex \`${source}\` is not a valid regular expression: ${(err as Error).message}.`);
   }

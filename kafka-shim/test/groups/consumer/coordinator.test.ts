@@ -268,3 +268,12 @@ test('a commit with an older epoch lands for partitions held since then, not for
   await h.reopen();
   expect(await commit('m1', 1, kept[0])).toBe(0);
 });
+
+test('regex escapes of punctuation (\\-, \\.) are accepted, as RE2/J accepts them (the Java client sent one and got INVALID_REGULAR_EXPRESSION)', async () => {
+  h = await harness();
+  h.topics.hw.set('a-b.c', [0]);
+  h.topics.hw.set('a-bxc', [0]);
+  const r = await hb({ subscribedTopicNames: null, subscribedTopicRegex: 'a\\-b\\.c' });
+  expect(r.errorCode).toBe(0);
+  expect(r.assignment.topicPartitions.map((t: any) => t.topicId)).toEqual(['id-a-b.c']);
+});
