@@ -34,6 +34,7 @@ var scenarios = map[string]func(context.Context, args) map[string]any{
 	"franz-admin":     franzAdmin,
 	"franz-roundtrip": franzRoundTrip,
 	"franz-transact":  franzTransact,
+	"franz-kip848":    franzKIP848,
 	"sarama-produce":  saramaProduce,
 	"sarama-consume":  saramaConsume,
 	"kafkago":         kafkaGoRoundTrip,

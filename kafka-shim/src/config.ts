@@ -27,4 +27,9 @@ export interface KafkaConfig {
   groupInitialRebalanceDelayMs: number;
   /** Kafka's log.cleaner.backoff.ms: how often the log cleaner looks for compacted logs to clean. */
   logCleanerBackoffMs: number;
+  /** Kafka's group.consumer.session.timeout.ms, group.consumer.heartbeat.interval.ms and
+   * group.consumer.assignors (comma-separated), for KIP-848 consumer groups. */
+  groupConsumerSessionTimeoutMs: number;
+  groupConsumerHeartbeatIntervalMs: number;
+  groupConsumerAssignors: string;
 }

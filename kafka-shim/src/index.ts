@@ -11,6 +11,7 @@ import type { KafkaConfig } from './config.js';
 import type { Broker, RequestObserver } from './broker.js';
 import { ErrorCode, KafkaError } from './errors.js';
 import type { LagRow } from './groups/index.js';
+import { ASSIGNORS } from './groups/consumer/assignors.js';
 import { GroupCoordinator, registerLagRoutes } from './groups/index.js';
 import { KafkaInspect, type TopicSummary } from './inspect.js';
 import { ClientQuotas } from './quotas/index.js';
@@ -97,7 +98,15 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
   const layout = brokerLayout(config, bind);
   const log = new LogManager(core, { defaultPartitions: config.defaultPartitions, cleanerBackoffMs: config.logCleanerBackoffMs, nodeId: layout[0].nodeId, dataDir });
   await log.load();
-  const groups = new GroupCoordinator(core, log, { initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs });
+  const assignors = config.groupConsumerAssignors.split(',').map((a) => a.trim()).filter((a) => a !== '');
+  const unknown = assignors.filter((a) => !ASSIGNORS.has(a));
+  if (assignors.length === 0 || unknown.length > 0) throw new Error(`kafka.groupConsumerAssignors: unknown assignor ${unknown.join(', ') || '(none given)'}; uniform and range are served`);
+  const groups = new GroupCoordinator(core, log, {
+    initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
+    consumerSessionTimeoutMs: config.groupConsumerSessionTimeoutMs,
+    consumerHeartbeatIntervalMs: config.groupConsumerHeartbeatIntervalMs,
+    consumerAssignors: assignors,
+  });
   await groups.load();
   const producerIds = new ProducerIdManager(core);
   await producerIds.load();

@@ -185,6 +185,27 @@ export class KafkaInspect {
 
   groupList(): GroupSummary[] {
     return this.groups.groupIds().flatMap((id) => {
+      const c = this.groups.consumerDescribe(id);
+      if (c.errorCode === ErrorCode.NONE) {
+        // A KIP-848 consumer group: members and their current assignments from the coordinator.
+        const lag = this.groups.lag(id) ?? [];
+        return [
+          {
+            group: id,
+            state: c.groupState,
+            protocolType: 'consumer',
+            protocol: c.assignorName,
+            members: c.members.map((m) => ({
+              memberId: m.memberId,
+              clientId: m.clientId,
+              clientHost: m.clientHost,
+              assignment: m.assignment.topicPartitions.map((t) => ({ topic: t.topicName, partitions: t.partitions })),
+            })),
+            lag,
+            totalLag: lag.reduce((n, r) => n + (r.lag ?? 0), 0),
+          },
+        ];
+      }
       const d = this.groups.describe(id);
       if (d.groupState === 'Dead') return [];
       const lag = this.groups.lag(id) ?? [];

@@ -11,8 +11,11 @@
  * Version notes: v0-1 (no generation, commit timestamp) are not served, as in Kafka 4 (KIP-896);
  * v2-4 retention time is ignored (offsets never expire here); v6 leader epoch; v7 group
  * instance id; v9 is v8 on the wire (generationIdOrMemberEpoch is a generation for classic
- * groups, the only kind here) but, as in Kafka, a member commit (generation >= 0) to a group that
- * does not exist is GROUP_ID_NOT_FOUND instead of ILLEGAL_GENERATION.
+ * groups, a member epoch for KIP-848 consumer groups: UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH for a
+ * newer epoch, or an older one for a partition not held since then (Kafka 4.4's rule), and
+ * UNSUPPORTED_VERSION for a consumer-protocol member below v9, as Kafka) and, as in Kafka, a member
+ * commit (generation >= 0) to a group that does not exist is GROUP_ID_NOT_FOUND instead of
+ * ILLEGAL_GENERATION.
  */
 import { ErrorCode } from '../errors.js';
 import { defineApi } from './api.js';
@@ -39,6 +42,7 @@ export const offsetCommit = defineApi({
       generationId: req.generationIdOrMemberEpoch,
       memberId: req.memberId,
       groupInstanceId: req.groupInstanceId,
+      apiVersion: v,
       topics: req.topics.map((t) => ({
         name: t.name,
         partitions: t.partitions.map((p) => ({

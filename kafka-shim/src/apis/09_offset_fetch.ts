@@ -11,7 +11,8 @@
  * offset staged by an open transaction (TxnOffsetCommit, not yet committed or aborted) is
  * UNSTABLE_OFFSET_COMMIT with offset -1, which clients retry (read_committed consumers ask so);
  * v8 several groups per request; v9 adds the member id and
- * epoch of KIP-848 consumers, which Kafka does not check for classic groups (the only kind here).
+ * epoch of KIP-848 consumers: checked for consumer groups (UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH),
+ * not for classic groups, as in Kafka.
  */
 import type { FetchedTopic } from '../groups/offsets.js';
 import { ErrorCode } from '../errors.js';
@@ -61,7 +62,7 @@ export const offsetFetch = defineApi({
       return {
         throttleTimeMs: 0,
         groups: req.groups.map((g) => {
-          const r = groups.fetchOffsets(g.groupId, g.topics);
+          const r = groups.fetchOffsets(g.groupId, g.topics, v >= 9 ? { memberId: g.memberId, memberEpoch: g.memberEpoch } : undefined);
           return { groupId: g.groupId, ...r, topics: req.requireStable ? stable(g.groupId, r.topics, pending) : r.topics };
         }),
       };

@@ -47,6 +47,8 @@ import { describeCluster } from './60_describe_cluster.js';
 import { describeProducers } from './61_describe_producers.js';
 import { describeTransactions } from './65_describe_transactions.js';
 import { listTransactions } from './66_list_transactions.js';
+import { consumerGroupHeartbeat } from './68_consumer_group_heartbeat.js';
+import { consumerGroupDescribe } from './69_consumer_group_describe.js';
 import { describeTopicPartitions } from './75_describe_topic_partitions.js';
 
 /** Every API we serve. */
@@ -93,6 +95,8 @@ export const KAFKA_APIS: readonly ApiHandler[] = [
   describeProducers,
   describeTransactions,
   listTransactions,
+  consumerGroupHeartbeat,
+  consumerGroupDescribe,
   describeTopicPartitions,
 ];
 

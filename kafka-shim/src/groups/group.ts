@@ -6,6 +6,7 @@
 import type { Timer } from '../../../emulator/src/core/clock.js';
 import { subscribedTopics } from './consumer-protocol.js';
 import { ErrorCode } from '../errors.js';
+import type { ConsumerGroup } from './consumer/group.js';
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 
@@ -85,6 +86,9 @@ export class Group {
   /** The initial-join delay still left to extend by, while the initial delay runs. */
   initialDelayRemainingMs: number | undefined;
   syncTimer: Timer | undefined;
+  /** Set when the group runs the KIP-848 consumer protocol (./consumer); its classic side then
+   * stays Empty, with no classic members. */
+  consumer: ConsumerGroup | undefined = undefined;
   /** committed offsets: topic -> partition -> entry */
   readonly offsets = new Map<string, Map<number, CommittedOffset>>();
 

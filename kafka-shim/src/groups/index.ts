@@ -2,18 +2,20 @@
  * The classic group coordinator and committed offsets: the one object API handlers talk to.
  * Membership (./membership.ts) runs the rebalance protocol, Offsets (./offsets.ts) the commits,
  * GroupStorage (./storage.ts) the LevelDB records; this file adds the group-level admin views
- * (describe, list, delete) and consumer lag.
+ * (describe, list, delete) and consumer lag. KIP-848 consumer groups (./consumer) live in the same
+ * map (a Group with `consumer` set), so offsets, lag, listing and deletion serve both kinds.
  */
 import type { Core } from '../../../emulator/src/core/core.js';
 import type { Logger } from '../../../emulator/src/core/logger.js';
 import type { LogManager } from '../log/index.js';
 import { assignedPartitions } from './consumer-protocol.js';
 import { ErrorCode } from '../errors.js';
-import { EMPTY, Group, type GroupState, type JoinResult, type SyncResult } from './group.js';
+import { EMPTY, Group, joinError, type GroupState, type JoinResult, type SyncResult } from './group.js';
 import { Membership } from './membership.js';
 import { validGroupId, type GroupOptions, type JoinRequest, type LeavingMember, type SyncRequest } from './requests.js';
 import { Offsets, type CommitRequest, type FetchedTopic, type TopicErrors } from './offsets.js';
 import { GroupStorage } from './storage.js';
+import { ConsumerCoordinator, type HeartbeatRequest, type HeartbeatResult } from './consumer/coordinator.js';
 import { liveOffset, type TopicLookup } from './topics.js';
 
 export { registerLagRoutes } from './lag.js';
@@ -59,6 +61,9 @@ function defaults(): GroupOptions {
     initialRebalanceDelayMs: 100,
     minSessionTimeoutMs: 6000,
     maxSessionTimeoutMs: 30 * 60 * 1000,
+    consumerSessionTimeoutMs: 45_000,
+    consumerHeartbeatIntervalMs: 5_000,
+    consumerAssignors: ['uniform', 'range'],
   };
 }
 
@@ -70,6 +75,7 @@ export class GroupCoordinator {
   private readonly topics: TopicLookup;
   private readonly logger: Logger;
   private readonly options: GroupOptions;
+  readonly consumer: ConsumerCoordinator;
 
   constructor(
     readonly core: Core,
@@ -82,22 +88,60 @@ export class GroupCoordinator {
     this.options = { ...defaults(), ...options };
     this.membership = new Membership(this.groups, core.clock, this.storage, this.logger, this.options);
     this.offsets = new Offsets(this.groups, this.membership, this.storage, this.topics, core.clock);
+    this.consumer = new ConsumerCoordinator(
+      this.groups,
+      core.clock,
+      this.storage,
+      {
+        names: () => (typeof log.topics === 'function' ? log.topics().map((t) => t.name) : []),
+        byName: (name) => {
+          const id = log.topic(name)?.id;
+          const partitions = log.partitionCount(name);
+          return id === undefined || partitions === undefined ? undefined : { id, partitions };
+        },
+      },
+      this.logger,
+      { sessionTimeoutMs: this.options.consumerSessionTimeoutMs, heartbeatIntervalMs: this.options.consumerHeartbeatIntervalMs, assignors: this.options.consumerAssignors },
+    );
   }
 
   async load(): Promise<void> {
     await this.storage.load(this.groups);
+    this.consumer.armAll();
     this.logger.info('groups.loaded', { groups: this.groups.size });
   }
 
   async close(): Promise<void> {
-    for (const g of this.groups.values()) this.membership.dispose(g);
+    for (const g of this.groups.values()) {
+      this.membership.dispose(g);
+      this.consumer.dispose(g);
+    }
   }
 
   join(req: JoinRequest): Promise<JoinResult> {
+    const existing = this.groups.get(req.groupId);
+    if (existing?.consumer) {
+      // Kafka 4 lets classic members into a consumer group; here only an empty consumer group
+      // can be joined, by turning it back into a classic group (offsets kept).
+      if (existing.consumer.members.size > 0) return Promise.resolve({ ...joinError(req.memberId, ErrorCode.INCONSISTENT_GROUP_PROTOCOL) });
+      this.consumer.dispose(existing);
+      existing.consumer = undefined;
+      this.logger.info('group.converted', { group: req.groupId, to: 'classic' });
+    }
     // Decoded Buffers are views into the request frame, which pins the whole socket read behind
     // it; a member's protocols live as long as the member, so the group keeps copies.
     const protocols = req.protocols.map((p) => ({ name: p.name, metadata: Buffer.from(p.metadata) }));
     return this.membership.join({ ...req, protocols });
+  }
+
+  /** ConsumerGroupHeartbeat (./consumer/coordinator.ts). */
+  consumerHeartbeat(req: HeartbeatRequest): Promise<HeartbeatResult> {
+    return this.consumer.heartbeat(req);
+  }
+
+  /** ConsumerGroupDescribe of one group. */
+  consumerDescribe(groupId: string) {
+    return this.consumer.describe(groupId, (id) => (typeof this.log.topicById === 'function' ? this.log.topicById(id)?.name : undefined));
   }
 
   sync(req: SyncRequest): Promise<SyncResult> {
@@ -126,8 +170,12 @@ export class GroupCoordinator {
     return this.offsets.applyTxn(offsets);
   }
 
-  fetchOffsets(groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null): { errorCode: number; topics: FetchedTopic[] } {
-    return this.offsets.fetch(groupId, topics);
+  fetchOffsets(
+    groupId: string,
+    topics: { name: string; partitionIndexes: number[] }[] | null,
+    member?: { memberId: string | null; memberEpoch: number },
+  ): { errorCode: number; topics: FetchedTopic[] } {
+    return this.offsets.fetch(groupId, topics, member);
   }
 
   deleteOffsets(groupId: string, topics: { name: string; partitions: { partitionIndex: number }[] }[]): Promise<{ errorCode: number; topics: TopicErrors[] }> {
@@ -138,7 +186,8 @@ export class GroupCoordinator {
     const dead: DescribedGroup = { errorCode: ErrorCode.NONE, groupId, groupState: 'Dead', protocolType: '', protocolData: '', members: [] };
     if (!validGroupId(groupId, true)) return { ...dead, errorCode: ErrorCode.INVALID_GROUP_ID };
     const group = this.groups.get(groupId);
-    if (!group) return dead;
+    // DescribeGroups up to v5 knows classic groups only: a consumer group is "Dead" there (Kafka 4).
+    if (!group || group.consumer) return dead;
     // Metadata and assignments only mean something once a protocol is chosen and handed out.
     const stable = group.is('Stable');
     return {
@@ -159,11 +208,17 @@ export class GroupCoordinator {
   }
 
   /** ListGroups, optionally filtered by state names (case-insensitive, as Kafka). */
-  list(statesFilter: string[] = []): { groupId: string; protocolType: string; groupState: GroupState }[] {
+  list(statesFilter: string[] = [], typesFilter: string[] = []): { groupId: string; protocolType: string; groupState: string; groupType: 'classic' | 'consumer' }[] {
     const states = new Set(statesFilter.map((s) => s.toLowerCase()));
+    const types = new Set(typesFilter.map((s) => s.toLowerCase()));
     return [...this.groups.values()]
-      .filter((g) => !g.is('Dead') && (states.size === 0 || states.has(g.state.toLowerCase())))
-      .map((g) => ({ groupId: g.groupId, protocolType: g.protocolType ?? '', groupState: g.state }));
+      .filter((g) => !g.is('Dead'))
+      .map((g) =>
+        g.consumer
+          ? { groupId: g.groupId, protocolType: 'consumer', groupState: g.consumer.state as string, groupType: 'consumer' as const }
+          : { groupId: g.groupId, protocolType: g.protocolType ?? '', groupState: g.state as string, groupType: 'classic' as const },
+      )
+      .filter((g) => (states.size === 0 || states.has(g.groupState.toLowerCase())) && (types.size === 0 || types.has(g.groupType)));
   }
 
   /** DeleteGroups: only Empty groups go, together with their committed offsets. */
@@ -171,9 +226,10 @@ export class GroupCoordinator {
     if (!validGroupId(groupId, true)) return ErrorCode.INVALID_GROUP_ID;
     const group = this.groups.get(groupId);
     if (!group || group.is('Dead')) return ErrorCode.GROUP_ID_NOT_FOUND;
-    if (!group.is('Empty')) return ErrorCode.NON_EMPTY_GROUP;
+    if (!group.is('Empty') || (group.consumer?.members.size ?? 0) > 0) return ErrorCode.NON_EMPTY_GROUP;
     group.state = 'Dead';
     this.membership.dispose(group);
+    this.consumer.dispose(group);
     this.groups.delete(groupId);
     try {
       await this.storage.write(this.storage.deleteGroupOps(group));
@@ -202,7 +258,15 @@ export class GroupCoordinator {
     const group = this.groups.get(groupId);
     if (!group) return undefined;
     const owners = new Map<string, { consumerId: string; host: string; clientId: string }>();
-    if (group.is('Stable') && group.protocolType === 'consumer') {
+    if (group.consumer) {
+      const names = new Map([...group.consumer.metadata].map(([n, t]) => [t.id, n]));
+      for (const m of group.consumer.members.values()) {
+        for (const [id, parts] of m.assigned) {
+          const topic = names.get(id);
+          if (topic !== undefined) for (const p of parts) owners.set(`${topic}\0${p}`, { consumerId: m.memberId, host: m.clientHost, clientId: m.clientId });
+        }
+      }
+    } else if (group.is('Stable') && group.protocolType === 'consumer') {
       for (const m of group.members.values()) {
         for (const [topic, parts] of assignedPartitions(m.assignment) ?? []) {
           for (const p of parts) owners.set(`${topic}\0${p}`, { consumerId: m.memberId, host: m.clientHost, clientId: m.clientId });

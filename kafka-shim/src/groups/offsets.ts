@@ -9,6 +9,7 @@ import { ErrorCode } from '../errors.js';
 import { Group, type CommittedOffset } from './group.js';
 import type { Membership } from './membership.js';
 import { validGroupId } from './requests.js';
+import { partitionKey } from './consumer/member.js';
 import type { GroupStorage } from './storage.js';
 import { liveOffset, type TopicLookup } from './topics.js';
 
@@ -23,6 +24,8 @@ export interface CommitRequest {
   generationId: number;
   memberId: string;
   groupInstanceId: string | null;
+  /** The OffsetCommit version: KIP-848 members must commit with v9+. */
+  apiVersion?: number;
   topics: {
     name: string;
     partitions: { partitionIndex: number; committedOffset: number; committedLeaderEpoch: number; committedMetadata: string | null }[];
@@ -62,6 +65,7 @@ export class Offsets {
     }
     const error = this.validate(group, req);
     if (error !== ErrorCode.NONE) return all(error);
+    const partitionError = this.partitionCheck(group, req);
     this.membership.touch(group, req.memberId);
 
     const now = this.clock.now();
@@ -72,6 +76,7 @@ export class Offsets {
         let errorCode: number = ErrorCode.NONE;
         const count = this.topics.partitionCount(t.name);
         if (count === undefined || p.partitionIndex < 0 || p.partitionIndex >= count) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        else if (partitionError(t.name, p.partitionIndex) !== ErrorCode.NONE) errorCode = partitionError(t.name, p.partitionIndex);
         else if (p.committedMetadata !== null && Buffer.byteLength(p.committedMetadata) > MAX_METADATA_BYTES) errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
         else {
           const entry = { topicId: this.topics.topic(t.name)!.id, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata ?? NO_METADATA, commitTimestamp: now };
@@ -154,6 +159,15 @@ export class Offsets {
 
   private validate(group: Group, req: CommitRequest): number {
     if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (group.consumer) {
+      // Kafka's ConsumerGroup.validateOffsetCommit: outside group management (epoch < 0) only
+      // while the group has no members; members commit with their current member epoch.
+      if (req.generationId < 0 && group.consumer.members.size === 0) return ErrorCode.NONE;
+      const member = group.consumer.members.get(req.memberId);
+      if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
+      if ((req.apiVersion ?? 9) < 9) return ErrorCode.UNSUPPORTED_VERSION;
+      return req.generationId > member.memberEpoch ? ErrorCode.STALE_MEMBER_EPOCH : ErrorCode.NONE;
+    }
     if (req.generationId >= 0 || req.memberId !== '' || req.groupInstanceId !== null) {
       if (group.isStaticMemberFenced(req.memberId, req.groupInstanceId)) return ErrorCode.FENCED_INSTANCE_ID;
       if (!group.has(req.memberId)) return ErrorCode.UNKNOWN_MEMBER_ID;
@@ -166,10 +180,36 @@ export class Offsets {
     return group.is('Empty') ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
   }
 
+  /**
+   * Kafka 4.4's per-partition rule for a KIP-848 member's commit with an older epoch than its
+   * current one: the partition must be assigned to it or pending revocation, and the commit's
+   * epoch not older than the one it got the partition at (STALE_MEMBER_EPOCH otherwise), so a
+   * commit racing an epoch bump still lands. A commit with the current epoch is not checked.
+   */
+  private partitionCheck(group: Group, req: CommitRequest): (topic: string, partition: number) => number {
+    const member = group.consumer?.members.get(req.memberId);
+    if (!member || req.generationId >= member.memberEpoch || (req.generationId < 0 && group.consumer!.members.size === 0)) return () => ErrorCode.NONE;
+    return (topic, partition) => {
+      const id = this.topics.topic(topic)?.id;
+      const since = id === undefined ? undefined : member.assignmentEpochs.get(partitionKey(id, partition));
+      return since === undefined || req.generationId < since ? ErrorCode.STALE_MEMBER_EPOCH : ErrorCode.NONE;
+    };
+  }
+
   /** OffsetFetch for one group: all committed partitions when `topics` is null. */
-  fetch(groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null): { errorCode: number; topics: FetchedTopic[] } {
+  fetch(
+    groupId: string,
+    topics: { name: string; partitionIndexes: number[] }[] | null,
+    member: { memberId: string | null; memberEpoch: number } = { memberId: null, memberEpoch: -1 },
+  ): { errorCode: number; topics: FetchedTopic[] } {
     if (!validGroupId(groupId, true)) return { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] };
     const group = this.groups.get(groupId);
+    // OffsetFetch v9 from a KIP-848 member is checked like its commits (ConsumerGroup.validateOffsetFetch).
+    if (group?.consumer && !(member.memberId === null && member.memberEpoch < 0)) {
+      const m = member.memberId === null ? undefined : group.consumer.members.get(member.memberId);
+      if (!m) return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, topics: [] };
+      if (m.memberEpoch !== member.memberEpoch) return { errorCode: ErrorCode.STALE_MEMBER_EPOCH, topics: [] };
+    }
     const stored = group && !group.is('Dead') ? group.offsets : new Map<string, Map<number, CommittedOffset>>();
     const committed = (topic: string, partition: number) => liveOffset(this.topics, topic, stored.get(topic)?.get(partition));
     const wanted =
@@ -206,6 +246,7 @@ export class Offsets {
     const result = topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map(({ partitionIndex }) => {
+        if (group.consumer && group.consumer.members.size > 0 && group.consumer.metadata.has(t.name)) return { partitionIndex, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC as number };
         if (!group.is('Empty') && group.isSubscribedToTopic(t.name)) return { partitionIndex, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC as number };
         if (group.offsets.get(t.name)?.has(partitionIndex)) {
           removed.push({ topic: t.name, partition: partitionIndex });

@@ -7,6 +7,12 @@ export interface GroupOptions {
   /** group.min.session.timeout.ms / group.max.session.timeout.ms */
   minSessionTimeoutMs: number;
   maxSessionTimeoutMs: number;
+  /** group.consumer.session.timeout.ms (KIP-848 consumer groups) */
+  consumerSessionTimeoutMs: number;
+  /** group.consumer.heartbeat.interval.ms */
+  consumerHeartbeatIntervalMs: number;
+  /** group.consumer.assignors: server-side assignor names, the first the default */
+  consumerAssignors: string[];
 }
 
 /** The JoinGroup request fields the coordinator reads, plus what the handler derives. */

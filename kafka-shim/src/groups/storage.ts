@@ -3,16 +3,20 @@
  *
  * A group record keeps what must outlive a restart: protocol type and generation (so a zombie
  * from before the restart gets ILLEGAL_GENERATION or UNKNOWN_MEMBER_ID, never a silent success).
- * Members are not kept: after a restart every group is Empty and its members rejoin.
+ * Classic members are not kept: after a restart every classic group is Empty and its members
+ * rejoin. A KIP-848 consumer group keeps everything (./consumer/group.ts), as Kafka does.
  */
 import { key, splitKey } from '../../../emulator/src/core/storage/keys.js';
 import { groupKey, offsetKey, PREFIX } from '../storage/keys.js';
 import type { Op, Store } from '../../../emulator/src/core/storage/store.js';
 import { Group, type CommittedOffset } from './group.js';
+import { ConsumerGroup, type ConsumerGroupRecord } from './consumer/group.js';
 
 interface GroupRecord {
   protocolType: string | null;
   generationId: number;
+  /** A KIP-848 consumer group: all of its state (members too: Kafka keeps them across restarts). */
+  consumer?: ConsumerGroupRecord;
 }
 
 interface OffsetRecord {
@@ -29,7 +33,7 @@ export class GroupStorage {
   constructor(private readonly store: Store) {}
 
   groupOp(group: Group): Op {
-    const rec: GroupRecord = { protocolType: group.protocolType, generationId: group.generationId };
+    const rec: GroupRecord = { protocolType: group.protocolType, generationId: group.generationId, consumer: group.consumer?.toRecord() };
     return { type: 'put', key: groupKey(group.groupId), value: Buffer.from(JSON.stringify(rec)) };
   }
 
@@ -71,6 +75,7 @@ export class GroupStorage {
       const g = groupOf(k.toString('utf8', gPrefix.length, k.length - 1));
       g.protocolType = rec.protocolType;
       g.generationId = rec.generationId;
+      if (rec.consumer) g.consumer = ConsumerGroup.fromRecord(g.groupId, rec.consumer);
     });
     await this.store.forEach(key(PREFIX.offset), (k, v) => {
       const { parts, rest } = splitKey(k, OFFSET_PREFIX_LEN, 2);

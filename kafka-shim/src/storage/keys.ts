@@ -13,7 +13,7 @@
  *   K/x/ <transactionalId>                         -> transactional id record (JSON: producer id, epochs, timeout)
  *   K/u/ <topic>\0<u32 partition><u64 producerId> -> open transaction of the producer on the partition (f64 first offset)
  *   K/a/ <topic>\0<u32 partition><u64 markerOffset> -> aborted transaction (i64 producer id, f64 first offset)
- *   K/g/ <group>                                   -> group record (JSON: protocol type, generation, ...)
+ *   K/g/ <group>                                   -> group record (JSON: protocol type, generation; a KIP-848 group: all its state)
  *   K/o/ <group>\0<topic>\0<u32 partition>         -> committed offset (JSON: offset, leaderEpoch, metadata, commitTimestamp)
  *   K/c/ <broker id, "" = cluster default>         -> dynamic broker configs (JSON: name -> value)
  *   K/q/ <entity type\0name ...>                  -> client quota entity (JSON: entity, quota key -> value)

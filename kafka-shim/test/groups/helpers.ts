@@ -24,6 +24,14 @@ export class FakeTopics {
   }
   /** Topic ids change when a test recreates a topic under the same name. */
   readonly ids = new Map<string, string>();
+  /** Topic names, for KIP-848 regex subscriptions. */
+  topics(): { name: string }[] {
+    return [...this.hw.keys()].sort().map((name) => ({ name }));
+  }
+  topicById(id: string): { name: string } | undefined {
+    for (const name of this.hw.keys()) if ((this.ids.get(name) ?? `id-${name}`) === id) return { name };
+    return undefined;
+  }
   topic(name: string): { id: string } | undefined {
     return this.hw.has(name) ? { id: this.ids.get(name) ?? `id-${name}` } : undefined;
   }

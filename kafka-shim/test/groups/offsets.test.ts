@@ -34,7 +34,7 @@ test('a simple commit creates an Empty group; metadata round-trips; fetch all or
   h = await harness();
   expect(codes(await commit(h, { metadata: 'hello' }))).toEqual([0]);
   expect(codes(await commit(h, { partition: 2, offset: 7, metadata: null }))).toEqual([0]);
-  expect(h.gc.list()).toEqual([{ groupId: 'g', protocolType: '', groupState: 'Empty' }]);
+  expect(h.gc.list()).toEqual([{ groupId: 'g', protocolType: '', groupState: 'Empty', groupType: 'classic' }]);
   expect(h.gc.fetchOffsets('g', null)).toEqual({
     errorCode: 0,
     topics: [

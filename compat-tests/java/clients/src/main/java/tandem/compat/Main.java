@@ -23,6 +23,7 @@ public final class Main {
       "kafka-admin", KafkaAdminScenario::run,
       "kafka-transactional", KafkaTransactionalScenario::run,
       "kafka-streams-eos", KafkaStreamsEosScenario::run,
+      "kafka-consumer-protocol", KafkaConsumerProtocolScenario::run,
       "sqs-sync", SqsSyncScenario::run,
       "sqs-async", SqsAsyncScenario::run,
       "sqs-fifo", SqsFifoScenario::run,

@@ -1,0 +1,43 @@
+/**
+ * KIP-848 from librdkafka: confluent-kafka 2.16 (librdkafka 2.16, where group.protocol=consumer is
+ * GA) — two consumers share a 6-partition topic, a third joins, the first leaves
+ * (confluent_kip848.py, run with the .venv's python). Runs against a spawned Tandem and, in the oracle pass, real Kafka.
+ * Real clock; Tandem with a 500 ms heartbeat interval (real Kafka's 5 s only makes it slower).
+ */
+import { startKafkaTarget, unique, type KafkaTarget } from '../harness/kafka-target.js';
+import { scenario } from './venv.js';
+
+describe('confluent-kafka (librdkafka 2.16), group.protocol=consumer (KIP-848)', () => {
+  let kafka: KafkaTarget;
+  let r: any;
+
+  beforeAll(async () => {
+    kafka = await startKafkaTarget({ realClock: true, args: ['--kafka-group-consumer-heartbeat-interval-ms', '500'] });
+    r = await scenario('confluent_kip848.py', [kafka.bootstrap, unique('ck-kip848'), unique('g-kip848')]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await kafka?.stop();
+  });
+
+  it('every record is consumed exactly once while partitions move; everything is committed', () => {
+    expect(r.produced).toBe(180);
+    const seen = new Map<string, number>();
+    for (const c of r.consumed as string[]) {
+      const [p, o] = c.split(':');
+      seen.set(`${p}:${o}`, (seen.get(`${p}:${o}`) ?? 0) + 1);
+    }
+    expect([...seen].filter(([, n]) => n > 1)).toEqual([]);
+    expect(seen.size).toBe(180);
+    expect(r.committed).toEqual(Object.fromEntries([0, 1, 2, 3, 4, 5].map((p) => [String(p), 30])));
+    expect((r.consumed as string[]).some((c) => c.endsWith(':c'))).toBe(true);
+  });
+
+  it('assignments move: 3+3, 2+2+2 with the newcomer, 3+3 once the first has left', () => {
+    const sizes = (phase: Record<string, number[]>) => Object.values(phase).map((ps) => ps.length).sort();
+    expect(sizes(r.phase1)).toEqual([3, 3]);
+    expect(sizes(r.phase2)).toEqual([2, 2, 2]);
+    expect(Object.keys(r.phase3).sort()).toEqual(['b', 'c']);
+    expect(sizes(r.phase3)).toEqual([3, 3]);
+  });
+});
