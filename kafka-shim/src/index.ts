@@ -17,6 +17,9 @@ import { topicConfigEntries } from './log/describe.js';
 import { LogManager } from './log/index.js';
 
 export type { BrowsedRecord, GroupSummary, KafkaInspect, TopicSummary } from './inspect.js';
+import { readFileSync } from 'node:fs';
+import type { ConnectionAuth } from './server/connection.js';
+import { SaslUsers } from './server/sasl.js';
 import { KafkaServer } from './server/server.js';
 import { ProducerIdManager } from './txn/producer-ids.js';
 
@@ -105,6 +108,7 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
     maxConnections: limits?.maxConnections,
     idleTimeoutMs: limits?.idleTimeoutMs,
     requestTimeoutMs: limits?.requestTimeoutMs,
+    ...security(core, config),
   };
   try {
     const external: KafkaServer = await KafkaServer.listen(bind, config.port, {
@@ -183,4 +187,18 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
       await log.close();
     },
   };
+}
+
+/** SASL users (SCRAM credentials derived here, once) and the TLS certificate, when configured. */
+function security(core: Core, config: KafkaConfig): { auth?: ConnectionAuth; tls?: { cert: Buffer; key: Buffer } } {
+  const out: { auth?: ConnectionAuth; tls?: { cert: Buffer; key: Buffer } } = {};
+  if (config.saslUsers && config.saslUsers.length > 0) {
+    const users = new SaslUsers(config.saslUsers, SaslUsers.mechanismsOf(config.saslMechanisms));
+    out.auth = { users, sessionLifetimeMs: config.saslSessionLifetimeMs, now: () => core.clock.now() };
+  }
+  if (config.tlsCert || config.tlsKey) {
+    if (!config.tlsCert || !config.tlsKey) throw new Error('kafka.tlsCert and kafka.tlsKey go together: set both or neither');
+    out.tls = { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) };
+  }
+  return out;
 }

@@ -40,6 +40,8 @@ export interface ConnectionInfo {
   clientId: string | null;
   /** The address of the listener this connection came in on. */
   readonly advertised: AdvertisedEndpoint;
+  /** Kafka's principal: `User:<name>` once SASL authenticated, else `User:ANONYMOUS`. */
+  principal?: string;
 }
 
 /** The served version range of every handler, for ApiVersions. */

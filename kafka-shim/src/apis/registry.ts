@@ -18,11 +18,13 @@ import { leaveGroup } from './13_leave_group.js';
 import { syncGroup } from './14_sync_group.js';
 import { describeGroups } from './15_describe_groups.js';
 import { listGroups } from './16_list_groups.js';
+import { saslHandshake } from './17_sasl_handshake.js';
 import { apiVersions } from './18_api_versions.js';
 import { createTopics } from './19_create_topics.js';
 import { deleteTopics } from './20_delete_topics.js';
 import { deleteRecords } from './21_delete_records.js';
 import { initProducerId } from './22_init_producer_id.js';
+import { saslAuthenticate } from './36_sasl_authenticate.js';
 import { describeAcls } from './29_describe_acls.js';
 import { createAcls } from './30_create_acls.js';
 import { deleteAcls } from './31_delete_acls.js';
@@ -50,6 +52,7 @@ export const KAFKA_APIS: readonly ApiHandler[] = [
   syncGroup,
   describeGroups,
   listGroups,
+  saslHandshake,
   apiVersions,
   createTopics,
   deleteTopics,
@@ -60,6 +63,7 @@ export const KAFKA_APIS: readonly ApiHandler[] = [
   deleteAcls,
   describeConfigs,
   alterConfigs,
+  saslAuthenticate,
   createPartitions,
   deleteGroups,
   incrementalAlterConfigs,
