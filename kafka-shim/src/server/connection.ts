@@ -14,6 +14,9 @@
  * is dropped and the handlers still running are told so (`ctx.signal`), so a Fetch long-poll
  * stops instead of building a response nobody will read.
  *
+ * With SASL configured (authenticator.ts), frames go to the authenticator until the client has
+ * logged in; until then they are capped at Kafka's 512 KiB SASL receive size.
+ *
  * Bad input never reaches past this file: an oversized or undecodable frame, an unknown API key or
  * an unsupported version closes the connection with one warn line, as Kafka does; the exception
  * is an unsupported ApiVersions version, answered per KIP-511.
@@ -34,32 +37,9 @@ import {
 import { Reader } from '../protocol/reader.js';
 import { inRange } from '../protocol/spec.js';
 import type { Logger } from '../../../emulator/src/core/logger.js';
-import { failureMessage, SaslFailure, startExchange, type Mechanism, type SaslExchange, type SaslUsers } from './sasl.js';
+import { Authenticator, MAX_UNAUTHENTICATED_FRAME, type ConnectionAuth } from './authenticator.js';
 
-/** SASL on a listener: who may connect, how, and for how long a login lasts. */
-export interface ConnectionAuth {
-  readonly users: SaslUsers;
-  /** Kafka's connections.max.reauth.ms; 0: sessions never end. */
-  readonly sessionLifetimeMs: number;
-  /** The broker's clock (injectable), for session expiry. */
-  readonly now: () => number;
-}
-
-/** Where a connection is in Kafka's SaslServerAuthenticator states. */
-interface SaslSession {
-  state: 'versions' | 'handshake' | 'authenticate' | 'raw' | 'done';
-  mechanism?: Mechanism;
-  exchange?: SaslExchange;
-  /** A KIP-368 re-authentication: the principal must stay the same. */
-  reauth: boolean;
-  /** Clock time the session ends (0: never). */
-  expiresAt: number;
-}
-
-const SASL_HANDSHAKE_KEY = 17;
-const SASL_AUTHENTICATE_KEY = 36;
-/** Kafka's sasl.server.max.receive.size: frames before authentication are small. */
-const MAX_UNAUTHENTICATED_FRAME = 524_288;
+export type { ConnectionAuth };
 
 export interface ConnectionOptions {
   readonly broker: Broker;
@@ -105,7 +85,7 @@ export class Connection {
   private fetchesOpen = 0;
   private readonly abort = new AbortController();
   private partialTimer: NodeJS.Timeout | undefined;
-  private readonly sasl: SaslSession | undefined;
+  private readonly sasl: Authenticator | undefined;
 
   constructor(
     private readonly socket: net.Socket,
@@ -113,7 +93,16 @@ export class Connection {
     private readonly opts: ConnectionOptions,
   ) {
     this.info = { id, remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, clientId: null, advertised: opts.advertised, principal: 'User:ANONYMOUS' };
-    if (opts.auth) this.sasl = { state: 'versions', reauth: false, expiresAt: 0 };
+    if (opts.auth) {
+      this.sasl = new Authenticator(opts.auth, {
+        info: this.info,
+        apis: opts.apis,
+        log: opts.log,
+        answer: (apiKey, apiVersion, correlationId, body, close) => this.answer(apiKey, apiVersion, correlationId, body, close),
+        rawAnswer: (token) => this.rawAnswer(token),
+        fail: (reason, fields) => this.fail(reason, fields),
+      });
+    }
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.updateFlow());
@@ -177,7 +166,7 @@ export class Connection {
       while (this.pendingBytes >= 4 && !this.closed && this.hasRoom()) {
         if (this.pending[0].length < 4) this.pending = [Buffer.concat(this.pending, this.pendingBytes)];
         const size = this.pending[0].readInt32BE(0);
-        const max = this.sasl && this.sasl.state !== 'done' ? Math.min(MAX_UNAUTHENTICATED_FRAME, this.opts.maxFrameBytes) : this.opts.maxFrameBytes;
+        const max = this.sasl?.pending ? Math.min(MAX_UNAUTHENTICATED_FRAME, this.opts.maxFrameBytes) : this.opts.maxFrameBytes;
         if (size <= 0 || size > max) {
           this.fail(`frame size ${size} outside 1..${max}`);
           return;
@@ -220,7 +209,7 @@ export class Connection {
       clearTimeout(this.partialTimer);
       this.partialTimer = undefined;
     }
-    if (this.sasl?.state === 'raw') return this.rawToken(frame);
+    if (this.sasl?.raw) return this.sasl.onRawToken(frame);
     const r = new Reader(frame);
     let apiKey: number;
     let apiVersion: number;
@@ -230,7 +219,7 @@ export class Connection {
     } catch (err) {
       return this.fail('malformed request header', { err: (err as Error).message });
     }
-    if (this.sasl && this.authenticating(r, apiKey, apiVersion, correlationId)) return;
+    if (this.sasl?.onRequest(r, apiKey, apiVersion, correlationId)) return;
     const handler = this.opts.apis.get(apiKey);
     // Kafka closes on a key it does not know; for us, one without a handler.
     if (!handler) return this.fail('unknown API key', { apiKey, apiVersion });
@@ -276,108 +265,21 @@ export class Connection {
     }
   }
 
-  /**
-   * SASL before anything else, as Kafka's SaslServerAuthenticator: true when the request was the
-   * authenticator's (answered, or the connection closed), false to serve it normally (ApiVersions
-   * during the handshake, everything once authenticated).
-   */
-  private authenticating(r: Reader, apiKey: number, apiVersion: number, correlationId: number): boolean {
-    const sasl = this.sasl!;
-    const auth = this.opts.auth!;
-    if (sasl.state === 'done') {
-      if (apiKey === SASL_HANDSHAKE_KEY && auth.sessionLifetimeMs > 0) {
-        // KIP-368: a client re-authenticates on the same connection before its session ends.
-        sasl.state = 'handshake';
-        sasl.reauth = true;
-      } else if (sasl.expiresAt > 0 && auth.now() >= sasl.expiresAt) {
-        this.fail('SASL session expired', { principal: this.info.principal });
-        return true;
-      } else {
-        return false;
-      }
-    }
-    const handler = this.opts.apis.get(apiKey);
-    if (apiKey === API_VERSIONS_KEY && sasl.state === 'versions') {
-      if (handler && apiVersion >= handler.minVersion && apiVersion <= handler.maxVersion) sasl.state = 'handshake';
-      return false;
-    }
-    const expected = apiKey === SASL_HANDSHAKE_KEY ? sasl.state === 'versions' || sasl.state === 'handshake' : apiKey === SASL_AUTHENTICATE_KEY && sasl.state === 'authenticate';
-    if (!expected || !handler || apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
-      this.fail(`Unexpected Kafka request of type ${handler?.name ?? apiKey} during SASL ${sasl.state === 'authenticate' ? 'authentication' : 'handshake'}.`, { apiVersion });
-      return true;
-    }
-    let request: { mechanism?: string; authBytes?: Buffer };
-    try {
-      this.info.clientId = readHeaderRest(r, apiKey, apiVersion) ?? this.info.clientId;
-      request = decodeRequestBody(apiKey, apiVersion, r) as typeof request;
-    } catch (err) {
-      this.fail('undecodable request', { api: handler.name, apiVersion, err: (err as Error).message });
-      return true;
-    }
-    if (apiKey === SASL_HANDSHAKE_KEY) {
-      const mechanism = request.mechanism ?? '';
-      const enabled = auth.users.mechanisms;
-      const ok = (enabled as readonly string[]).includes(mechanism) && (!sasl.reauth || mechanism === sasl.mechanism);
-      this.answer(apiKey, apiVersion, correlationId, { errorCode: ok ? 0 : ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms: [...enabled] }, !ok);
-      if (!ok) return true;
-      sasl.mechanism = mechanism as Mechanism;
-      sasl.exchange = startExchange(sasl.mechanism, auth.users);
-      // v0: the exchange continues in raw tokens without Kafka headers (kafka-python, old librdkafka).
-      sasl.state = apiVersion === 0 ? 'raw' : 'authenticate';
-      return true;
-    }
-    const exchange = sasl.exchange!;
-    try {
-      const token = exchange.evaluate(request.authBytes ?? Buffer.alloc(0));
-      const done = exchange.complete && this.authenticated(exchange);
-      this.answer(apiKey, apiVersion, correlationId, { errorCode: 0, errorMessage: null, authBytes: token, sessionLifetimeMs: done ? auth.sessionLifetimeMs : 0 }, false);
-    } catch (err) {
-      const errorMessage = failureMessage(err, sasl.mechanism!, sasl.reauth);
-      this.opts.log.info('kafka.sasl.failed', { conn: this.info.id, remote: `${this.info.remoteAddress}:${this.info.remotePort}`, mechanism: sasl.mechanism, err: (err as Error).message });
-      this.answer(apiKey, apiVersion, correlationId, { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage, authBytes: Buffer.alloc(0) }, true);
-    }
-    return true;
-  }
-
-  /** A raw SASL token after a v0 handshake: the reply is a size-prefixed token; a failure just closes. */
-  private rawToken(frame: Buffer): void {
-    const sasl = this.sasl!;
-    try {
-      const token = sasl.exchange!.evaluate(frame);
-      if (sasl.exchange!.complete) this.authenticated(sasl.exchange!);
-      const size = Buffer.alloc(4);
-      size.writeInt32BE(token.length);
-      const chunks = [size, token];
-      this.queuedBytes += 4 + token.length;
-      this.queue.push({ chunks });
-      this.flush();
-    } catch (err) {
-      this.fail('SASL authentication failed', { mechanism: sasl.mechanism, err: failureMessage(err, sasl.mechanism!, sasl.reauth) });
-    }
-  }
-
-  /** The exchange succeeded: the session starts (or, re-authenticating, goes on) as its user. */
-  private authenticated(exchange: SaslExchange): boolean {
-    const sasl = this.sasl!;
-    const principal = `User:${exchange.user!}`;
-    if (sasl.reauth && principal !== this.info.principal) {
-      throw new SaslFailure(`Cannot change principals during re-authentication from ${this.info.principal}: ${principal}`);
-    }
-    this.info.principal = principal;
-    sasl.state = 'done';
-    sasl.exchange = undefined;
-    const lifetime = this.opts.auth!.sessionLifetimeMs;
-    sasl.expiresAt = lifetime > 0 ? this.opts.auth!.now() + lifetime : 0;
-    this.opts.log.debug('kafka.sasl.authenticated', { conn: this.info.id, principal, mechanism: sasl.mechanism, reauth: sasl.reauth });
-    return true;
-  }
-
   /** An authenticator's response, in order behind anything still queued; `close` ends the connection after it. */
   private answer(apiKey: number, apiVersion: number, correlationId: number, body: object, close: boolean): void {
     const chunks = encodeResponse(apiKey, apiVersion, correlationId, body);
     for (const c of chunks) this.queuedBytes += c.length;
     this.queue.push({ chunks });
     if (close) this.queue.push({ chunks: null });
+    this.flush();
+  }
+
+  /** A raw SASL token after a v0 handshake: size-prefixed, no Kafka header. */
+  private rawAnswer(token: Buffer): void {
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(token.length);
+    this.queuedBytes += 4 + token.length;
+    this.queue.push({ chunks: [size, token] });
     this.flush();
   }
 
