@@ -7,6 +7,7 @@ import type { Core } from '../../emulator/src/core/core.js';
 import type { KafkaConfig } from './config.js';
 import type { GroupCoordinator } from './groups/index.js';
 import type { LogManager } from './log/index.js';
+import type { AclStore } from './acl/store.js';
 import type { ProducerIdManager } from './txn/producer-ids.js';
 
 export interface Broker {
@@ -22,6 +23,8 @@ export interface Broker {
   readonly groups: GroupCoordinator;
   /** Producer ids and transactional ids (./txn). */
   readonly producerIds: ProducerIdManager;
+  /** ACL bindings, when an authorizer is configured (`kafka.authorizer`); absent: SECURITY_DISABLED. */
+  readonly acls?: AclStore;
   /** Told each answered request's API, error code (0: none) and time (metrics); unset, nothing is measured. */
   observe?: RequestObserver;
 }

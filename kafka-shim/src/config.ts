@@ -24,6 +24,8 @@ export interface KafkaConfig {
   /** PEM certificate and key files: every listener speaks TLS. */
   tlsCert: string | undefined;
   tlsKey: string | undefined;
+  /** Store and serve ACLs (Kafka's authorizer.class.name=StandardAuthorizer); off: SECURITY_DISABLED. */
+  authorizer: boolean;
   /** Kafka's group.initial.rebalance.delay.ms. */
   groupInitialRebalanceDelayMs: number;
 }

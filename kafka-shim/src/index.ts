@@ -6,6 +6,7 @@
  */
 import type { Core } from '../../emulator/src/core/core.js';
 import type { AdminRoutes } from '../../emulator/src/core/routes.js';
+import { AclStore } from './acl/store.js';
 import { ApiRegistry } from './apis/registry.js';
 import type { KafkaConfig } from './config.js';
 import type { Broker, RequestObserver } from './broker.js';
@@ -94,8 +95,10 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
   await groups.load();
   const producerIds = new ProducerIdManager(core);
   await producerIds.load();
+  const acls = config.authorizer ? new AclStore(core) : undefined;
+  await acls?.load();
 
-  const broker: Broker = { core, config, nodeId: NODE_ID, clusterId: CLUSTER_ID, log, groups, producerIds };
+  const broker: Broker = { core, config, nodeId: NODE_ID, clusterId: CLUSTER_ID, log, groups, producerIds, acls };
   const apis = new ApiRegistry();
   const logger = core.log.child({ component: 'kafka' });
   // A wildcard bind is no address to connect to: tell clients the loopback address instead.

@@ -112,6 +112,7 @@ export const SETTINGS: readonly Setting[] = [
   s('kafka', 'saslSessionLifetimeMs', 'kafka-sasl-session-lifetime-ms', 'int', 0, "Kafka's connections.max.reauth.ms: an authenticated session ends after this long unless the client re-authenticates; 0: never"),
   s('kafka', 'tlsCert', 'kafka-tls-cert', 'string', undefined, 'PEM certificate file: Kafka listeners speak TLS (SSL, or SASL_SSL with --kafka-sasl-users); needs --kafka-tls-key'),
   s('kafka', 'tlsKey', 'kafka-tls-key', 'string', undefined, 'PEM private key file of --kafka-tls-cert'),
+  s('kafka', 'authorizer', 'kafka-authorizer', 'bool', false, "store and serve ACLs (CreateAcls, DescribeAcls, DeleteAcls), as Kafka with authorizer.class.name set; off: SECURITY_DISABLED, as Kafka without one"),
   s('kafka', 'defaultPartitions', 'default-partitions', 'int', 1, 'partitions of auto-created topics'),
   s('kafka', 'groupInitialRebalanceDelayMs', 'kafka-group-initial-rebalance-delay-ms', 'int', 100, "Kafka's group.initial.rebalance.delay.ms"),
   s('storage', 'dataDir', 'data-dir', 'string', './data', 'LevelDB data directory'),

@@ -13,6 +13,7 @@
  *   K/x/ <transactionalId>                         -> transactional id record (JSON: producer id, epochs, timeout)
  *   K/g/ <group>                                   -> group record (JSON: protocol type, generation, ...)
  *   K/o/ <group>\0<topic>\0<u32 partition>         -> committed offset (JSON: offset, leaderEpoch, metadata, commitTimestamp)
+ *   K/a/ <binding>                                 -> an ACL binding (the key is the binding, JSON; empty value)
  */
 import { key, u32, u64 } from '../../../emulator/src/core/storage/keys.js';
 
@@ -26,6 +27,7 @@ export const PREFIX = {
   transactionalId: 'K/x/',
   group: 'K/g/',
   offset: 'K/o/',
+  acl: 'K/a/',
 } as const;
 
 export const topicKey = (topic: string): Buffer => key(PREFIX.topic, topic);
@@ -42,3 +44,5 @@ export const producerKey = (topic: string, partition: number, producerId: bigint
 export const producerIdCounterKey = (): Buffer => key(PREFIX.producerIdCounter);
 export const transactionalIdPrefix = (): Buffer => key(PREFIX.transactionalId);
 export const transactionalIdKey = (transactionalId: string): Buffer => key(PREFIX.transactionalId, transactionalId);
+export const aclPrefix = (): Buffer => key(PREFIX.acl);
+export const aclKey = (binding: string): Buffer => key(PREFIX.acl, binding);
