@@ -8,6 +8,9 @@
  * SECURITY_DISABLED answers compat-tests/kafka/acls.test.ts checks on both). Enforcement of the
  * stored ACLs is not built yet.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLevel, ResourcePatternTypes, type Admin } from 'kafkajs';
 import { Emulator } from '../harness/emulator.js';
 import { tandemOnly } from '../harness/kafka-target.js';
@@ -38,13 +41,16 @@ tandemOnly('ACLs with --kafka-authorizer', () => {
     admin = new Kafka({ clientId: 'acls', brokers: [emu.kafkaBroker], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
     await admin.connect();
   };
+  // Its own data dir, even in the in-memory pass: the last test restarts on it.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-acls-'));
   beforeAll(async () => {
-    emu = await Emulator.start({ args: ['--kafka-authorizer'] });
+    emu = await Emulator.start({ args: ['--kafka-authorizer'], dataDir });
     await connect();
   });
   afterAll(async () => {
     await admin?.disconnect();
     await emu?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** Every binding a filter describes, flattened and sorted, as `type:name:pattern principal op perm`. */
