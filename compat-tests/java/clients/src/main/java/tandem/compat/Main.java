@@ -20,6 +20,7 @@ public final class Main {
   private static final Map<String, Scenario> SCENARIOS = Map.of(
       "kafka", KafkaScenario::run,
       "kafka-idempotent", KafkaIdempotentScenario::run,
+      "kafka-acl", KafkaAclScenario::run,
       "sqs-sync", SqsSyncScenario::run,
       "sqs-async", SqsAsyncScenario::run,
       "sqs-fifo", SqsFifoScenario::run,
