@@ -1,5 +1,6 @@
 /**
- * ACL admin calls on a broker without an authorizer (Tandem has none): kafkajs's describe, create
+ * ACL admin calls on a broker without an authorizer (Tandem's default; --kafka-authorizer is
+ * compat-tests/security/kafka-acls.test.ts): kafkajs's describe, create
  * and delete all fail with SECURITY_DISABLED, on Tandem as on a default Apache Kafka broker.
  */
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, Kafka, logLevel, ResourcePatternTypes, type Admin } from 'kafkajs';

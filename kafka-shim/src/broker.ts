@@ -8,6 +8,7 @@ import type { Cluster } from './cluster/cluster.js';
 import type { KafkaConfig } from './config.js';
 import type { GroupCoordinator } from './groups/index.js';
 import type { LogManager } from './log/index.js';
+import type { AclStore } from './acl/store.js';
 import type { ProducerIdManager } from './txn/producer-ids.js';
 import type { ClientQuotas } from './quotas/index.js';
 import type { TransactionCoordinator } from './txn/coordinator.js';
@@ -32,6 +33,8 @@ export interface Broker {
   readonly quotas: ClientQuotas;
   /** The transaction coordinator (./txn/coordinator.ts). */
   readonly txn: TransactionCoordinator;
+  /** ACL bindings, when an authorizer is configured (`kafka.authorizer`); absent: SECURITY_DISABLED. */
+  readonly acls?: AclStore;
   /** Told each answered request's API, error code (0: none) and time (metrics); unset, nothing is measured. */
   observe?: RequestObserver;
 }

@@ -23,6 +23,17 @@ export interface KafkaConfig {
   maxQueuedRequests: number;
   /** Per connection: response bytes waiting to be sent before reading pauses. */
   maxUnsentBytes: number;
+  /** `user:password` entries: when set, every listener requires SASL authentication as one of them. */
+  saslUsers: readonly string[] | undefined;
+  /** Mechanisms offered with saslUsers (comma-separated; Kafka's sasl.enabled.mechanisms). */
+  saslMechanisms: string;
+  /** Kafka's connections.max.reauth.ms: sessions end after this long unless re-authenticated; 0: never. */
+  saslSessionLifetimeMs: number;
+  /** PEM certificate and key files: every listener speaks TLS. */
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+  /** Store and serve ACLs (Kafka's authorizer.class.name=StandardAuthorizer); off: SECURITY_DISABLED. */
+  authorizer: boolean;
   /** Kafka's group.initial.rebalance.delay.ms. */
   groupInitialRebalanceDelayMs: number;
   /** Kafka's log.cleaner.backoff.ms: how often the log cleaner looks for compacted logs to clean. */

@@ -6,6 +6,7 @@
  */
 import type { Core } from '../../emulator/src/core/core.js';
 import type { AdminRoutes } from '../../emulator/src/core/routes.js';
+import { AclStore } from './acl/store.js';
 import { ApiRegistry } from './apis/registry.js';
 import type { KafkaConfig } from './config.js';
 import type { Broker, RequestObserver } from './broker.js';
@@ -19,6 +20,9 @@ import { LogManager } from './log/index.js';
 
 export type { BrowsedRecord, GroupSummary, KafkaInspect, TopicSummary } from './inspect.js';
 import { KAFKA_FAULTS } from './server/faults.js';
+import { readFileSync } from 'node:fs';
+import type { ConnectionAuth } from './server/connection.js';
+import { SaslUsers } from './server/sasl.js';
 import { KafkaServer } from './server/server.js';
 import { Cluster } from './cluster/cluster.js';
 import { brokerLayout, type BrokerListeners } from './cluster/layout.js';
@@ -117,9 +121,12 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
   const quotas = new ClientQuotas(core);
   await quotas.load();
 
+  const acls = config.authorizer ? new AclStore(core) : undefined;
+  await acls?.load();
+
   const cluster = new Cluster(core, log, layout.map((b) => b.nodeId));
   await cluster.load();
-  const broker: Broker = { core, config, nodeId: layout[0].nodeId, clusterId: CLUSTER_ID, cluster, log, groups, producerIds, quotas, txn };
+  const broker: Broker = { core, config, nodeId: layout[0].nodeId, clusterId: CLUSTER_ID, cluster, log, groups, producerIds, quotas, txn, acls };
   const apis = new ApiRegistry();
   const logger = core.log.child({ component: 'kafka' });
   const serverLimits = {
@@ -129,6 +136,7 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
     maxConnections: limits?.maxConnections,
     idleTimeoutMs: limits?.idleTimeoutMs,
     requestTimeoutMs: limits?.requestTimeoutMs,
+    ...security(core, config),
   };
   // Per broker: its listeners (external, then internal), kept to be closed and reopened when the
   // broker goes down and up; a reopened listener binds the port it had.
@@ -222,4 +230,18 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
       await log.close();
     },
   };
+}
+
+/** SASL users (SCRAM credentials derived here, once) and the TLS certificate, when configured. */
+function security(core: Core, config: KafkaConfig): { auth?: ConnectionAuth; tls?: { cert: Buffer; key: Buffer } } {
+  const out: { auth?: ConnectionAuth; tls?: { cert: Buffer; key: Buffer } } = {};
+  if (config.saslUsers && config.saslUsers.length > 0) {
+    const users = new SaslUsers(config.saslUsers, SaslUsers.mechanismsOf(config.saslMechanisms));
+    out.auth = { users, sessionLifetimeMs: config.saslSessionLifetimeMs, now: () => core.clock.now() };
+  }
+  if (config.tlsCert || config.tlsKey) {
+    if (!config.tlsCert || !config.tlsKey) throw new Error('kafka.tlsCert and kafka.tlsKey go together: set both or neither');
+    out.tls = { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) };
+  }
+  return out;
 }

@@ -56,7 +56,8 @@ export interface Config {
 }
 
 type Section = 'host' | 'sqs' | 'kafka' | 'storage';
-type Kind = 'int' | 'string' | 'bool' | 'level';
+/** `list`: a YAML/JSON list of strings in the file, comma-separated in a flag or variable. */
+type Kind = 'int' | 'string' | 'bool' | 'level' | 'list';
 
 interface Setting {
   section: Section;
@@ -96,6 +97,7 @@ export const SETTINGS: readonly Setting[] = [
   s('sqs', 'relaxedTimers', 'relaxed-timers', 'bool', false, 'turn off the 60 s PurgeQueue and recreate-after-delete cooldowns'),
   s('sqs', 'maxInflight', 'sqs-max-inflight', 'int', 120000, 'in-flight messages per standard queue before ReceiveMessage answers OverLimit, as AWS; 0: no cap'),
   s('sqs', 'maxInflightFifo', 'sqs-max-inflight-fifo', 'int', 120000, 'in-flight messages per FIFO queue before ReceiveMessage returns nothing, as AWS; 0: no cap'),
+  s('sqs', 'auth', 'sqs-auth', 'list', undefined, 'ACCESS_KEY_ID:SECRET pairs, comma-separated: requests must be SigV4-signed by one of them (off by default)'),
   s('sqs', 'queueUrlStyle', 'sqs-queue-url-style', 'string', 'auto', 'auto, path, host or plain: how queue URLs name their region (see Queue URLs and regions)'),
   s('kafka', 'port', 'kafka-port', 'int', 9092, 'Kafka wire-protocol port'),
   s('kafka', 'advertisedHost', 'kafka-advertised-host', 'string', undefined, 'host Kafka clients are told to connect to (default: --host)'),
@@ -109,6 +111,12 @@ export const SETTINGS: readonly Setting[] = [
   s('kafka', 'maxFrameBytes', 'kafka-max-frame-bytes', 'int', 104857600, "largest request frame; a larger one closes the connection (Kafka's socket.request.max.bytes)"),
   s('kafka', 'maxQueuedRequests', 'kafka-max-queued-requests', 'int', 100, 'requests of one connection read but not yet answered before reading pauses (backpressure)'),
   s('kafka', 'maxUnsentBytes', 'kafka-max-unsent-bytes', 'int', 16777216, 'response bytes of one connection waiting to be sent before reading pauses (backpressure)'),
+  s('kafka', 'saslUsers', 'kafka-sasl-users', 'list', undefined, 'USER:PASSWORD pairs, comma-separated: Kafka listeners require SASL (PLAIN, SCRAM-SHA-256/512) as one of them (off by default)'),
+  s('kafka', 'saslMechanisms', 'kafka-sasl-mechanisms', 'string', 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512', "SASL mechanisms offered when --kafka-sasl-users is set (Kafka's sasl.enabled.mechanisms)"),
+  s('kafka', 'saslSessionLifetimeMs', 'kafka-sasl-session-lifetime-ms', 'int', 0, "Kafka's connections.max.reauth.ms: an authenticated session ends after this long unless the client re-authenticates; 0: never"),
+  s('kafka', 'tlsCert', 'kafka-tls-cert', 'string', undefined, 'PEM certificate file: Kafka listeners speak TLS (SSL, or SASL_SSL with --kafka-sasl-users); needs --kafka-tls-key'),
+  s('kafka', 'tlsKey', 'kafka-tls-key', 'string', undefined, 'PEM private key file of --kafka-tls-cert'),
+  s('kafka', 'authorizer', 'kafka-authorizer', 'bool', false, "store and serve ACLs (CreateAcls, DescribeAcls, DeleteAcls), as Kafka with authorizer.class.name set; off: SECURITY_DISABLED, as Kafka without one"),
   s('kafka', 'defaultPartitions', 'default-partitions', 'int', 1, 'partitions of auto-created topics'),
   s('kafka', 'groupInitialRebalanceDelayMs', 'kafka-group-initial-rebalance-delay-ms', 'int', 100, "Kafka's group.initial.rebalance.delay.ms"),
   s('kafka', 'logCleanerBackoffMs', 'kafka-log-cleaner-backoff-ms', 'int', 15000, "Kafka's log.cleaner.backoff.ms: how often the log cleaner compacts cleanup.policy=compact topics"),
@@ -144,6 +152,15 @@ function coerce(st: Setting, raw: unknown, where: string): unknown {
     case 'level':
       if (typeof raw === 'string' && LEVELS.includes(raw)) return raw;
       throw new ConfigError(`${where}: unknown level ${JSON.stringify(raw)} (one of ${LEVELS.join(', ')})`);
+    case 'list': {
+      const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : undefined;
+      if (!items || items.some((x) => typeof x !== 'string' && typeof x !== 'number')) throw new ConfigError(`${where} must be a list of strings or a comma-separated string, got ${JSON.stringify(raw)}`);
+      const list = items.map((x) => String(x).trim()).filter((x) => x !== '');
+      // Both lists hold NAME:SECRET pairs; say which entry is wrong without echoing its secret.
+      const bad = list.findIndex((x) => x.indexOf(':') <= 0 || x.endsWith(':'));
+      if (bad >= 0) throw new ConfigError(`${where}: entry ${bad + 1} must be NAME:SECRET (e.g. AKID:secret, alice:password)`);
+      return list;
+    }
     default:
       if (typeof raw !== 'string' && typeof raw !== 'number') throw new ConfigError(`${where} must be a string, got ${JSON.stringify(raw)}`);
       return String(raw);

@@ -17,6 +17,8 @@ export interface SqsConfig {
   maxInflight: number;
   /** In-flight messages per FIFO queue before ReceiveMessage returns nothing (AWS: 120,000 since AWS raised it from 20,000); 0 = no cap. */
   maxInflightFifo: number;
+  /** `ACCESS_KEY_ID:SECRET` entries: when set, every request must carry a valid SigV4 signature of one of them. */
+  auth: readonly string[] | undefined;
 }
 
 export const QUEUE_URL_STYLES = ['auto', 'path', 'host', 'plain'];

@@ -42,6 +42,8 @@ export interface ConnectionInfo {
   readonly advertised: AdvertisedEndpoint;
   /** The broker (node id) whose listener this connection came in on. */
   readonly nodeId: number;
+  /** Kafka's principal: `User:<name>` once SASL authenticated, else `User:ANONYMOUS`. */
+  principal?: string;
 }
 
 /** What a coordinator API is about: the keys (group ids, transactional ids) whose coordinator must

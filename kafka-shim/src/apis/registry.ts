@@ -18,6 +18,7 @@ import { leaveGroup } from './13_leave_group.js';
 import { syncGroup } from './14_sync_group.js';
 import { describeGroups } from './15_describe_groups.js';
 import { listGroups } from './16_list_groups.js';
+import { saslHandshake } from './17_sasl_handshake.js';
 import { apiVersions } from './18_api_versions.js';
 import { createTopics } from './19_create_topics.js';
 import { deleteTopics } from './20_delete_topics.js';
@@ -28,6 +29,7 @@ import { addOffsetsToTxn } from './25_add_offsets_to_txn.js';
 import { endTxn } from './26_end_txn.js';
 import { txnOffsetCommit } from './28_txn_offset_commit.js';
 import { offsetForLeaderEpoch } from './23_offset_for_leader_epoch.js';
+import { saslAuthenticate } from './36_sasl_authenticate.js';
 import { describeAcls } from './29_describe_acls.js';
 import { createAcls } from './30_create_acls.js';
 import { deleteAcls } from './31_delete_acls.js';
@@ -66,6 +68,7 @@ export const KAFKA_APIS: readonly ApiHandler[] = [
   syncGroup,
   describeGroups,
   listGroups,
+  saslHandshake,
   apiVersions,
   createTopics,
   deleteTopics,
@@ -82,6 +85,7 @@ export const KAFKA_APIS: readonly ApiHandler[] = [
   describeConfigs,
   alterConfigs,
   describeLogDirs,
+  saslAuthenticate,
   createPartitions,
   deleteGroups,
   electLeaders,

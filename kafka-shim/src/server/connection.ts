@@ -14,6 +14,9 @@
  * is dropped and the handlers still running are told so (`ctx.signal`), so a Fetch long-poll
  * stops instead of building a response nobody will read.
  *
+ * With SASL configured (authenticator.ts), frames go to the authenticator until the client has
+ * logged in; until then they are capped at Kafka's 512 KiB SASL receive size.
+ *
  * Bad input never reaches past this file: an oversized or undecodable frame, an unknown API key or
  * an unsupported version closes the connection with one warn line, as Kafka does; the exception
  * is an unsupported ApiVersions version, answered per KIP-511.
@@ -36,6 +39,9 @@ import type { Logger } from '../../../emulator/src/core/logger.js';
 import type { FaultEffect, Faults } from '../../../emulator/src/core/faults.js';
 import { describeRequest, faultErrorCode, faultResponse } from './faults.js';
 import { firstErrorCode, hasTopLevelErrorCode, topicsOf } from './shapes.js';
+import { Authenticator, MAX_UNAUTHENTICATED_FRAME, type ConnectionAuth } from './authenticator.js';
+
+export type { ConnectionAuth };
 
 export interface ConnectionOptions {
   readonly broker: Broker;
@@ -56,6 +62,8 @@ export interface ConnectionOptions {
   /** Close when a frame has been arriving this long without completing (ms); 0: never. */
   readonly requestTimeoutMs?: number;
   readonly onClose: (conn: Connection) => void;
+  /** SASL required before any other request (absent: no authentication, as a PLAINTEXT listener). */
+  readonly auth?: ConnectionAuth;
 }
 
 interface Slot {
@@ -84,6 +92,7 @@ export class Connection {
   private readonly abort = new AbortController();
   private partialTimer: NodeJS.Timeout | undefined;
   private readonly faults: Faults | undefined;
+  private readonly sasl: Authenticator | undefined;
 
   constructor(
     private readonly socket: net.Socket,
@@ -92,7 +101,17 @@ export class Connection {
   ) {
     // `core?.`: connection tests hand a bare broker stub.
     this.faults = opts.broker.core?.faults;
-    this.info = { id, remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, clientId: null, advertised: opts.advertised, nodeId: opts.nodeId };
+    this.info = { id, remoteAddress: socket.remoteAddress ?? '', remotePort: socket.remotePort ?? 0, clientId: null, advertised: opts.advertised, nodeId: opts.nodeId, principal: 'User:ANONYMOUS' };
+    if (opts.auth) {
+      this.sasl = new Authenticator(opts.auth, {
+        info: this.info,
+        apis: opts.apis,
+        log: opts.log,
+        answer: (apiKey, apiVersion, correlationId, body, close) => this.answer(apiKey, apiVersion, correlationId, body, close),
+        rawAnswer: (token) => this.rawAnswer(token),
+        fail: (reason, fields) => this.fail(reason, fields),
+      });
+    }
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.updateFlow());
@@ -156,8 +175,9 @@ export class Connection {
       while (this.pendingBytes >= 4 && !this.closed && this.hasRoom()) {
         if (this.pending[0].length < 4) this.pending = [Buffer.concat(this.pending, this.pendingBytes)];
         const size = this.pending[0].readInt32BE(0);
-        if (size <= 0 || size > this.opts.maxFrameBytes) {
-          this.fail(`frame size ${size} outside 1..${this.opts.maxFrameBytes}`);
+        const max = this.sasl?.pending ? Math.min(MAX_UNAUTHENTICATED_FRAME, this.opts.maxFrameBytes) : this.opts.maxFrameBytes;
+        if (size <= 0 || size > max) {
+          this.fail(`frame size ${size} outside 1..${max}`);
           return;
         }
         if (this.pendingBytes < 4 + size) return this.armPartialTimer();
@@ -198,6 +218,7 @@ export class Connection {
       clearTimeout(this.partialTimer);
       this.partialTimer = undefined;
     }
+    if (this.sasl?.raw) return this.sasl.onRawToken(frame);
     const r = new Reader(frame);
     let apiKey: number;
     let apiVersion: number;
@@ -207,6 +228,7 @@ export class Connection {
     } catch (err) {
       return this.fail('malformed request header', { err: (err as Error).message });
     }
+    if (this.sasl?.onRequest(r, apiKey, apiVersion, correlationId)) return;
     const handler = this.opts.apis.get(apiKey);
     // Kafka closes on a key it does not know; for us, one without a handler.
     if (!handler) return this.fail('unknown API key', { apiKey, apiVersion });
@@ -287,6 +309,24 @@ export class Connection {
     };
     if (fault.latencyMs) this.opts.broker.core.clock.after(fault.latencyMs, act);
     else act();
+  }
+
+  /** An authenticator's response, in order behind anything still queued; `close` ends the connection after it. */
+  private answer(apiKey: number, apiVersion: number, correlationId: number, body: object, close: boolean): void {
+    const chunks = encodeResponse(apiKey, apiVersion, correlationId, body);
+    for (const c of chunks) this.queuedBytes += c.length;
+    this.queue.push({ chunks });
+    if (close) this.queue.push({ chunks: null });
+    this.flush();
+  }
+
+  /** A raw SASL token after a v0 handshake: size-prefixed, no Kafka header. */
+  private rawAnswer(token: Buffer): void {
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(token.length);
+    this.queuedBytes += 4 + token.length;
+    this.queue.push({ chunks: [size, token] });
+    this.flush();
   }
 
   /** KIP-511: a v0 body with UNSUPPORTED_VERSION and our ApiVersions range, so the client can

@@ -5,11 +5,12 @@
  * advertising its own address.
  */
 import net from 'node:net';
+import tls from 'node:tls';
 import type { AdvertisedEndpoint } from '../apis/api.js';
 import type { ApiRegistry } from '../apis/registry.js';
 import type { Broker } from '../broker.js';
 import type { Logger } from '../../../emulator/src/core/logger.js';
-import { Connection } from './connection.js';
+import { Connection, type ConnectionAuth } from './connection.js';
 
 export interface ListenOptions {
   /** A getter: the broker is built once every listener is bound. */
@@ -30,6 +31,10 @@ export interface ListenOptions {
   readonly maxConnections?: number;
   readonly idleTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
+  /** SASL required on this listener (SASL_PLAINTEXT, or SASL_SSL with `tls`). */
+  readonly auth?: ConnectionAuth;
+  /** PEM certificate and key: the listener speaks TLS (SSL, or SASL_SSL with `auth`). */
+  readonly tls?: { cert: Buffer; key: Buffer };
 }
 
 export class KafkaServer {
@@ -44,7 +49,7 @@ export class KafkaServer {
   /** Listen on host:port (0 picks a free port; see `port`). */
   static async listen(host: string, port: number, opts: ListenOptions): Promise<KafkaServer> {
     const { log } = opts;
-    const server = net.createServer();
+    const server: net.Server = opts.tls ? tls.createServer({ cert: opts.tls.cert, key: opts.tls.key }) : net.createServer();
     const self = await new Promise<KafkaServer>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -53,7 +58,9 @@ export class KafkaServer {
       });
     });
     server.on('error', (err) => log.error('kafka.listener.error', { err }));
-    server.on('connection', (socket) => {
+    // A failed TLS handshake (a plaintext client, an untrusted certificate) concerns that client only.
+    server.on('tlsClientError', (err: Error, socket: tls.TLSSocket) => log.debug('kafka.tls.error', { err: err.message, remote: socket.remoteAddress }));
+    server.on(opts.tls ? 'secureConnection' : 'connection', (socket: net.Socket) => {
       if (opts.maxConnections && self.connections.size >= opts.maxConnections) {
         // As Kafka at max.connections: the connection is closed at once, the client retries later.
         log.warn('kafka.conn.refused', { reason: 'too many connections', max: opts.maxConnections, remote: socket.remoteAddress });
@@ -71,6 +78,7 @@ export class KafkaServer {
         maxUnsentBytes: opts.maxUnsentBytes,
         idleTimeoutMs: opts.idleTimeoutMs,
         requestTimeoutMs: opts.requestTimeoutMs,
+        auth: opts.auth,
         onClose: (c) => {
           self.connections.delete(c);
           log.debug('kafka.conn.close', { conn: c.info.id });

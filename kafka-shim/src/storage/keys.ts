@@ -19,6 +19,7 @@
  *   K/q/ <entity type\0name ...>                  -> client quota entity (JSON: entity, quota key -> value)
  *   K/l/ <topic>                                   -> leadership of the topic's partitions that moved (JSON: topic id, per
  *                                                     partition leader, epoch, replicas, epoch start offsets; cluster/)
+ *   K/acl/ <binding>                               -> an ACL binding (the key is the binding, JSON; empty value)
  */
 import { key, u32, u64 } from '../../../emulator/src/core/storage/keys.js';
 
@@ -37,6 +38,7 @@ export const PREFIX = {
   brokerConfig: 'K/c/',
   quota: 'K/q/',
   leadership: 'K/l/',
+  acl: 'K/acl/',
 } as const;
 
 export const topicKey = (topic: string): Buffer => key(PREFIX.topic, topic);
@@ -60,3 +62,5 @@ export const openTxnPrefix = (): Buffer => key(PREFIX.openTxn);
 export const abortedKey = (topic: string, partition: number, markerOffset: number): Buffer => key(PREFIX.abortedTxn, topic, u32(partition), u64(markerOffset));
 export const abortedPrefix = (): Buffer => key(PREFIX.abortedTxn);
 export const leadershipKey = (topic: string): Buffer => key(PREFIX.leadership, topic);
+export const aclPrefix = (): Buffer => key(PREFIX.acl);
+export const aclKey = (binding: string): Buffer => key(PREFIX.acl, binding);

@@ -58,6 +58,12 @@ export const ERRORS = {
   InvalidAction: CORAL('InvalidAction'),
   UnknownOperationException: CORAL('InvalidAction'),
   SerializationException: CORAL('MalformedInput'),
+  // Authentication (only with sqs.auth): AWS's common errors, with coral's exception names in JSON `__type`.
+  MissingAuthenticationToken: { status: 403, queryCode: 'MissingAuthenticationToken', namespace: 'com.amazon.coral.service', shape: 'MissingAuthenticationTokenException' },
+  IncompleteSignature: { status: 400, queryCode: 'IncompleteSignature', namespace: 'com.amazon.coral.service', shape: 'IncompleteSignatureException' },
+  InvalidClientTokenId: { status: 403, queryCode: 'InvalidClientTokenId', namespace: 'com.amazon.coral.service', shape: 'UnrecognizedClientException' },
+  SignatureDoesNotMatch: { status: 403, queryCode: 'SignatureDoesNotMatch', namespace: 'com.amazon.coral.service', shape: 'InvalidSignatureException' },
+  RequestExpired: { status: 400, queryCode: 'RequestExpired', namespace: 'com.amazon.coral.service', shape: 'RequestExpired' },
   InternalFailure: { status: 500, queryCode: 'InternalFailure', namespace: 'com.amazon.coral.service', fault: 'Receiver' },
   // AWS's common errors, which no operation models: sent only by fault injection (protocol/faults.ts),
   // in the namespaces coral's availability layer uses for them.

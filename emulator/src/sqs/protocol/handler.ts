@@ -19,6 +19,7 @@ import type { FaultEffect } from '../../core/faults.js';
 import { requestContext } from './context.js';
 import { faultMessage } from './faults.js';
 import type { DecodedInput } from './input.js';
+import { createVerifier, parseAccessKeys } from './sigv4.js';
 import { callerIdentity, isStsQuery, STS_JSON_TARGET } from './sts.js';
 import { decodeJsonInput } from './json.js';
 import { jsonTooDeep } from './limits.js';
@@ -40,6 +41,8 @@ export type RequestObserver = (action: string, code: string, ms: number) => void
 export function createSqsHandler(api: SqsApi, core: Core, config: SqsConfig, observer: { fn: RequestObserver | undefined } = { fn: undefined }): BodyHandler {
   const log = core.log.child({ component: 'sqs' });
   const faults = core.faults;
+  // Only with access keys configured: otherwise no request pays for signature checks.
+  const verify = config.auth && config.auth.length > 0 ? createVerifier(parseAccessKeys(config.auth), core.clock) : undefined;
 
   /** `queuePath`: the path when the request went to a queue URL, whose URL then is the default QueueUrl. */
   function decodeJson(req: IncomingMessage, queuePath: string | undefined, body: Buffer, ctx: RequestContext): Decoded {
@@ -94,6 +97,7 @@ export function createSqsHandler(api: SqsApi, core: Core, config: SqsConfig, obs
     let decoded: Decoded | undefined;
     let response: WireResponse;
     try {
+      if (verify) verify(req, path, query, body);
       if (!tree) {
         if (req.headers['x-amz-target'] === STS_JSON_TARGET) return send(res, callerIdentity(ctx, true));
         decoded = decodeJson(req, onQueueUrl ? path : undefined, body, ctx);

@@ -17,17 +17,19 @@ public final class Main {
     void run(Map<String, String> args, Map<String, Object> out) throws Exception;
   }
 
-  private static final Map<String, Scenario> SCENARIOS = Map.of(
-      "kafka", KafkaScenario::run,
-      "kafka-idempotent", KafkaIdempotentScenario::run,
-      "kafka-admin", KafkaAdminScenario::run,
-      "kafka-transactional", KafkaTransactionalScenario::run,
-      "kafka-streams-eos", KafkaStreamsEosScenario::run,
-      "kafka-consumer-protocol", KafkaConsumerProtocolScenario::run,
-      "sqs-sync", SqsSyncScenario::run,
-      "sqs-async", SqsAsyncScenario::run,
-      "sqs-fifo", SqsFifoScenario::run,
-      "sqs-batch-manager", SqsBatchManagerScenario::run);
+  // Map.ofEntries: Map.of stops at ten pairs.
+  private static final Map<String, Scenario> SCENARIOS = Map.ofEntries(
+      Map.entry("kafka", (Scenario) KafkaScenario::run),
+      Map.entry("kafka-idempotent", (Scenario) KafkaIdempotentScenario::run),
+      Map.entry("kafka-admin", (Scenario) KafkaAdminScenario::run),
+      Map.entry("kafka-transactional", (Scenario) KafkaTransactionalScenario::run),
+      Map.entry("kafka-streams-eos", (Scenario) KafkaStreamsEosScenario::run),
+      Map.entry("kafka-consumer-protocol", (Scenario) KafkaConsumerProtocolScenario::run),
+      Map.entry("kafka-acl", (Scenario) KafkaAclScenario::run),
+      Map.entry("sqs-sync", (Scenario) SqsSyncScenario::run),
+      Map.entry("sqs-async", (Scenario) SqsAsyncScenario::run),
+      Map.entry("sqs-fifo", (Scenario) SqsFifoScenario::run),
+      Map.entry("sqs-batch-manager", (Scenario) SqsBatchManagerScenario::run));
 
   public static void main(String[] argv) {
     Map<String, String> args = new HashMap<>();
