@@ -16,6 +16,8 @@ export type Scenario =
   | { kind: 'requests'; requests: ReqTemplate[] }
   /** SendMessageBatch → ReceiveMessage → DeleteMessageBatch; counts deleted messages. */
   | { kind: 'sqs-cycle'; queueUrl: string; batch: number; body: string }
+  /** The same cycle in the Query protocol (form/XML), for peers that only speak it. */
+  | { kind: 'sqs-cycle-query'; queueUrl: string; batch: number; body: string }
   /** SendMessage through @aws-sdk/client-sqs. */
   | { kind: 'sdk-send'; queueUrl: string; body: string };
 
