@@ -36,10 +36,13 @@ class Conn {
     const s = net.connect(Number(base.port), base.hostname);
     s.setNoDelay(true);
     s.on('data', (d: Buffer) => {
+      if (this.socket !== s) return;
       this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
       this.parse();
     });
+    // Events of a socket already replaced (a server that closes after each response) are not this request's.
     const fail = (e: Error) => {
+      if (this.socket !== s) return;
       this.socket = undefined;
       this.buf = Buffer.alloc(0);
       const w = this.waiting;
@@ -63,9 +66,19 @@ class Conn {
     if (this.buf.length < total) return;
     const body = this.buf.toString('utf8', end + 4, total);
     this.buf = this.buf.subarray(total);
+    this.closeIfAsked(head);
     const w = this.waiting;
     this.waiting = undefined;
     w.resolve({ status, body });
+  }
+
+  /** moto's Werkzeug server answers `connection: close`: the next request opens a new connection. */
+  private closeIfAsked(head: string): void {
+    if (!/\r\nconnection:\s*close/i.test(head)) return;
+    const s = this.socket;
+    this.socket = undefined;
+    this.buf = Buffer.alloc(0);
+    s?.destroy();
   }
 
   /** Go's net/http (goaws) streams responses over 2 KiB chunked: decoded only when the whole body is in. */
@@ -91,7 +104,7 @@ class Conn {
     this.socket ??= this.connect();
     const payload = Buffer.from(body);
     let head = `POST ${path} HTTP/1.1\r\nhost: ${base.host}\r\ncontent-length: ${payload.length}\r\n`;
-    for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
+    for (const [k, v] of Object.entries({ ...headers, ...spec.headers })) head += `${k}: ${v}\r\n`;
     return new Promise<Res>((resolve, reject) => {
       this.waiting = { resolve, reject };
       this.socket!.write(Buffer.concat([Buffer.from(head + '\r\n', 'latin1'), payload]));

@@ -29,6 +29,8 @@ export interface Peer {
   protocol?: 'json' | 'query';
   /** Why the peer cannot run here at all (checked before installing). */
   unavailable?: () => string | undefined;
+  /** Sent with every SQS request to this peer. */
+  headers?: Record<string, string>;
   install?: string;
   start(): Promise<RunningPeer>;
 }
@@ -97,21 +99,27 @@ async function until(proc: ChildProcess, log: () => string, probe: () => Promise
   }
 }
 
-const sqsProbe = (url: string, protocol: 'json' | 'query') => async () => {
+/**
+ * moto serves every AWS service on one port and tells them apart by the credential scope of the
+ * SigV4 Authorization header (it does not check the signature): without one, SQS calls get XML errors.
+ */
+export const MOTO_AUTH = { authorization: 'AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0' };
+
+const sqsProbe = (url: string, protocol: 'json' | 'query', extra: Record<string, string>) => async () => {
   const res = await fetch(url, protocol === 'json'
-    ? { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.ListQueues' }, body: '{}' }
-    : { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=ListQueues&Version=2012-11-05' });
+    ? { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.ListQueues', ...extra }, body: '{}' }
+    : { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...extra }, body: 'Action=ListQueues&Version=2012-11-05' });
   await res.arrayBuffer();
   return res.status === 200;
 };
 
-async function startSqs(name: string, protocol: 'json' | 'query', cmd: string, args: (port: number) => string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunningPeer> {
+async function startSqs(name: string, protocol: 'json' | 'query', cmd: string, args: (port: number) => string[], extra: Record<string, string> = {}): Promise<RunningPeer> {
   const port = await freePort();
   const t0 = performance.now();
-  const { proc, log } = spawnPeer(cmd, args(port), opts);
+  const { proc, log } = spawnPeer(cmd, args(port));
   const url = `http://127.0.0.1:${port}`;
   try {
-    await until(proc, log, sqsProbe(url, protocol), 120_000, name);
+    await until(proc, log, sqsProbe(url, protocol, extra), 120_000, name);
   } catch (e) {
     await stopGroup(proc);
     throw e;
@@ -192,7 +200,8 @@ export const PEERS: Peer[] = [
     kind: 'sqs',
     protocol: 'json',
     install: 'install-moto.sh',
-    start: () => startSqs('moto', 'json', path.join(PEERS_DIR, 'moto/bin/moto_server'), (port) => ['-H', '127.0.0.1', '-p', String(port)]),
+    headers: MOTO_AUTH,
+    start: () => startSqs('moto', 'json', path.join(PEERS_DIR, 'moto/bin/moto_server'), (port) => ['-H', '127.0.0.1', '-p', String(port)], MOTO_AUTH),
   },
   {
     name: 'goaws v0.4.5',

@@ -20,9 +20,9 @@ export async function peersSuite(ctx: Ctx): Promise<void> {
   const { report } = ctx;
   const emu = await startEmulator(ctx, 'peers');
   try {
-    await settle(1000);
-    const tandem = { readyMs: emu.readyMs, rss: emu.rssMB() };
-    for (const peer of PEERS) {
+    // BENCH_PEERS=kafka,goaws runs only the peers whose names contain one of those words.
+    const only = process.env.BENCH_PEERS?.toLowerCase().split(',').filter(Boolean);
+    for (const peer of PEERS.filter((p) => !only || only.some((w) => p.name.toLowerCase().includes(w)))) {
       const S = section(peer);
       const why = peer.unavailable?.();
       if (why) {
@@ -37,6 +37,12 @@ export async function peersSuite(ctx: Ctx): Promise<void> {
           continue;
         }
       }
+      // A fresh cold start of Tandem right before the peer's, on the same (noisy) machine.
+      ctx.report.progress(`${S}: Tandem cold start`);
+      const cold = await startEmulator(ctx, 'peers');
+      await settle(1000);
+      const tandem = { readyMs: cold.readyMs, rss: cold.rssMB() };
+      await cold.stop();
       ctx.report.progress(`${S}: start`);
       const running = await peer.start().catch((e: Error) => e);
       if (running instanceof Error) {
@@ -48,7 +54,7 @@ export async function peersSuite(ctx: Ctx): Promise<void> {
         report.add({ section: S, name: 'spawn → ready', value: tandem.readyMs, unit: 'ms', baseline: { name: 'peer', value: running.readyMs }, note: running.note });
         report.add({ section: S, name: 'idle RSS 1 s after ready', value: tandem.rss, unit: 'MB', baseline: { name: 'peer', value: rssMB(running.pid) } });
         if (peer.kind === 'kafka') await kafkaRows(ctx, S, emu, running);
-        else await sqsRows(ctx, S, peer.protocol!, emu, running);
+        else await sqsRows(ctx, S, peer, emu, running);
         report.add({ section: S, name: 'RSS after the loads', value: emu.rssMB(), unit: 'MB', baseline: { name: 'peer', value: rssMB(running.pid) } });
       } finally {
         await running.stop();
@@ -71,9 +77,15 @@ async function kafkaRows(ctx: Ctx, S: string, emu: EmulatorProc, peer: RunningPe
     { size: 1024, count: size(ctx, 80_000, 5_000) },
   ];
   const topics = (l: { size: number }) => Array.from({ length: rounds }, (_, r) => `peer-${tag}-${l.size}-r${r}`);
-  const all = [...loads.flatMap(topics), `peer-${tag}-lat`];
+  const all = [...loads.flatMap(topics), `peer-${tag}-lat`, `peer-${tag}-warm`];
   const brokers = { tandem: emu.kafkaBroker, peer: peer.address };
   for (const b of Object.values(brokers)) await kafkajs({ op: 'createTopics', broker: b, topics: all.map((topic) => ({ topic, partitions: 1 })) });
+
+  // The JVM broker starts interpreted: one unmeasured run first on both, so its JIT has compiled the hot path.
+  const warm = await recordsFile(100, 20_000);
+  await step(ctx, S, 'warm-up', async () => {
+    for (const b of Object.values(brokers)) await kcatProduce(b, `peer-${tag}-warm`, warm, 20_000, 100, ['acks=1']);
+  });
 
   for (const l of loads) {
     const file = await recordsFile(l.size, l.count);
@@ -111,17 +123,19 @@ function checked(r: LoadResult): LoadResult {
   return r;
 }
 
-async function createQueue(endpoint: string, protocol: 'json' | 'query', name: string): Promise<string> {
-  if (protocol === 'json') return (await sqsCall(endpoint, 'CreateQueue', { QueueName: name })).QueueUrl as string;
-  const res = await fetch(endpoint, { method: 'POST', headers: FORM, body: `Action=CreateQueue&Version=2012-11-05&QueueName=${name}` });
+async function createQueue(endpoint: string, protocol: 'json' | 'query', name: string, extra: Record<string, string>): Promise<string> {
+  if (protocol === 'json') return (await sqsCall(endpoint, 'CreateQueue', { QueueName: name }, extra)).QueueUrl as string;
+  const res = await fetch(endpoint, { method: 'POST', headers: { ...FORM, ...extra }, body: `Action=CreateQueue&Version=2012-11-05&QueueName=${name}` });
   const text = await res.text();
   const url = /<QueueUrl>([^<]+)<\/QueueUrl>/.exec(text)?.[1];
   if (!res.ok || !url) throw new Error(`CreateQueue -> ${res.status} ${text.slice(0, 200)}`);
   return url;
 }
 
-async function sqsRows(ctx: Ctx, S: string, protocol: 'json' | 'query', emu: EmulatorProc, peer: RunningPeer): Promise<void> {
+async function sqsRows(ctx: Ctx, S: string, def: Peer, emu: EmulatorProc, peer: RunningPeer): Promise<void> {
   const { report } = ctx;
+  const protocol = def.protocol!;
+  const extra = { tandem: {}, peer: def.headers ?? {} };
   const conns = 16;
   const rounds = size(ctx, 4, 2);
   const sliceMs = size(ctx, 1000, 500);
@@ -129,7 +143,7 @@ async function sqsRows(ctx: Ctx, S: string, protocol: 'json' | 'query', emu: Emu
   const targets = { tandem: emu.sqsEndpoint, peer: peer.address };
   const q = { tandem: {} as Record<string, string>, peer: {} as Record<string, string> };
   for (const who of ['tandem', 'peer'] as const) {
-    for (const n of ['send', 'cycle', 'lat']) q[who][n] = await createQueue(targets[who], protocol, `peer-${n}-${tag}`);
+    for (const n of ['send', 'cycle', 'lat']) q[who][n] = await createQueue(targets[who], protocol, `peer-${n}-${tag}`, extra[who]);
   }
   const send = (url: string): Scenario => ({
     kind: 'requests',
@@ -137,8 +151,8 @@ async function sqsRows(ctx: Ctx, S: string, protocol: 'json' | 'query', emu: Emu
   });
   const spec = (who: 'tandem' | 'peer', scenario: Scenario, latency = false): LoadSpec =>
     latency
-      ? { url: targets[who], connections: 1, durationMs: size(ctx, 5000, 2000), maxOps: size(ctx, 2000, 300), scenario, latency: true }
-      : { url: targets[who], connections: conns, durationMs: sliceMs, maxOps: 10_000_000, scenario };
+      ? { url: targets[who], connections: 1, durationMs: size(ctx, 5000, 2000), maxOps: size(ctx, 2000, 300), scenario, latency: true, headers: extra[who] }
+      : { url: targets[who], connections: conns, durationMs: sliceMs, maxOps: 10_000_000, scenario, headers: extra[who] };
   const pair = (name: string, mk: (who: 'tandem' | 'peer') => LoadSpec) =>
     step(ctx, S, name, async () => {
       const [p, t] = (await runPaired([mk('peer'), mk('tandem')], rounds)).map(checked);
@@ -146,7 +160,8 @@ async function sqsRows(ctx: Ctx, S: string, protocol: 'json' | 'query', emu: Emu
     });
   const proto = protocol === 'json' ? 'JSON' : 'Query';
 
-  await step(ctx, S, 'warm-up', () => runPaired([spec('peer', send(q.peer.send)), spec('tandem', send(q.tandem.send))], 1));
+  // JVM peers start interpreted: a few seconds of load first, so their JIT has compiled the hot path.
+  await step(ctx, S, 'warm-up', () => runPaired([spec('peer', send(q.peer.send)), spec('tandem', send(q.tandem.send))], size(ctx, 4, 3)));
   const sm = await pair('SendMessage', (who) => spec(who, send(q[who].send)));
   if (sm) report.add({ section: S, name: `SendMessage ${proto}, c=${conns}`, value: sm.t.opsPerSec, unit: 'req/s', baseline: { name: 'peer', value: sm.p.opsPerSec } });
   const cycle = await pair('send→receive→delete cycle', (who) => spec(who, { kind: protocol === 'json' ? 'sqs-cycle' : 'sqs-cycle-query', queueUrl: q[who].cycle, batch: 10, body: BODY }));
