@@ -77,7 +77,7 @@ async function kafkaRows(ctx: Ctx, S: string, emu: EmulatorProc, peer: RunningPe
     { size: 1024, count: size(ctx, 80_000, 5_000) },
   ];
   const topics = (l: { size: number }) => Array.from({ length: rounds }, (_, r) => `peer-${tag}-${l.size}-r${r}`);
-  const all = [...loads.flatMap(topics), `peer-${tag}-lat`, `peer-${tag}-warm`];
+  const all = [...loads.flatMap(topics), `peer-${tag}-lat`, `peer-${tag}-warm`, ...[0, 1, 2, 3].map((i) => `peer-${tag}-js${i}`)];
   const brokers = { tandem: emu.kafkaBroker, peer: peer.address };
   for (const b of Object.values(brokers)) await kafkajs({ op: 'createTopics', broker: b, topics: all.map((topic) => ({ topic, partitions: 1 })) });
 
@@ -106,6 +106,18 @@ async function kafkaRows(ctx: Ctx, S: string, emu: EmulatorProc, peer: RunningPe
       report.add({ section: S, name: `kcat ${op} ${l.size} B${op === 'produce' ? ' acks=1' : ' from beginning'}`, value: perSec(t), unit: 'msg/s', baseline: { name: 'peer', value: perSec(p) }, note: complete ? undefined : `records ${t.records}/${p.records}` });
     }
   }
+
+  // kafkajs 2.2.4 (its own JavaScript client: 1000 records per send, 4 sends in flight), alternating.
+  const jsCount = size(ctx, 100_000, 10_000);
+  const js = await step(ctx, S, 'kafkajs produce 100 B acks=1', async () => {
+    const out = { tandem: 0, peer: 0 };
+    for (const [i, who] of (['peer', 'tandem', 'tandem', 'peer'] as const).entries()) {
+      const r = await kafkajs({ op: 'produce', broker: brokers[who], topic: `peer-${tag}-js${i}`, count: jsCount, size: 100, acks: 1, batch: 1000, inflight: 4 });
+      out[who] += r.ms;
+    }
+    return out;
+  });
+  if (js) report.add({ section: S, name: 'kafkajs produce 100 B acks=1 (1000/send, 4 in flight)', value: (2 * jsCount * 1000) / js.tandem, unit: 'msg/s', baseline: { name: 'peer', value: (2 * jsCount * 1000) / js.peer } });
 
   // Closed loop, one record in flight (kafkajs, acks=1 then acks=all): sends at the rate the
   // broker answers, a moderate load far below either broker's throughput.
