@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: Tandem's SQS and Kafka endpoints against baselines measured in the same run
- * (bare node:http, raw LevelDB, raw TCP, librdkafka's mock cluster). Table on stdout, progress on
+ * (bare node:http, raw LevelDB, raw TCP, librdkafka's mock cluster) and against the peers users
+ * would otherwise run (suites/peers.ts: real Kafka, kfake, ElasticMQ, moto, goaws, LocalStack). Table on stdout, progress on
  * stderr, the same numbers as JSON in .bench/results.json (or --out).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,11 +11,12 @@ import { profiles, topSelf } from './lib/profile.js';
 import { Report } from './lib/report.js';
 import type { Ctx } from './suites/common.js';
 import { kafkaSuite } from './suites/kafka.js';
+import { peersSuite } from './suites/peers.js';
 import { scaleSuite } from './suites/scale.js';
 import { sqsSuite } from './suites/sqs.js';
 import { startupSuite } from './suites/startup.js';
 
-const SUITES = { startup: startupSuite, sqs: sqsSuite, kafka: kafkaSuite, scale: scaleSuite } as const;
+const SUITES = { startup: startupSuite, sqs: sqsSuite, kafka: kafkaSuite, scale: scaleSuite, peers: peersSuite } as const;
 type SuiteName = keyof typeof SUITES;
 
 const USAGE = `usage: node dist/scripts/bench/index.js [options]

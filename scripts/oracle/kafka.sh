@@ -11,11 +11,13 @@
 # loopback only. Ports: TANDEM_ORACLE_PORT (19092) and TANDEM_ORACLE_CONTROLLER_PORT (19093); start
 # refuses ports something else already listens on. Files (config, logs, data) in .oracle/run, wiped
 # at each start; stop prints the broker's peak RSS.
+# TANDEM_ORACLE_RUN moves the run folder and TANDEM_ORACLE_JVM replaces the JVM flags (the bench's peer
+# run, scripts/bench/peers/peers.ts, starts a second broker this way).
 # Needs /usr/bin/java (17), kcat (scripts/setup/10-debian.sh) and the repo's node_modules (kafkajs).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 LIB="$ROOT/.oracle/lib"
-RUN="$ROOT/.oracle/run"
+RUN="${TANDEM_ORACLE_RUN:-$ROOT/.oracle/run}"
 PORT="${TANDEM_ORACLE_PORT:-19092}"
 CPORT="${TANDEM_ORACLE_CONTROLLER_PORT:-19093}"
 JAVA="${TANDEM_ORACLE_JAVA:-/usr/bin/java}"
@@ -80,6 +82,9 @@ start() {
   # A small, short-lived test broker on a shared 2-core machine: serial GC and the quick C1 compiler
   # only (it started in ~10 s instead of ~15, and used less memory, with the oracle pass no slower).
   local jvm=(-Xmx512m -Xms256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true "-Dlog4j2.configurationFile=$RUN/log4j2.properties")
+  # The bench's peer run (scripts/bench/peers) measures the broker as kafka-server-start.sh runs it
+  # (1 GiB heap, G1, full JIT): TANDEM_ORACLE_JVM replaces the flags above.
+  if [[ -n "${TANDEM_ORACLE_JVM:-}" ]]; then read -ra jvm <<<"$TANDEM_ORACLE_JVM"; jvm+=("-Dlog4j2.configurationFile=$RUN/log4j2.properties"); fi
   local t0=$SECONDS
   "$JAVA" "${jvm[@]}" -cp "$cp" kafka.tools.StorageTool format "--cluster-id=$(uuid_for_run)" -c "$RUN/server.properties" >"$RUN/format.log" 2>&1 ||
     { cat "$RUN/format.log" >&2; exit 1; }

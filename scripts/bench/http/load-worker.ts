@@ -36,10 +36,13 @@ class Conn {
     const s = net.connect(Number(base.port), base.hostname);
     s.setNoDelay(true);
     s.on('data', (d: Buffer) => {
+      if (this.socket !== s) return;
       this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
       this.parse();
     });
+    // Events of a socket already replaced (a server that closes after each response) are not this request's.
     const fail = (e: Error) => {
+      if (this.socket !== s) return;
       this.socket = undefined;
       this.buf = Buffer.alloc(0);
       const w = this.waiting;
@@ -57,21 +60,51 @@ class Conn {
     const head = this.buf.toString('latin1', 0, end);
     const status = Number(head.slice(9, 12));
     const m = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+    if (!m && /\r\ntransfer-encoding:\s*chunked/i.test(head)) return this.parseChunked(end + 4, status);
     if (!m) return this.waiting.reject(new Error(`response without content-length: ${head.slice(0, 200)}`));
     const total = end + 4 + Number(m[1]);
     if (this.buf.length < total) return;
     const body = this.buf.toString('utf8', end + 4, total);
     this.buf = this.buf.subarray(total);
+    this.closeIfAsked(head);
     const w = this.waiting;
     this.waiting = undefined;
     w.resolve({ status, body });
+  }
+
+  /** moto's Werkzeug server answers `connection: close`: the next request opens a new connection. */
+  private closeIfAsked(head: string): void {
+    if (!/\r\nconnection:\s*close/i.test(head)) return;
+    const s = this.socket;
+    this.socket = undefined;
+    this.buf = Buffer.alloc(0);
+    s?.destroy();
+  }
+
+  /** Go's net/http (goaws) streams responses over 2 KiB chunked: decoded only when the whole body is in. */
+  private parseChunked(start: number, status: number): void {
+    const parts: Buffer[] = [];
+    for (let at = start; ; ) {
+      const eol = this.buf.indexOf('\r\n', at);
+      if (eol < 0) return;
+      const n = parseInt(this.buf.toString('latin1', at, eol), 16);
+      if (this.buf.length < eol + 2 + n + 2) return;
+      if (n === 0) {
+        this.buf = this.buf.subarray(eol + 4);
+        const w = this.waiting!;
+        this.waiting = undefined;
+        return w.resolve({ status, body: Buffer.concat(parts).toString('utf8') });
+      }
+      parts.push(this.buf.subarray(eol + 2, eol + 2 + n));
+      at = eol + 2 + n + 2;
+    }
   }
 
   request(path: string, headers: Record<string, string>, body: string): Promise<Res> {
     this.socket ??= this.connect();
     const payload = Buffer.from(body);
     let head = `POST ${path} HTTP/1.1\r\nhost: ${base.host}\r\ncontent-length: ${payload.length}\r\n`;
-    for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
+    for (const [k, v] of Object.entries({ ...headers, ...spec.headers })) head += `${k}: ${v}\r\n`;
     return new Promise<Res>((resolve, reject) => {
       this.waiting = { resolve, reject };
       this.socket!.write(Buffer.concat([Buffer.from(head + '\r\n', 'latin1'), payload]));
@@ -95,6 +128,11 @@ const JSON_HEADERS = (action: string) => ({
   'content-type': 'application/x-amz-json-1.0',
   'x-amz-target': `AmazonSQS.${action}`,
 });
+
+const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded' };
+
+const unescapeXml = (s: string) => s.replace(/&(lt|gt|quot|apos|amp|#\d+|#x[0-9a-f]+);/gi, (_, e: string) =>
+  ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e as 'lt'] ?? String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : Number(e.slice(1))));
 
 async function jsonCall(conn: Conn, action: string, payload: unknown): Promise<Record<string, unknown>> {
   const r = await conn.request('/', JSON_HEADERS(action), JSON.stringify(payload));
@@ -132,6 +170,26 @@ async function makeOp(): Promise<Op> {
         const failed = (del.Failed ?? []) as unknown[];
         if (failed.length) throw new Error(`DeleteMessageBatch failed ${failed.length}: ${JSON.stringify(failed[0])}`);
         return msgs.length;
+      };
+    }
+    case 'sqs-cycle-query': {
+      // The same cycle in the Query protocol (form in, XML out), for peers without the JSON one (goaws).
+      const q = `Version=2012-11-05&QueueUrl=${encodeURIComponent(sc.queueUrl)}`;
+      const body = encodeURIComponent(sc.body);
+      const send = Array.from({ length: sc.batch }, (_, j) => `&SendMessageBatchRequestEntry.${j + 1}.Id=m${j}&SendMessageBatchRequestEntry.${j + 1}.MessageBody=${body}`).join('');
+      const call = async (conn: Conn, form: string) => {
+        const r = await conn.request('/', FORM_HEADERS, form);
+        if (r.status !== 200) throw new Error(`${form.slice(0, 40)} -> ${r.status} ${r.body.slice(0, 200)}`);
+        return r.body;
+      };
+      return async (conn) => {
+        await call(conn, `Action=SendMessageBatch&${q}${send}`);
+        const got = await call(conn, `Action=ReceiveMessage&${q}&MaxNumberOfMessages=${sc.batch}&VisibilityTimeout=60&WaitTimeSeconds=0`);
+        const handles = [...got.matchAll(/<ReceiptHandle>([^<]*)<\/ReceiptHandle>/g)].map((m) => unescapeXml(m[1]));
+        if (handles.length === 0) return 0;
+        const del = await call(conn, `Action=DeleteMessageBatch&${q}` + handles.map((h, j) => `&DeleteMessageBatchRequestEntry.${j + 1}.Id=d${j}&DeleteMessageBatchRequestEntry.${j + 1}.ReceiptHandle=${encodeURIComponent(h)}`).join(''));
+        if (del.includes('<BatchResultErrorEntry>')) throw new Error(`DeleteMessageBatch failed: ${del.slice(0, 300)}`);
+        return handles.length;
       };
     }
     case 'sdk-send': {

@@ -16,6 +16,8 @@ export type Scenario =
   | { kind: 'requests'; requests: ReqTemplate[] }
   /** SendMessageBatch → ReceiveMessage → DeleteMessageBatch; counts deleted messages. */
   | { kind: 'sqs-cycle'; queueUrl: string; batch: number; body: string }
+  /** The same cycle in the Query protocol (form/XML), for peers that only speak it. */
+  | { kind: 'sqs-cycle-query'; queueUrl: string; batch: number; body: string }
   /** SendMessage through @aws-sdk/client-sqs. */
   | { kind: 'sdk-send'; queueUrl: string; body: string };
 
@@ -26,6 +28,8 @@ export interface LoadSpec {
   maxOps: number;
   scenario: Scenario;
   latency?: boolean;
+  /** Sent with every request (moto picks the service it emulates from a SigV4 Authorization header). */
+  headers?: Record<string, string>;
 }
 
 export interface LoadResult {
@@ -114,8 +118,8 @@ export const sqsJson = (action: string): Record<string, string> => ({
 export const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 /** One JSON-protocol call from the bench process itself (setup, not measured). */
-export async function sqsCall(endpoint: string, action: string, payload: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(endpoint, { method: 'POST', headers: sqsJson(action), body: JSON.stringify(payload) });
+export async function sqsCall(endpoint: string, action: string, payload: unknown, extra: Record<string, string> = {}): Promise<Record<string, unknown>> {
+  const res = await fetch(endpoint, { method: 'POST', headers: { ...sqsJson(action), ...extra }, body: JSON.stringify(payload) });
   const text = await res.text();
   if (!res.ok) throw new Error(`${action} -> ${res.status} ${text.slice(0, 300)}`);
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
