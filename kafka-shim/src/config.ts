@@ -15,6 +15,8 @@ export interface KafkaConfig {
   maxQueuedRequests: number;
   /** Per connection: response bytes waiting to be sent before reading pauses. */
   maxUnsentBytes: number;
+  /** All connections together: bytes of half-received frames before reading pauses (Kafka's queued.max.request.bytes). */
+  maxBufferedRequestBytes: number;
   /** Kafka's group.initial.rebalance.delay.ms. */
   groupInitialRebalanceDelayMs: number;
 }

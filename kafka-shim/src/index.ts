@@ -17,6 +17,7 @@ import { topicConfigEntries } from './log/describe.js';
 import { LogManager } from './log/index.js';
 
 export type { BrowsedRecord, GroupSummary, KafkaInspect, TopicSummary } from './inspect.js';
+import { FrameBudget } from './server/frame-budget.js';
 import { KafkaServer } from './server/server.js';
 import { ProducerIdManager } from './txn/producer-ids.js';
 
@@ -105,6 +106,7 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
     maxConnections: limits?.maxConnections,
     idleTimeoutMs: limits?.idleTimeoutMs,
     requestTimeoutMs: limits?.requestTimeoutMs,
+    budget: new FrameBudget(config.maxBufferedRequestBytes),
   };
   try {
     const external: KafkaServer = await KafkaServer.listen(bind, config.port, {

@@ -105,6 +105,7 @@ export const SETTINGS: readonly Setting[] = [
   s('kafka', 'maxFrameBytes', 'kafka-max-frame-bytes', 'int', 104857600, "largest request frame; a larger one closes the connection (Kafka's socket.request.max.bytes)"),
   s('kafka', 'maxQueuedRequests', 'kafka-max-queued-requests', 'int', 100, 'requests of one connection read but not yet answered before reading pauses (backpressure)'),
   s('kafka', 'maxUnsentBytes', 'kafka-max-unsent-bytes', 'int', 16777216, 'response bytes of one connection waiting to be sent before reading pauses (backpressure)'),
+  s('kafka', 'maxBufferedRequestBytes', 'kafka-max-buffered-request-bytes', 'int', 268435456, "half-received request bytes of all connections together; beyond it connections starting a frame wait (Kafka's queued.max.request.bytes); 0: no limit"),
   s('kafka', 'defaultPartitions', 'default-partitions', 'int', 1, 'partitions of auto-created topics'),
   s('kafka', 'groupInitialRebalanceDelayMs', 'kafka-group-initial-rebalance-delay-ms', 'int', 100, "Kafka's group.initial.rebalance.delay.ms"),
   s('storage', 'dataDir', 'data-dir', 'string', './data', 'LevelDB data directory'),

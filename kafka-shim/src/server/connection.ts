@@ -33,6 +33,7 @@ import {
 } from '../protocol/messages.js';
 import { Reader } from '../protocol/reader.js';
 import { inRange } from '../protocol/spec.js';
+import type { FrameBudget } from './frame-budget.js';
 import type { Logger } from '../../../emulator/src/core/logger.js';
 
 export interface ConnectionOptions {
@@ -51,6 +52,8 @@ export interface ConnectionOptions {
   readonly idleTimeoutMs?: number;
   /** Close when a frame has been arriving this long without completing (ms); 0: never. */
   readonly requestTimeoutMs?: number;
+  /** Shared by all connections: bytes of frames still arriving (see frame-budget.ts). */
+  readonly budget?: FrameBudget;
   readonly onClose: (conn: Connection) => void;
 }
 
@@ -77,6 +80,11 @@ export class Connection {
   private fetchesOpen = 0;
   private readonly abort = new AbortController();
   private partialTimer: NodeJS.Timeout | undefined;
+  /** Bytes of the frame now arriving, held in the shared budget. */
+  private reserved = 0;
+  /** Reading stopped until the shared budget has room for the frame now arriving. */
+  private waitingForBudget = false;
+  private readonly budgetWaiter = { wake: () => this.budgetWoke() };
 
   constructor(
     private readonly socket: net.Socket,
@@ -95,8 +103,9 @@ export class Connection {
     });
     if (opts.idleTimeoutMs) {
       socket.setTimeout(opts.idleTimeoutMs, () => {
-        // An idle timeout with requests still unanswered (a long Fetch) is not idleness.
-        if (this.queue.length > 0) return;
+        // An idle timeout with requests still unanswered (a long Fetch), or while we hold the
+        // client back for the shared budget, is not idleness.
+        if (this.queue.length > 0 || this.waitingForBudget) return;
         opts.log.debug('kafka.conn.idle', { conn: id });
         socket.destroy();
       });
@@ -112,7 +121,44 @@ export class Connection {
     this.queuedBytes = 0;
     this.fetchesOpen = 0;
     if (this.partialTimer) clearTimeout(this.partialTimer);
+    this.releaseBudget();
     this.abort.abort();
+  }
+
+  private releaseBudget(): void {
+    const budget = this.opts.budget;
+    if (!budget) return;
+    if (this.waitingForBudget) {
+      this.waitingForBudget = false;
+      budget.cancel(this.budgetWaiter);
+    }
+    const bytes = this.reserved;
+    this.reserved = 0;
+    budget.release(bytes);
+  }
+
+  /** Reserve the frame now arriving in the shared budget; false: reading is paused until woken. */
+  private reserveFrame(size: number): boolean {
+    const budget = this.opts.budget;
+    if (!budget || this.reserved > 0) return true;
+    if (budget.tryReserve(size)) {
+      this.reserved = size;
+      return true;
+    }
+    if (!this.waitingForBudget) {
+      this.waitingForBudget = true;
+      this.opts.log.debug('kafka.conn.budget_wait', { conn: this.info.id, frameBytes: size, reserved: budget.reserved, limit: budget.limit });
+      budget.wait(this.budgetWaiter);
+    }
+    if (!this.socket.isPaused()) this.socket.pause();
+    return false;
+  }
+
+  private budgetWoke(): void {
+    if (this.closed || !this.waitingForBudget) return;
+    this.waitingForBudget = false;
+    this.processFrames();
+    this.updateFlow();
   }
 
   /** Room to dispatch another request: few enough unanswered, few enough bytes unsent. */
@@ -151,7 +197,10 @@ export class Connection {
           this.fail(`frame size ${size} outside 1..${this.opts.maxFrameBytes}`);
           return;
         }
-        if (this.pendingBytes < 4 + size) return this.armPartialTimer();
+        if (this.pendingBytes < 4 + size) {
+          if (!this.reserveFrame(size)) return;
+          return this.armPartialTimer();
+        }
         // One concat per complete frame (not per chunk), so large frames stay linear.
         const all = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
         // One Fetch at a time per connection (what every client does anyway): its response may be
@@ -163,6 +212,7 @@ export class Connection {
         const rest = all.subarray(4 + size);
         this.pending = rest.length > 0 ? [rest] : [];
         this.pendingBytes = rest.length;
+        if (this.reserved > 0) this.releaseBudget();
         this.onFrame(all.subarray(4, 4 + size));
       }
       if (this.pendingBytes > 0 && this.pendingBytes < 4) this.armPartialTimer();
@@ -336,7 +386,7 @@ export class Connection {
    * already read wait in `pending` until the queue has room. */
   private updateFlow(): void {
     if (this.closed) return;
-    const busy = !this.hasRoom() || this.socket.writableNeedDrain;
+    const busy = !this.hasRoom() || this.socket.writableNeedDrain || this.waitingForBudget;
     if (busy && !this.socket.isPaused()) this.socket.pause();
     else if (!busy && this.socket.isPaused()) this.socket.resume();
   }

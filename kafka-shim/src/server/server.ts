@@ -10,6 +10,7 @@ import type { ApiRegistry } from '../apis/registry.js';
 import type { Broker } from '../broker.js';
 import type { Logger } from '../../../emulator/src/core/logger.js';
 import { Connection } from './connection.js';
+import type { FrameBudget } from './frame-budget.js';
 
 export interface ListenOptions {
   /** A getter: the broker is built once every listener is bound. */
@@ -28,6 +29,8 @@ export interface ListenOptions {
   readonly maxConnections?: number;
   readonly idleTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
+  /** Bytes of half-received frames across all connections (one budget shared by all listeners). */
+  readonly budget?: FrameBudget;
 }
 
 export class KafkaServer {
@@ -68,6 +71,7 @@ export class KafkaServer {
         maxUnsentBytes: opts.maxUnsentBytes,
         idleTimeoutMs: opts.idleTimeoutMs,
         requestTimeoutMs: opts.requestTimeoutMs,
+        budget: opts.budget,
         onClose: (c) => {
           self.connections.delete(c);
           log.debug('kafka.conn.close', { conn: c.info.id });
