@@ -34,7 +34,7 @@ async function probe(port: number): Promise<boolean> {
 
 export async function runKafka(opts: RunOptions): Promise<Report> {
   const report = new Report('kafka', opts.seed, opts.outDir);
-  const start = () => Emulator.start({ realClock: true, args: ['--kafka-group-initial-rebalance-delay-ms', '0', '--log-level', 'error'] });
+  const start = () => Emulator.start({ realClock: true, readyTimeoutMs: 120_000, args: ['--kafka-group-initial-rebalance-delay-ms', '0', '--log-level', 'error'] });
   let emu = await start();
   const inFlight = new Set<number>();
   const watch = (e: Emulator) => {

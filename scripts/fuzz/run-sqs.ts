@@ -78,7 +78,7 @@ export async function runSqs(opts: RunOptions): Promise<Report> {
   let crashed = false;
   const inFlight = new Set<number>();
   const start = async () => {
-    const e = await Emulator.start({ realClock: true, args: ['--log-level', 'error', '--relaxed-timers'] });
+    const e = await Emulator.start({ realClock: true, readyTimeoutMs: 120_000, args: ['--log-level', 'error', '--relaxed-timers'] });
     e.proc.stderr!.on('data', (d: Buffer | string) => {
       for (const line of String(d).split('\n')) {
         if (line.includes('"error"')) report.find({ kind: 'internal', input: Math.min(...inFlight), detail: line.slice(0, 2000), sample: [...inFlight] });
