@@ -23,6 +23,7 @@ const sqs = new SqsModel();
 const kafka = new KafkaModel();
 let emu = await Emulator.start({ readyTimeoutMs: 120_000 });
 let killedWithInflight = 0;
+let reported = 0;
 try {
   await sqs.setup(emu.sqsEndpoint);
   await kafka.setup(emu.kafkaPort);
@@ -40,6 +41,8 @@ try {
     sqs.reconnect(emu.sqsEndpoint);
     await kafka.check(emu.kafkaPort).catch((e: Error) => kafka.violations.push(`check after restart failed: ${e.message}`));
     const v = sqs.violations.length + kafka.violations.length;
+    for (const line of [...sqs.violations, ...kafka.violations].slice(reported)) console.error(`  VIOLATION ${line}`);
+    reported = v;
     console.error(
       `iteration ${it}: sqs messages ${sqs.msgs.size}, kafka records acked ${kafka.ackedRecords}, unanswered at kill ${maybe}, violations ${v}`,
     );
