@@ -44,7 +44,7 @@ try {
     for (const line of [...sqs.violations, ...kafka.violations].slice(reported)) console.error(`  VIOLATION ${line}`);
     reported = v;
     console.error(
-      `iteration ${it}: sqs messages ${sqs.msgs.size}, kafka records acked ${kafka.ackedRecords}, unanswered at kill ${maybe}, violations ${v}`,
+      `iteration ${it}: sqs messages ${sqs.msgs.size}, kafka records acked ${kafka.ackedRecords}, unanswered at kills and not yet resolved ${maybe}, violations ${v}`,
     );
   }
   const { acked, drained } = await sqs.drainAndCheckLost((ms) => emu.advance(ms)).catch((e: Error) => {
