@@ -22,6 +22,10 @@ const started = Date.now();
 const sqs = new SqsModel();
 const kafka = new KafkaModel();
 let emu = await Emulator.start({ readyTimeoutMs: 120_000 });
+// The manual clock does not move by itself: the value read at start is the value at the kill,
+// and restart() starts the next process there. Unread, each restart would begin at wall-clock
+// time, and messages kept in flight for 600 s would expire after 10 real minutes.
+await emu.now();
 let killedWithInflight = 0;
 let reported = 0;
 try {
@@ -38,6 +42,7 @@ try {
     const maybe = [...sqs.msgs.values()].filter((m) => m.state === 'maybe').length + kafka.maybe.size;
     if (maybe > 0) killedWithInflight++;
     emu = await emu.restart();
+    await emu.now();
     sqs.reconnect(emu.sqsEndpoint);
     await kafka.check(emu.kafkaPort).catch((e: Error) => kafka.violations.push(`check after restart failed: ${e.message}`));
     const v = sqs.violations.length + kafka.violations.length;
