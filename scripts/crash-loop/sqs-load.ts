@@ -116,7 +116,7 @@ export class SqsModel {
     if (m.state === 'inflight') this.violations.push(`${queue}: received ${id} while in flight`);
   }
 
-  /** Per group: the messages of one receive are consecutive, starting at the lowest not deleted. */
+  /** Per group: a receive starts at the lowest message still stored and skips none that is. */
   private checkFifoOrder(ids: string[]): void {
     const byGroup = new Map<number, number[]>();
     for (const id of ids) {
@@ -128,7 +128,14 @@ export class SqsModel {
       const pending = [...this.msgs.values()].filter((m) => m.group === g && m.state !== 'deleted' && m.state !== 'deleting' && (m.state !== 'maybe' || seqs.includes(m.seq!)));
       const lowest = Math.min(...pending.map((m) => m.seq!));
       if (seqs[0] !== lowest) this.violations.push(`fifo g${g}: received seq ${seqs[0]} first, lowest undeleted is ${lowest}`);
-      for (let i = 1; i < seqs.length; i++) if (seqs[i] !== seqs[i - 1] + 1) this.violations.push(`fifo g${g}: seqs ${seqs.join(',')} not consecutive`);
+      // Between two messages of one receive, only messages gone (deleted, being deleted, or
+      // never stored) may be skipped: one still stored there was delivered out of order.
+      for (let i = 1; i < seqs.length; i++) {
+        const skipped = [...this.msgs.values()].filter(
+          (m) => m.group === g && m.seq! > seqs[i - 1] && m.seq! < seqs[i] && (m.state === 'acked' || m.state === 'inflight' || m.state === 'releasing'),
+        );
+        if (seqs[i] < seqs[i - 1] || skipped.length > 0) this.violations.push(`fifo g${g}: seqs ${seqs.join(',')} skip stored ${skipped.map((m) => m.seq).join(',')}`);
+      }
     }
   }
 

@@ -53,8 +53,12 @@ async function timed<T>(f: () => Promise<T>): Promise<T | undefined> {
 const std = (await sqs('CreateQueue', { QueueName: 'soak-std' })).QueueUrl;
 const fifo = (await sqs('CreateQueue', { QueueName: 'soak.fifo', Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } })).QueueUrl;
 const admin = await RawClient.connect(emu.kafkaPort);
-await admin.call(19, 4, { topics: [{ name: 'soak', numPartitions: 3, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
-admin.close();
+// Retention keeps the log at a steady size, so growth measured is the process's, not the data's.
+const configs = [
+  { name: 'retention.bytes', value: String(2 * 1024 * 1024) },
+  { name: 'segment.bytes', value: String(256 * 1024) },
+];
+await admin.call(19, 4, { topics: [{ name: 'soak', numPartitions: 3, replicationFactor: 1, assignments: [], configs }], timeoutMs: 5000, validateOnly: false });
 
 const end = Date.now() + minutes * 60_000;
 const perWorkerGapMs = (6 * 1000) / rate;
@@ -108,10 +112,21 @@ const sampler = setInterval(() => {
   latencies = [];
 }, intervalMs);
 
+/** What the process legitimately holds at the end: SQS backlog and Kafka log extent. */
+const held: Record<string, unknown> = {};
 try {
   await Promise.all([0, 1, 2, 3, 4, 5].map(worker));
+  for (const [name, url] of [['std', std], ['fifo', fifo]]) {
+    const a = (await sqs('GetQueueAttributes', { QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] })).Attributes;
+    held[`sqs.${name}`] = a;
+  }
+  const lo = await admin.call(2, 1, { replicaId: -1, topics: [{ name: 'soak', partitions: [0, 1, 2].map((p) => ({ partitionIndex: p, timestamp: -2 })) }] });
+  const hi = await admin.call(2, 1, { replicaId: -1, topics: [{ name: 'soak', partitions: [0, 1, 2].map((p) => ({ partitionIndex: p, timestamp: -1 })) }] });
+  held.kafkaRecordsProduced = hi.body.topics[0].partitions.reduce((n: number, p: { offset: number }) => n + Number(p.offset), 0);
+  held.kafkaRecordsRetained = held.kafkaRecordsProduced as number - lo.body.topics[0].partitions.reduce((n: number, p: { offset: number }) => n + Number(p.offset), 0);
 } finally {
   clearInterval(sampler);
+  admin.close();
   await emu.stop();
 }
 
@@ -127,7 +142,7 @@ const rssFlat = rssLate - rssEarly <= Math.max(40, rssEarly * 0.2);
 const p99Flat = p99Late <= Math.max(2 * p99Early, p99Early + 20);
 console.log(
   JSON.stringify(
-    { minutes, intervalS: intervalMs / 1000, rate, requests: n, errors, rssMiB: { early: Math.round(rssEarly), late: Math.round(rssLate), flat: rssFlat }, p99Ms: { early: Math.round(p99Early), late: Math.round(p99Late), flat: p99Flat }, intervals: rows },
+    { minutes, intervalS: intervalMs / 1000, rate, requests: n, errors, held, rssMiB: { early: Math.round(rssEarly), late: Math.round(rssLate), flat: rssFlat }, p99Ms: { early: Math.round(p99Early), late: Math.round(p99Late), flat: p99Flat }, intervals: rows },
     null,
     1,
   ),
