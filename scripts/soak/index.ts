@@ -5,6 +5,7 @@
  * the process's RSS (VmRSS) and the p99 latency of the requests of that interval, and at the end
  * says whether both stayed flat: RSS of the last third within 20% (and 40 MiB) of the first third
  * after warm-up, p99 of the last third within 2x of the first third. Exits 1 when not flat.
+ * `--only sqs|kafka` runs one engine's share of the load alone.
  */
 import { readFileSync } from 'node:fs';
 import { Emulator } from '../../compat-tests/harness/emulator.js';
@@ -19,6 +20,9 @@ const minutes = arg('minutes', '10');
 const intervalMs = arg('interval-s', '30') * 1000;
 /** Requests per second across all workers (bounded so a soak measures leaks, not saturation). */
 const rate = arg('rate', '200');
+/** `--only sqs` or `--only kafka`: one engine's load alone (to tell which one a growth comes from). */
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const kinds = [0, 1, 2, 3, 4, 5].filter((k) => (only === 'sqs' ? k < 4 : only === 'kafka' ? k >= 4 : true));
 
 const rss = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
@@ -59,6 +63,7 @@ const configs = [
   { name: 'segment.bytes', value: String(256 * 1024) },
 ];
 await admin.call(19, 4, { topics: [{ name: 'soak', numPartitions: 3, replicationFactor: 1, assignments: [], configs }], timeoutMs: 5000, validateOnly: false });
+admin.close();
 
 const end = Date.now() + minutes * 60_000;
 const perWorkerGapMs = (6 * 1000) / rate;
@@ -115,18 +120,20 @@ const sampler = setInterval(() => {
 /** What the process legitimately holds at the end: SQS backlog and Kafka log extent. */
 const held: Record<string, unknown> = {};
 try {
-  await Promise.all([0, 1, 2, 3, 4, 5].map(worker));
+  await Promise.all(kinds.map(worker));
   for (const [name, url] of [['std', std], ['fifo', fifo]]) {
     const a = (await sqs('GetQueueAttributes', { QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] })).Attributes;
     held[`sqs.${name}`] = a;
   }
+  // A fresh connection: one idle for the whole run is closed by connections.max.idle.ms.
+  const admin = await RawClient.connect(emu.kafkaPort);
   const lo = await admin.call(2, 1, { replicaId: -1, topics: [{ name: 'soak', partitions: [0, 1, 2].map((p) => ({ partitionIndex: p, timestamp: -2 })) }] });
   const hi = await admin.call(2, 1, { replicaId: -1, topics: [{ name: 'soak', partitions: [0, 1, 2].map((p) => ({ partitionIndex: p, timestamp: -1 })) }] });
   held.kafkaRecordsProduced = hi.body.topics[0].partitions.reduce((n: number, p: { offset: number }) => n + Number(p.offset), 0);
-  held.kafkaRecordsRetained = held.kafkaRecordsProduced as number - lo.body.topics[0].partitions.reduce((n: number, p: { offset: number }) => n + Number(p.offset), 0);
+  held.kafkaRecordsRetained = (held.kafkaRecordsProduced as number) - lo.body.topics[0].partitions.reduce((n: number, p: { offset: number }) => n + Number(p.offset), 0);
+  admin.close();
 } finally {
   clearInterval(sampler);
-  admin.close();
   await emu.stop();
 }
 
