@@ -29,7 +29,19 @@ const rss = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc
 const emu = await Emulator.start({ realClock: true, readyTimeoutMs: 120_000 });
 let latencies: number[] = [];
 let errors = 0;
-const rows: { t: number; rssMiB: number; p99Ms: number; requests: number }[] = [];
+const rows: { t: number; rssMiB: number; heapMiB: number; p99Ms: number; requests: number }[] = [];
+
+/** JS heap in use, from the process's own /metrics (prom-client's default metrics): RSS that
+ * grows while the heap does not is the allocator's or the storage engine's, not a JS leak. */
+async function heapMiB(): Promise<number> {
+  try {
+    const text = await (await fetch(`${emu.sqsEndpoint}/metrics`)).text();
+    const m = /^nodejs_heap_size_used_bytes\s+([0-9.e+]+)/m.exec(text);
+    return m ? Math.round(Number(m[1]) / 1048576) : -1;
+  } catch {
+    return -1;
+  }
+}
 
 async function sqs(op: string, body: object): Promise<any> {
   const res = await fetch(emu.sqsEndpoint, {
@@ -109,10 +121,11 @@ async function worker(kind: number): Promise<void> {
   kafka?.close();
 }
 
-const sampler = setInterval(() => {
+const sampler = setInterval(async () => {
+  const heap = await heapMiB();
   const sorted = latencies.sort((a, b) => a - b);
   const p99 = sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] : 0;
-  rows.push({ t: rows.length + 1, rssMiB: Math.round(rss(emu.proc.pid!)), p99Ms: Math.round(p99 * 10) / 10, requests: sorted.length });
+  rows.push({ t: rows.length + 1, rssMiB: Math.round(rss(emu.proc.pid!)), heapMiB: heap, p99Ms: Math.round(p99 * 10) / 10, requests: sorted.length });
   console.error(JSON.stringify(rows.at(-1)));
   latencies = [];
 }, intervalMs);
