@@ -12,7 +12,9 @@
  * Kafka's muted channels and socket buffers) while maxInFlight requests are unanswered or
  * maxUnsentBytes of responses wait to be sent; when the connection closes, every queued response
  * is dropped and the handlers still running are told so (`ctx.signal`), so a Fetch long-poll
- * stops instead of building a response nobody will read.
+ * stops instead of building a response nobody will read. Across connections, frames still
+ * arriving hold a reservation in one shared FrameBudget (./frame-budget.ts); a connection whose
+ * frame does not fit stops reading until another frame completes or its connection closes.
  *
  * Bad input never reaches past this file: an oversized or undecodable frame, an unknown API key or
  * an unsupported version closes the connection with one warn line, as Kafka does; the exception
