@@ -30,6 +30,8 @@ export interface EmulatorOptions {
   dataDir?: string;
   /** Epoch ms the manual clock starts at (restart() passes the time the previous process had reached). */
   clockStart?: number;
+  /** How long to wait for the ready line (default 10 s; long-running scripts on a loaded machine wait longer). */
+  readyTimeoutMs?: number;
 }
 
 export class Emulator {
@@ -76,7 +78,11 @@ export class Emulator {
     proc.stderr!.setEncoding('utf8').on('data', (d: string) => stderr.push(d));
     const lines = createInterface({ input: proc.stdout! });
     const ready = await new Promise<{ sqs: string; kafka: string }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`emulator not ready in 10 s: ${stderr.join('')}`)), 10_000);
+      const readyMs = opts.readyTimeoutMs ?? 10_000;
+      const timer = setTimeout(() => {
+        proc.kill('SIGKILL'); // not left running behind a failed start
+        reject(new Error(`emulator not ready in ${readyMs / 1000} s: ${stderr.join('')}`));
+      }, readyMs);
       proc.once('exit', (code) => {
         clearTimeout(timer);
         reject(new Error(`emulator exited with ${code}: ${stderr.join('')}`));

@@ -5,6 +5,7 @@
  * findings: invalid UTF-8, a `__proto__` attribute, control characters in values echoed as XML.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import http from 'node:http';
 import { Emulator } from '../harness/emulator.js';
 import { peakRssDuring, rssMiB } from './rss.js';
 
@@ -42,6 +43,27 @@ describe('request size, before parsing', () => {
     const res = await query(`Action=SendMessage&QueueUrl=${encodeURIComponent(queueUrl)}&MessageBody=${'%41'.repeat(1.5 * 1024 * 1024)}`);
     expect(res.status).toBe(413);
   });
+
+  test('a client sending `Connection: close` with an oversized body still gets the 413, not EPIPE (fuzz/corpus finding)', async () => {
+    // Node ends a `Connection: close` socket as soon as the response is finished; the rest of the
+    // upload then met a closed socket (EPIPE or reset on 3 of 5 tries at 15 MiB).
+    const once = (mib: number) =>
+      new Promise<number | string>((resolve) => {
+        const n = mib * 1024 * 1024;
+        const req = http.request(
+          { host: '127.0.0.1', port: emu.sqsPort, method: 'POST', path: '/', agent: false, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessage', 'content-length': String(n), connection: 'close' } },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode!));
+          },
+        );
+        req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+        req.end(Buffer.alloc(n, 0x5b));
+      });
+    const got: (number | string)[] = [];
+    for (const mib of [4, 8, 15, 15, 15, 30]) got.push(await once(mib));
+    expect(got).toEqual([413, 413, 413, 413, 413, 413]);
+  }, 30_000);
 
   test('a 1 MiB message with characters JSON must escape is still accepted', async () => {
     const body = '\n'.repeat(1024 * 1024);

@@ -34,6 +34,8 @@ export interface KafkaConfig {
   tlsKey: string | undefined;
   /** Store and serve ACLs (Kafka's authorizer.class.name=StandardAuthorizer); off: SECURITY_DISABLED. */
   authorizer: boolean;
+  /** All connections together: bytes of half-received frames before reading pauses (Kafka's queued.max.request.bytes). */
+  maxBufferedRequestBytes: number;
   /** Kafka's group.initial.rebalance.delay.ms. */
   groupInitialRebalanceDelayMs: number;
   /** Kafka's log.cleaner.backoff.ms: how often the log cleaner looks for compacted logs to clean. */

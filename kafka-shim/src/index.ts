@@ -23,6 +23,7 @@ import { KAFKA_FAULTS } from './server/faults.js';
 import { readFileSync } from 'node:fs';
 import type { ConnectionAuth } from './server/connection.js';
 import { SaslUsers } from './server/sasl.js';
+import { FrameBudget } from './server/frame-budget.js';
 import { KafkaServer } from './server/server.js';
 import { Cluster } from './cluster/cluster.js';
 import { brokerLayout, type BrokerListeners } from './cluster/layout.js';
@@ -137,6 +138,7 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
     idleTimeoutMs: limits?.idleTimeoutMs,
     requestTimeoutMs: limits?.requestTimeoutMs,
     ...security(core, config),
+    budget: new FrameBudget(config.maxBufferedRequestBytes),
   };
   // Per broker: its listeners (external, then internal), kept to be closed and reopened when the
   // broker goes down and up; a reopened listener binds the port it had.

@@ -117,6 +117,7 @@ export const SETTINGS: readonly Setting[] = [
   s('kafka', 'tlsCert', 'kafka-tls-cert', 'string', undefined, 'PEM certificate file: Kafka listeners speak TLS (SSL, or SASL_SSL with --kafka-sasl-users); needs --kafka-tls-key'),
   s('kafka', 'tlsKey', 'kafka-tls-key', 'string', undefined, 'PEM private key file of --kafka-tls-cert'),
   s('kafka', 'authorizer', 'kafka-authorizer', 'bool', false, "store and serve ACLs (CreateAcls, DescribeAcls, DeleteAcls), as Kafka with authorizer.class.name set; off: SECURITY_DISABLED, as Kafka without one"),
+  s('kafka', 'maxBufferedRequestBytes', 'kafka-max-buffered-request-bytes', 'int', 268435456, "half-received request bytes of all connections together; beyond it connections starting a frame wait (Kafka's queued.max.request.bytes); 0: no limit"),
   s('kafka', 'defaultPartitions', 'default-partitions', 'int', 1, 'partitions of auto-created topics'),
   s('kafka', 'groupInitialRebalanceDelayMs', 'kafka-group-initial-rebalance-delay-ms', 'int', 100, "Kafka's group.initial.rebalance.delay.ms"),
   s('kafka', 'logCleanerBackoffMs', 'kafka-log-cleaner-backoff-ms', 'int', 15000, "Kafka's log.cleaner.backoff.ms: how often the log cleaner compacts cleanup.policy=compact topics"),

@@ -72,15 +72,23 @@ export function startHttp(
     const max = isAdmin ? MAX_ADMIN_BODY : limits.sqsBodyLimit(req);
     const tooLarge = () => {
       // As AWS answers an oversized SQS request (plain text, not the protocol's error shape).
-      res.writeHead(413, { 'content-type': 'text/plain' }).end(`HTTP content length exceeded ${max} bytes.`);
+      const text = `HTTP content length exceeded ${max} bytes.`;
+      res.writeHead(413, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) });
+      res.write(text);
       // Linger (as nginx does): read and discard what the client is still sending, so it sees the
       // 413 instead of a reset mid-upload. Nothing is kept; a client still sending after 2 s is cut
-      // off. No `Connection: close`: Node would end the socket as soon as the 413 is written, and a
-      // client still writing its body would get EPIPE instead of the answer.
+      // off. The response is complete for the client (Content-Length) but ended here only once
+      // the upload is discarded: Node ends a socket as soon as its response is finished when the
+      // request said `Connection: close`, and a client still writing its body got EPIPE.
       req.removeAllListeners('data');
       req.resume();
       const cutOff = setTimeout(() => req.socket.destroy(), 2000).unref();
-      req.once('end', () => clearTimeout(cutOff));
+      const finish = () => {
+        clearTimeout(cutOff);
+        res.end();
+      };
+      if (req.complete) finish();
+      else req.once('end', finish);
     };
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > max) return tooLarge();

@@ -12,7 +12,9 @@
  * Kafka's muted channels and socket buffers) while maxInFlight requests are unanswered or
  * maxUnsentBytes of responses wait to be sent; when the connection closes, every queued response
  * is dropped and the handlers still running are told so (`ctx.signal`), so a Fetch long-poll
- * stops instead of building a response nobody will read.
+ * stops instead of building a response nobody will read. Across connections, frames still
+ * arriving hold a reservation in one shared FrameBudget (./frame-budget.ts); a connection whose
+ * frame does not fit stops reading until another frame completes or its connection closes.
  *
  * With SASL configured (authenticator.ts), frames go to the authenticator until the client has
  * logged in; until then they are capped at Kafka's 512 KiB SASL receive size.
@@ -35,6 +37,8 @@ import {
   readHeaderRest,
 } from '../protocol/messages.js';
 import { Reader } from '../protocol/reader.js';
+import { inRange } from '../protocol/spec.js';
+import type { FrameBudget } from './frame-budget.js';
 import type { Logger } from '../../../emulator/src/core/logger.js';
 import type { FaultEffect, Faults } from '../../../emulator/src/core/faults.js';
 import { describeRequest, faultErrorCode, faultResponse } from './faults.js';
@@ -61,6 +65,8 @@ export interface ConnectionOptions {
   readonly idleTimeoutMs?: number;
   /** Close when a frame has been arriving this long without completing (ms); 0: never. */
   readonly requestTimeoutMs?: number;
+  /** Shared by all connections: bytes of frames still arriving (see frame-budget.ts). */
+  readonly budget?: FrameBudget;
   readonly onClose: (conn: Connection) => void;
   /** SASL required before any other request (absent: no authentication, as a PLAINTEXT listener). */
   readonly auth?: ConnectionAuth;
@@ -93,6 +99,11 @@ export class Connection {
   private partialTimer: NodeJS.Timeout | undefined;
   private readonly faults: Faults | undefined;
   private readonly sasl: Authenticator | undefined;
+  /** Bytes of the frame now arriving, held in the shared budget. */
+  private reserved = 0;
+  /** Reading stopped until the shared budget has room for the frame now arriving. */
+  private waitingForBudget = false;
+  private readonly budgetWaiter = { wake: () => this.budgetWoke() };
 
   constructor(
     private readonly socket: net.Socket,
@@ -123,8 +134,9 @@ export class Connection {
     });
     if (opts.idleTimeoutMs) {
       socket.setTimeout(opts.idleTimeoutMs, () => {
-        // An idle timeout with requests still unanswered (a long Fetch) is not idleness.
-        if (this.queue.length > 0) return;
+        // An idle timeout with requests still unanswered (a long Fetch), or while we hold the
+        // client back for the shared budget, is not idleness.
+        if (this.queue.length > 0 || this.waitingForBudget) return;
         opts.log.debug('kafka.conn.idle', { conn: id });
         socket.destroy();
       });
@@ -140,7 +152,44 @@ export class Connection {
     this.queuedBytes = 0;
     this.fetchesOpen = 0;
     if (this.partialTimer) clearTimeout(this.partialTimer);
+    this.releaseBudget();
     this.abort.abort();
+  }
+
+  private releaseBudget(): void {
+    const budget = this.opts.budget;
+    if (!budget) return;
+    if (this.waitingForBudget) {
+      this.waitingForBudget = false;
+      budget.cancel(this.budgetWaiter);
+    }
+    const bytes = this.reserved;
+    this.reserved = 0;
+    budget.release(bytes);
+  }
+
+  /** Reserve the frame now arriving in the shared budget; false: reading is paused until woken. */
+  private reserveFrame(size: number): boolean {
+    const budget = this.opts.budget;
+    if (!budget || this.reserved > 0) return true;
+    if (budget.tryReserve(size)) {
+      this.reserved = size;
+      return true;
+    }
+    if (!this.waitingForBudget) {
+      this.waitingForBudget = true;
+      this.opts.log.debug('kafka.conn.budget_wait', { conn: this.info.id, frameBytes: size, reserved: budget.reserved, limit: budget.limit });
+      budget.wait(this.budgetWaiter);
+    }
+    if (!this.socket.isPaused()) this.socket.pause();
+    return false;
+  }
+
+  private budgetWoke(): void {
+    if (this.closed || !this.waitingForBudget) return;
+    this.waitingForBudget = false;
+    this.processFrames();
+    this.updateFlow();
   }
 
   /** Room to dispatch another request: few enough unanswered, few enough bytes unsent. */
@@ -180,7 +229,10 @@ export class Connection {
           this.fail(`frame size ${size} outside 1..${max}`);
           return;
         }
-        if (this.pendingBytes < 4 + size) return this.armPartialTimer();
+        if (this.pendingBytes < 4 + size) {
+          if (!this.reserveFrame(size)) return;
+          return this.armPartialTimer();
+        }
         // One concat per complete frame (not per chunk), so large frames stay linear.
         const all = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
         // One Fetch at a time per connection (what every client does anyway): its response may be
@@ -192,6 +244,7 @@ export class Connection {
         const rest = all.subarray(4 + size);
         this.pending = rest.length > 0 ? [rest] : [];
         this.pendingBytes = rest.length;
+        if (this.reserved > 0) this.releaseBudget();
         this.onFrame(all.subarray(4, 4 + size));
       }
       if (this.pendingBytes > 0 && this.pendingBytes < 4) this.armPartialTimer();
@@ -424,7 +477,7 @@ export class Connection {
    * already read wait in `pending` until the queue has room. */
   private updateFlow(): void {
     if (this.closed) return;
-    const busy = !this.hasRoom() || this.socket.writableNeedDrain;
+    const busy = !this.hasRoom() || this.socket.writableNeedDrain || this.waitingForBudget;
     if (busy && !this.socket.isPaused()) this.socket.pause();
     else if (!busy && this.socket.isPaused()) this.socket.resume();
   }

@@ -11,6 +11,7 @@ import type { ApiRegistry } from '../apis/registry.js';
 import type { Broker } from '../broker.js';
 import type { Logger } from '../../../emulator/src/core/logger.js';
 import { Connection, type ConnectionAuth } from './connection.js';
+import type { FrameBudget } from './frame-budget.js';
 
 export interface ListenOptions {
   /** A getter: the broker is built once every listener is bound. */
@@ -35,6 +36,8 @@ export interface ListenOptions {
   readonly auth?: ConnectionAuth;
   /** PEM certificate and key: the listener speaks TLS (SSL, or SASL_SSL with `auth`). */
   readonly tls?: { cert: Buffer; key: Buffer };
+  /** Bytes of half-received frames across all connections (one budget shared by all listeners). */
+  readonly budget?: FrameBudget;
 }
 
 export class KafkaServer {
@@ -79,6 +82,7 @@ export class KafkaServer {
         idleTimeoutMs: opts.idleTimeoutMs,
         requestTimeoutMs: opts.requestTimeoutMs,
         auth: opts.auth,
+        budget: opts.budget,
         onClose: (c) => {
           self.connections.delete(c);
           log.debug('kafka.conn.close', { conn: c.info.id });
