@@ -25,6 +25,7 @@ public final class Main {
       Map.entry("kafka-transactional", (Scenario) KafkaTransactionalScenario::run),
       Map.entry("kafka-streams-eos", (Scenario) KafkaStreamsEosScenario::run),
       Map.entry("kafka-streams-eos-restart", (Scenario) KafkaStreamsEosRestartScenario::run),
+      Map.entry("kafka-cluster-admin", (Scenario) KafkaClusterAdminScenario::run),
       Map.entry("kafka-consumer-protocol", (Scenario) KafkaConsumerProtocolScenario::run),
       Map.entry("kafka-acl", (Scenario) KafkaAclScenario::run),
       Map.entry("sqs-sync", (Scenario) SqsSyncScenario::run),
