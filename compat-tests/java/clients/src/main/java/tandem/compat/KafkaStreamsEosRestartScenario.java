@@ -145,7 +145,7 @@ final class KafkaStreamsEosRestartScenario {
         outputRecords += drain(c, counts, lastSeen, nonIncreasing);
       }
       // A little longer: a duplicate commit after the exact state would show as an extra count.
-      long settle = System.currentTimeMillis() + 3_000;
+      long settle = System.currentTimeMillis() + 1_000;
       while (System.currentTimeMillis() < settle) outputRecords += drain(c, counts, lastSeen, nonIncreasing);
       out.put("state", streams.state().toString());
       streams.close(Duration.ofSeconds(10));
