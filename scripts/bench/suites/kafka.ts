@@ -5,6 +5,7 @@
  */
 import { levelBatchLoop, tcpPump, type Throughput } from '../baselines/raw.js';
 import { kafkajs } from '../kafka/kafkajs.js';
+import { idempotentVsPlain } from './kafka-idem.js';
 import { kcatConsume, kcatProduce, recordsFile, startMock, type KcatRun } from '../kafka/kcat.js';
 import { RawKafka } from '../kafka/raw-client.js';
 import { atLeast, type Report } from '../lib/report.js';
@@ -35,8 +36,6 @@ export async function kafkaSuite(ctx: Ctx): Promise<void> {
     { name: 'k100', size: 100, count: size(ctx, 400_000, 10_000), acks: 'acks=1', consume: true },
     { name: 'k1k', size: 1024, count: size(ctx, 80_000, 3_000), acks: 'acks=1', consume: true },
     { name: 'k100all', size: 100, count: size(ctx, 400_000, 10_000), acks: 'acks=-1', consume: false },
-    // The idempotent producer (librdkafka's enable.idempotence, acks=all implied): sequence checks on every batch.
-    { name: 'k100idem', size: 100, count: size(ctx, 400_000, 10_000), acks: 'acks=-1', consume: false, props: ['enable.idempotence=true'] },
   ];
   const js = [
     { topic: 'js100-1', size: 100, acks: 1, count: size(ctx, 200_000, 5_000) },
@@ -115,6 +114,9 @@ export async function kafkaSuite(ctx: Ctx): Promise<void> {
       const r = await step(ctx, S, label, () => kafkajs({ ...job, broker }));
       if (r) report.add({ section: S, name: `${label} (${j.count} rec, 1000/send, 4 in flight)`, value: (j.count / r.ms) * 1000, unit: 'msg/s', baseline: m && { name: 'mock', value: (j.count / m.ms) * 1000 } });
     }
+    // The idempotent producer (librdkafka's enable.idempotence, acks=all implied) against plain acks=all, alternating.
+    await idempotentVsPlain(ctx, emu);
+
     const j0 = js[0];
     const jc = await step(ctx, S, `kafkajs consume ${j0.topic}`, () => kafkajs({ op: 'consume', broker, topic: j0.topic, count: j0.count, timeoutMs: size(ctx, 120_000, 20_000) }));
     if (jc) report.add({ section: S, name: `kafkajs consume ${j0.size} B (group, incl. join)`, value: (jc.records / jc.ms) * 1000, unit: 'msg/s', note: `group join ${Math.round(jc.joinMs)} ms` });

@@ -24,6 +24,8 @@ public final class Main {
       Map.entry("kafka-admin", (Scenario) KafkaAdminScenario::run),
       Map.entry("kafka-transactional", (Scenario) KafkaTransactionalScenario::run),
       Map.entry("kafka-streams-eos", (Scenario) KafkaStreamsEosScenario::run),
+      Map.entry("kafka-streams-eos-restart", (Scenario) KafkaStreamsEosRestartScenario::run),
+      Map.entry("kafka-cluster-admin", (Scenario) KafkaClusterAdminScenario::run),
       Map.entry("kafka-consumer-protocol", (Scenario) KafkaConsumerProtocolScenario::run),
       Map.entry("kafka-acl", (Scenario) KafkaAclScenario::run),
       Map.entry("sqs-sync", (Scenario) SqsSyncScenario::run),
