@@ -21,6 +21,7 @@ import { KAFKA_FAULTS } from './server/faults.js';
 import { KafkaServer } from './server/server.js';
 import { ProducerIdManager } from './txn/producer-ids.js';
 import { TransactionCoordinator } from './txn/coordinator.js';
+import { kafkaTxnCleaning } from './log/txn-cleaning.js';
 
 export interface KafkaModule {
   readonly port: number;
@@ -93,6 +94,8 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
   core.faults?.declare('kafka', KAFKA_FAULTS);
   const log = new LogManager(core, { defaultPartitions: config.defaultPartitions, cleanerBackoffMs: config.logCleanerBackoffMs, nodeId: NODE_ID, dataDir });
   await log.load();
+  // The cleaner stops at each partition's last stable offset and cleans markers and aborted records as Kafka does.
+  log.setTxnCleaning(kafkaTxnCleaning);
   const groups = new GroupCoordinator(core, log, { initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs });
   await groups.load();
   const producerIds = new ProducerIdManager(core);
