@@ -2,10 +2,11 @@
  * Log compaction (cleanup.policy=compact) with real clients: kafkajs and kcat (librdkafka, zstd)
  * produce keyed records and tombstones, time passes, and fresh consumers from the beginning read
  * exactly the newest record per key at its original offset; tombstones go after
- * delete.retention.ms. Runs on the oracle too: there time really passes (a few hundred ms) and
- * its cleaner runs every 100 ms (log.cleaner.backoff.ms in scripts/oracle/kafka.sh); on Tandem the
- * test moves the manual clock past the cleaner's 15 s interval. The restart and kill -9 cases are
- * in compaction-restart.test.ts (Tandem-only).
+ * delete.retention.ms; a kafkajs transactional producer's aborted records are cleaned away and
+ * its emptied ABORT marker removed, as Kafka's cleaner does. Runs on the oracle too: there time
+ * really passes (a few hundred ms) and its cleaner runs every 100 ms (log.cleaner.backoff.ms in
+ * scripts/oracle/kafka.sh); on Tandem the test moves the manual clock past the cleaner's 15 s
+ * interval. The restart and kill -9 cases are in compaction-restart.test.ts (Tandem-only).
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
@@ -65,8 +66,8 @@ describe('log compaction with real clients', () => {
     (await kcat(target.bootstrap, ['-C', '-t', topic, '-p', '0', '-o', 'beginning', '-c', String(n), '-Z', '-f', '%k=%s@%o\n'])).trim().split('\n');
 
   /** Every record up to offset `last`, through a fresh kafkajs consumer group from the beginning. */
-  async function consumeAll(topic: string, last: number): Promise<string[]> {
-    const consumer = kafka.consumer({ groupId: freshGroup(), maxWaitTimeInMs: 100 });
+  async function consumeAll(topic: string, last: number, readUncommitted = false): Promise<string[]> {
+    const consumer = kafka.consumer({ groupId: freshGroup(), maxWaitTimeInMs: 100, readUncommitted });
     const seen: string[] = [];
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -123,6 +124,76 @@ describe('log compaction with real clients', () => {
     await eventually(() => kcatRead(topic, 5), (got) => got.join() === cleaned.join());
     expect(await consumeAll(topic, 7)).toEqual(cleaned);
     await producer.disconnect();
+  }, 60_000);
+
+  /** Every stored batch (raw Fetch v11, read_uncommitted), fetching on: Kafka answers from one segment at a time. */
+  async function storedBatches(topic: string) {
+    const out: ReturnType<typeof decodeBatches> = [];
+    for (let offset = 0; ; ) {
+      const body = {
+        replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 8 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+        topics: [{ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: offset, logStartOffset: -1, partitionMaxBytes: 8 << 20 }] }],
+        forgottenTopicsData: [], rackId: '',
+      };
+      const p = (await raw.call(FETCH, 11, body)).body.responses[0].partitions[0];
+      const batches = decodeBatches(p.records ?? Buffer.alloc(0));
+      if (batches.length === 0) return out;
+      out.push(...batches);
+      const last = batches.at(-1)!;
+      offset = last.baseOffset + last.lastOffsetDelta + 1;
+      if (offset >= Number(p.highWatermark)) return out;
+    }
+  }
+  /** Offset and kind of each stored transaction marker. */
+  const storedMarkers = async (topic: string) =>
+    (await storedBatches(topic)).filter((b) => b.isControl && b.records.length > 0).map((b) => `${b.records[0].key!.readInt16BE(2) === 1 ? 'COMMIT' : 'ABORT'}@${b.baseOffset}`);
+  /** Every stored data record, aborted or not. */
+  const storedRecords = async (topic: string) =>
+    (await storedBatches(topic)).filter((b) => !b.isControl).flatMap((b) => b.records.map((r) => `${r.key}=${r.value}@${r.offset}`));
+
+  it('kafkajs transactions: aborted records are cleaned away, committed ones compact like others, an emptied ABORT marker goes after delete.retention.ms', async () => {
+    const topic = unique('compact-txn');
+    const admin = kafka.admin();
+    await admin.connect();
+    await createTopics(admin, [{ topic, numPartitions: 1, configEntries: compactConfigs }]);
+    await topicReady(admin, topic, 1);
+    await admin.disconnect();
+    const tx = kafka.producer({ transactionalId: unique('compact-tx'), idempotent: true, maxInFlightRequests: 1 });
+    await tx.connect();
+    const inTxn = async (messages: { key: string; value: string }[], commit: boolean) => {
+      const t = await tx.transaction();
+      await t.send({ topic, acks: -1, messages: messages.map((m) => ({ ...m, partition: 0 })) });
+      await (commit ? t.commit() : t.abort());
+    };
+    const plain = kafka.producer();
+    await plain.connect();
+    const send = (key: string) => plain.send({ topic, acks: -1, messages: [{ key, value: 'a', partition: 0 }] });
+    await inTxn([{ key: 'k1', value: 'a' }, { key: 'k2', value: 'a' }], true); // 0-1, COMMIT@2
+    await inTxn([{ key: 'k1', value: 'bad' }, { key: 'k3', value: 'bad' }], false); // 3-4, ABORT@5
+    await inTxn([{ key: 'k2', value: 'b' }], true); // 6, COMMIT@7
+    await eventually(() => storedMarkers(topic), (got) => got.join() === 'COMMIT@2,ABORT@5,COMMIT@7');
+    await roll(() => send('k4')); // 8
+    await cleanerRuns();
+    // The aborted k1=bad is not the newest k1 (k1=a stays) and is gone for read_uncommitted too.
+    const compacted = ['k1=a@0', 'k2=b@6', 'k4=a@8'];
+    await eventually(() => storedRecords(topic), (got) => got.join() === compacted.join());
+    expect(await consumeAll(topic, 8, true)).toEqual(compacted);
+    expect(await consumeAll(topic, 8)).toEqual(compacted);
+
+    // With the aborted data gone, a later clean gives the ABORT marker a delete horizon and the
+    // first clean past it removes the marker; COMMIT markers of transactions with data stay.
+    await pass(SEGMENT_MS * 2);
+    await send('k5');
+    await roll(() => send('k6'));
+    await cleanerRuns();
+    await pass(DELETE_RETENTION_MS + 200);
+    await send('k7');
+    await roll(() => send('k8'));
+    await cleanerRuns();
+    await eventually(() => storedMarkers(topic), (got) => got.join() === 'COMMIT@2,COMMIT@7');
+    expect(await consumeAll(topic, 12, true)).toEqual([...compacted, 'k5=a@9', 'k6=a@10', 'k7=a@11', 'k8=a@12']);
+    await tx.disconnect();
+    await plain.disconnect();
   }, 60_000);
 
   it('kcat (librdkafka) zstd: the cleaned batch stays zstd, offsets kept', async () => {

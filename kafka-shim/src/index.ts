@@ -30,6 +30,7 @@ import { brokerLayout, type BrokerListeners } from './cluster/layout.js';
 import { registerClusterRoutes } from './cluster/routes.js';
 import { ProducerIdManager } from './txn/producer-ids.js';
 import { TransactionCoordinator } from './txn/coordinator.js';
+import { kafkaTxnCleaning } from './log/txn-cleaning.js';
 
 export interface KafkaModule {
   readonly port: number;
@@ -103,6 +104,8 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
   const layout = brokerLayout(config, bind);
   const log = new LogManager(core, { defaultPartitions: config.defaultPartitions, cleanerBackoffMs: config.logCleanerBackoffMs, nodeId: layout[0].nodeId, dataDir });
   await log.load();
+  // The cleaner stops at each partition's last stable offset and cleans markers and aborted records as Kafka does.
+  log.setTxnCleaning(kafkaTxnCleaning);
   const assignors = config.groupConsumerAssignors.split(',').map((a) => a.trim()).filter((a) => a !== '');
   const unknown = assignors.filter((a) => !ASSIGNORS.has(a));
   if (assignors.length === 0 || unknown.length > 0) throw new Error(`kafka.groupConsumerAssignors: unknown assignor ${unknown.join(', ') || '(none given)'}; uniform and range are served`);

@@ -6,7 +6,7 @@
  *   or when it is below the log start or past the log end);
  * - first uncleanable offset: the lowest of the last stable offset, the active segment's base and,
  *   with min.compaction.lag.ms, the base of the first dirty closed segment whose newest timestamp
- *   is younger than the lag;
+ *   is younger than the lag, rounded down to the base of the segment holding it (whole segments);
  * - cleanable bytes: the segments from the first dirty one to the first uncleanable one; the
  *   dirty ratio is cleanable / (clean + cleanable) bytes;
  * - a log is cleaned when its ratio exceeds min.cleanable.dirty.ratio, or when max.compaction.lag.ms
@@ -61,7 +61,8 @@ export function planClean(p: PlanInput): CleanPlan {
     if (young) uncleanable = Math.min(uncleanable, young.base);
   }
   const firstUncleanableOffset = Math.max(firstDirty, uncleanable);
-  // The segment holding the uncleanable offset bounds the cleanable bytes (calculateCleanableBytes).
+  // Cleaning stops at the base of the segment holding the uncleanable offset (calculateCleanableBytes),
+  // so a last stable offset inside a closed segment keeps that whole segment out of the clean.
   let boundary = active ? active.base : p.logEndOffset;
   for (let i = 0; i < segs.length - 1; i++) {
     if (segs[i + 1].base > firstUncleanableOffset) {
@@ -83,6 +84,6 @@ export function planClean(p: PlanInput): CleanPlan {
   const firstTimestamps = dirtyClosed.map((s) => s.firstTs).filter((t) => t > 0);
   const earliest = firstTimestamps.length > 0 ? Math.min(...firstTimestamps) : Infinity;
   const forced = earliest < p.now - Math.max(p.maxCompactionLagMs, 0);
-  const due = total > 0 && firstUncleanableOffset > firstDirty && ((forced && cleanableBytes > 0) || ratio > p.minCleanableRatio);
-  return { firstDirty, firstUncleanable: firstUncleanableOffset, cleanBytes, cleanableBytes, ratio, forced, due };
+  const due = total > 0 && boundary > firstDirty && ((forced && cleanableBytes > 0) || ratio > p.minCleanableRatio);
+  return { firstDirty, firstUncleanable: boundary, cleanBytes, cleanableBytes, ratio, forced, due };
 }

@@ -160,8 +160,9 @@ describe('cleaner plan', () => {
     expect(planClean({ ...after, maxCompactionLagMs: 50 })).toMatchObject({ forced: true, due: true });
   });
 
-  it('does not pass the last stable offset', () => {
-    expect(planClean({ ...base, lastStableOffset: 12 }).firstUncleanable).toBe(12);
+  it('does not pass the last stable offset, and stops at the base of the segment holding it', () => {
+    expect(planClean({ ...base, lastStableOffset: 12 })).toMatchObject({ firstUncleanable: 10, cleanableBytes: 100 });
+    expect(planClean({ ...base, lastStableOffset: 5 })).toMatchObject({ firstUncleanable: 0, due: false });
   });
 });
 
