@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
  * TANDEM_TEST_IN_MEMORY=1 runs every emulator that does not reuse a data dir on the memory engine
  * (the in-memory pass of scripts/test.sh); restart tests keep their disk.
  */
-const IN_MEMORY = process.env.TANDEM_TEST_IN_MEMORY === '1';
+export const IN_MEMORY = process.env.TANDEM_TEST_IN_MEMORY === '1';
 
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../emulator/src/host/main.js');
 

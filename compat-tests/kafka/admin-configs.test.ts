@@ -12,6 +12,9 @@ import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
 import { RawClient } from '../../kafka-shim/test/protocol/wire.js';
 import type { Emulator } from '../harness/emulator.js';
 import { createTopics, eventually, startKafkaTarget, tandemOnly, unique, type KafkaTarget } from '../harness/kafka-target.js';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 /** Apache Kafka 4.4.0's topic configs: default value and DescribeConfigs configType. */
 const KAFKA_4_TOPIC_DEFAULTS: Record<string, [string, number]> = {
@@ -226,7 +229,8 @@ tandemOnly('a dynamic broker config takes effect (Tandem only: on the shared ora
   let target: KafkaTarget;
   let emu: Emulator;
   beforeAll(async () => {
-    target = await startKafkaTarget();
+    // Its own data dir, also in the in-memory pass: the test restarts on it.
+    target = await startKafkaTarget({ dataDir: mkdtempSync(path.join(os.tmpdir(), 'tandem-configs-')) });
     emu = target.emulator!;
   });
   afterAll(() => emu.stop());
