@@ -34,6 +34,10 @@ export interface KafkaConfig {
   tlsKey: string | undefined;
   /** Store and serve ACLs (Kafka's authorizer.class.name=StandardAuthorizer); off: SECURITY_DISABLED. */
   authorizer: boolean;
+  /** Principals (`User:name`) the authorizer allows everything (Kafka's super.users). */
+  superUsers?: readonly string[];
+  /** Kafka's allow.everyone.if.no.acl.found: a resource no ACL covers is open to all. */
+  allowEveryoneIfNoAclFound?: boolean;
   /** Kafka's group.initial.rebalance.delay.ms. */
   groupInitialRebalanceDelayMs: number;
   /** Kafka's log.cleaner.backoff.ms: how often the log cleaner looks for compacted logs to clean. */
