@@ -3,6 +3,9 @@
  * kafkajs, kcat and confluent-kafka (librdkafka). alice holds WRITE and READ on the topic prefix
  * `sales-` and READ on the group `sales-app`, with a DENY WRITE on `sales-locked`; bob holds
  * nothing; admin is a super user (`--kafka-super-users`) who creates the topics and bindings.
+ * A Produce for an allowed and a denied topic writes the one and refuses the other. The last
+ * suite has no SASL: the client is User:ANONYMOUS, and --kafka-allow-everyone-if-no-acl-found
+ * opens what no binding covers.
  *
  * Tandem-only: the oracle broker of scripts/oracle is one PLAINTEXT listener without an authorizer
  * shared by every test file; it cannot also run with these users and ACLs.
@@ -87,6 +90,18 @@ tandemOnly('ACL enforcement with SASL users', () => {
   it('kafkajs: a DENY overrides the prefixed ALLOW; a topic outside the prefix is refused', async () => {
     expect(await failure(send('alice', 'sales-locked'))).toBe('TOPIC_AUTHORIZATION_FAILED');
     expect(await failure(send('alice', 'hr-salaries'))).toBe('TOPIC_AUTHORIZATION_FAILED');
+    // One Produce request for both topics: the allowed partition is written, the denied one refused.
+    const admin = kafka('admin').admin();
+    await admin.connect();
+    const end = async (topic: string) => (await admin.fetchTopicOffsets(topic))[0].high;
+    const [orders, locked] = [await end('sales-orders'), await end('sales-locked')];
+    const producer = kafka('alice').producer();
+    await producer.connect();
+    const batch = failure(producer.sendBatch({ topicMessages: ['sales-orders', 'sales-locked'].map((topic) => ({ topic, messages: [{ value: 'batch' }] })) }));
+    expect(await batch).toBe('TOPIC_AUTHORIZATION_FAILED');
+    await producer.disconnect();
+    expect([await end('sales-orders'), await end('sales-locked')]).toEqual([String(Number(orders) + 1), locked]);
+    await admin.disconnect();
     // The super user is never refused.
     await send('admin', 'sales-locked');
     await send('admin', 'hr-salaries');
@@ -127,3 +142,27 @@ async function pythonJsonWith(python: string, args: string[]): Promise<any> {
   const out = await run(python, args, { timeoutMs: 90_000 });
   return JSON.parse(out.trim().split('\n').at(-1)!);
 }
+
+tandemOnly('ACL enforcement without SASL: User:ANONYMOUS, allow.everyone.if.no.acl.found', () => {
+  let plain: Emulator;
+  beforeAll(async () => {
+    plain = await Emulator.start({ args: ['--kafka-authorizer', '--kafka-allow-everyone-if-no-acl-found'] });
+  });
+  afterAll(async () => plain?.stop());
+
+  it('opens what no ACL covers to everyone; a binding on a topic closes it to the others', async () => {
+    const client = new Kafka({ clientId: 'anon', brokers: [plain.kafkaBroker], logLevel: logLevel.NOTHING, retry: { retries: 0 } });
+    const admin = client.admin();
+    await admin.connect();
+    // No ACL covers the cluster or these topics: the anonymous client may create and write.
+    await admin.createTopics({ topics: [{ topic: 'open' }, { topic: 'closed' }] });
+    await admin.createAcls({ acl: [{ resourceType: RT.TOPIC, resourceName: 'closed', resourcePatternType: Pattern.LITERAL, principal: 'User:someone', host: '*', operation: Op.ALL, permissionType: Perm.ALLOW }] as never });
+    const producer = client.producer();
+    await producer.connect();
+    await producer.send({ topic: 'open', messages: [{ value: 'v' }] });
+    expect(await failure(producer.send({ topic: 'closed', messages: [{ value: 'v' }] }))).toBe('TOPIC_AUTHORIZATION_FAILED');
+    await producer.disconnect();
+    expect((await admin.listTopics()).sort()).toEqual(['open']);
+    await admin.disconnect();
+  });
+});
