@@ -103,7 +103,7 @@ function metadata(req: any, c: Caller): Gate {
   return andThen(gate, req, (res: any) => ({
     ...res,
     topics: req.includeTopicAuthorizedOperations ? (res.topics ?? []).map((t: any) => (t.errorCode ? t : { ...t, topicAuthorizedOperations: c.operations(RT.TOPIC, t.name) })) : res.topics,
-    ...(req.includeClusterAuthorizedOperations ? { clusterAuthorizedOperations: c.operations(RT.CLUSTER, CLUSTER_NAME) } : {}),
+    ...(req.includeClusterAuthorizedOperations ? { clusterAuthorizedOperations: clusterOperations(c) } : {}),
   }));
 }
 
@@ -216,10 +216,13 @@ function aclResults(field: string, items: (req: any) => unknown[]): Rule {
   return (req: any, c: Caller) => (cluster(c, Op.ALTER) ? undefined : { response: { [field]: items(req).map(() => ({ errorCode: CLUSTER, errorMessage: 'Cluster authorization failed.' })) } });
 }
 
+/** Kafka reports the cluster's operations only to whom may describe it (0 to the others). */
+const clusterOperations = (c: Caller): number => (cluster(c, Op.DESCRIBE) ? c.operations(RT.CLUSTER, CLUSTER_NAME) : 0);
+
+/** DescribeCluster is never refused (Kafka's AuthHelper): only its operations depend on the ACLs. */
 function describeCluster(req: any, c: Caller): Gate {
-  if (!cluster(c, Op.DESCRIBE)) return c.refuse(CLUSTER, 'Cluster authorization failed.');
   if (!req.includeClusterAuthorizedOperations) return undefined;
-  return { request: req, after: (res: any) => ({ ...res, clusterAuthorizedOperations: c.operations(RT.CLUSTER, CLUSTER_NAME) }) };
+  return { request: req, after: (res: any) => ({ ...res, clusterAuthorizedOperations: clusterOperations(c) }) };
 }
 
 export const RULES: Readonly<Partial<Record<number, Rule>>> = {
