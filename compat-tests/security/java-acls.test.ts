@@ -28,7 +28,7 @@ function runScenario(bootstrap: string): Promise<Record<string, any>> {
 
 tandemOnly('Java AdminClient ACLs with --kafka-authorizer', () => {
   it('creates, refuses, describes with MATCH and deletes as Kafka does', async () => {
-    const emu = await Emulator.start({ args: ['--kafka-authorizer'] });
+    const emu = await Emulator.start({ args: ['--kafka-authorizer', '--kafka-super-users', 'User:ANONYMOUS'] });
     try {
       const r = await runScenario(emu.kafkaBroker);
       expect(r.error).toBeUndefined();

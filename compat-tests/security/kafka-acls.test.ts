@@ -5,8 +5,8 @@
  * operation, permission), deleted by filter, and kept across a restart.
  *
  * Tandem-only: the oracle broker of scripts/oracle runs without an authorizer (the default, whose
- * SECURITY_DISABLED answers compat-tests/kafka/acls.test.ts checks on both). Enforcement of the
- * stored ACLs is not built yet.
+ * SECURITY_DISABLED answers compat-tests/kafka/acls.test.ts checks on both). The ACLs are enforced
+ * (kafka-acl-enforce.test.ts): this anonymous admin is a super user, as Kafka's super.users.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,7 +44,7 @@ tandemOnly('ACLs with --kafka-authorizer', () => {
   // Its own data dir, even in the in-memory pass: the last test restarts on it.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tandem-acls-'));
   beforeAll(async () => {
-    emu = await Emulator.start({ args: ['--kafka-authorizer'], dataDir });
+    emu = await Emulator.start({ args: ['--kafka-authorizer', '--kafka-super-users', 'User:ANONYMOUS'], dataDir });
     await connect();
   });
   afterAll(async () => {

@@ -9,6 +9,7 @@ import type { KafkaConfig } from './config.js';
 import type { GroupCoordinator } from './groups/index.js';
 import type { LogManager } from './log/index.js';
 import type { AclStore } from './acl/store.js';
+import type { Authorizer } from './acl/authorizer.js';
 import type { ProducerIdManager } from './txn/producer-ids.js';
 import type { ClientQuotas } from './quotas/index.js';
 import type { TransactionCoordinator } from './txn/coordinator.js';
@@ -35,6 +36,8 @@ export interface Broker {
   readonly txn: TransactionCoordinator;
   /** ACL bindings, when an authorizer is configured (`kafka.authorizer`); absent: SECURITY_DISABLED. */
   readonly acls?: AclStore;
+  /** Enforces the ACLs on every request (../acl/enforce.ts); set with `acls`. */
+  readonly authorizer?: Authorizer;
   /** Told each answered request's API, error code (0: none) and time (metrics); unset, nothing is measured. */
   observe?: RequestObserver;
 }

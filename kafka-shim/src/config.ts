@@ -36,6 +36,10 @@ export interface KafkaConfig {
   authorizer: boolean;
   /** All connections together: bytes of half-received frames before reading pauses (Kafka's queued.max.request.bytes). */
   maxBufferedRequestBytes: number;
+  /** Principals (`User:name`) the authorizer allows everything (Kafka's super.users). */
+  superUsers?: readonly string[];
+  /** Kafka's allow.everyone.if.no.acl.found: a resource no ACL covers is open to all. */
+  allowEveryoneIfNoAclFound?: boolean;
   /** Kafka's group.initial.rebalance.delay.ms. */
   groupInitialRebalanceDelayMs: number;
   /** Kafka's log.cleaner.backoff.ms: how often the log cleaner looks for compacted logs to clean. */

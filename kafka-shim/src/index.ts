@@ -7,6 +7,7 @@
 import type { Core } from '../../emulator/src/core/core.js';
 import type { AdminRoutes } from '../../emulator/src/core/routes.js';
 import { AclStore } from './acl/store.js';
+import { Authorizer } from './acl/authorizer.js';
 import { ApiRegistry } from './apis/registry.js';
 import type { KafkaConfig } from './config.js';
 import type { Broker, RequestObserver } from './broker.js';
@@ -127,10 +128,11 @@ export async function startKafka(core: Core, admin: AdminRoutes, config: KafkaCo
 
   const acls = config.authorizer ? new AclStore(core) : undefined;
   await acls?.load();
+  const authorizer = acls ? new Authorizer(acls, { superUsers: config.superUsers ?? [], allowEveryoneIfNoAclFound: config.allowEveryoneIfNoAclFound ?? false }) : undefined;
 
   const cluster = new Cluster(core, log, layout.map((b) => b.nodeId));
   await cluster.load();
-  const broker: Broker = { core, config, nodeId: layout[0].nodeId, clusterId: CLUSTER_ID, cluster, log, groups, producerIds, quotas, txn, acls };
+  const broker: Broker = { core, config, nodeId: layout[0].nodeId, clusterId: CLUSTER_ID, cluster, log, groups, producerIds, quotas, txn, acls, authorizer };
   const apis = new ApiRegistry();
   const logger = core.log.child({ component: 'kafka' });
   const serverLimits = {

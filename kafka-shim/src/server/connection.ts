@@ -29,6 +29,7 @@ import { ErrorCode } from '../errors.js';
 import { NO_RESPONSE, type AdvertisedEndpoint, type ApiHandler, type ApiKey, type ConnectionInfo, type RequestContext, type RequestOf } from '../apis/api.js';
 import type { ApiRegistry } from '../apis/registry.js';
 import { refuseIfNotCoordinator } from './coordinator.js';
+import { enforceAcls, runGated } from '../acl/enforce.js';
 import {
   API_VERSIONS_KEY,
   decodeRequestBody,
@@ -317,7 +318,8 @@ export class Connection {
     let result: unknown;
     try {
       // The codec decoded the request with the schema of this handler's key.
-      result = refuseIfNotCoordinator(handler, request, ctx) ?? handler.handle(request as RequestOf<ApiKey>, ctx);
+      // ACLs first (Kafka authorizes before its coordinators look at a request), then NOT_COORDINATOR.
+      result = runGated(enforceAcls(handler, request, ctx), request, (req) => refuseIfNotCoordinator(handler, req, ctx) ?? handler.handle(req as RequestOf<ApiKey>, ctx));
     } catch (err) {
       return this.handlerFailed(slot, handler, request, ctx, err);
     }
