@@ -25,9 +25,14 @@ export type Op =
   | { type: 'put'; key: Buffer; value: Buffer }
   | { type: 'del'; key: Buffer }
   /** Every key starting with `prefix`: expanded to deletes inside the batch it joins. */
-  | { type: 'delRange'; prefix: Buffer };
+  | { type: 'delRange'; prefix: Buffer }
+  /**
+   * Put `map(value of from)` at `to`, reading `from` when the batch is written (skipped if absent):
+   * moving a record the caller does not hold in memory (an SQS message body) inside one unit.
+   */
+  | { type: 'copy'; from: Buffer; to: Buffer; map: (v: Buffer) => Buffer };
 
-type PointOp = Exclude<Op, { type: 'delRange' }>;
+type PointOp = Exclude<Op, { type: 'delRange' } | { type: 'copy' }>;
 
 /** Both engines implement abstract-level's interface; typed as the classic one. */
 type Db = ClassicLevel<Buffer, Buffer>;
@@ -168,6 +173,7 @@ export class Store {
           this.interceptor?.(batch.ops);
           const ops = await this.expand(batch.ops);
           await this.writeBatch(ops);
+          this.compactLater(batch.ops);
           this.stats.batches++;
           this.stats.ops += ops.length;
           this.failure = undefined;
@@ -195,9 +201,20 @@ export class Store {
    * the database, and those put earlier in this same batch.
    */
   private async expand(ops: Op[]): Promise<PointOp[]> {
-    if (!ops.some((o) => o.type === 'delRange')) return ops as PointOp[];
+    if (!ops.some((o) => o.type === 'delRange' || o.type === 'copy')) return ops as PointOp[];
     const out: PointOp[] = [];
     for (const op of ops) {
+      if (op.type === 'copy') {
+        // The source as this batch left it so far: a put earlier in it, else the database.
+        let v: Buffer | undefined;
+        for (let i = out.length - 1; i >= 0 && v === undefined; i--) {
+          const o = out[i];
+          if (o.type === 'put' && o.key.equals(op.from)) v = o.value;
+        }
+        v ??= (await this.db.get(op.from)) ?? undefined;
+        if (v !== undefined) out.push({ type: 'put', key: op.to, value: op.map(v) });
+        continue;
+      }
       if (op.type !== 'delRange') {
         out.push(op);
         continue;
@@ -225,6 +242,33 @@ export class Store {
       return db._batch(ops, options);
     }
     return db.batch(ops, options);
+  }
+
+  /**
+   * Space comes back without a restart: LevelDB only reclaims deleted keys when compaction reaches
+   * their files, which for a range nobody writes again may be never. After a batch with range
+   * deletes (a purge, a deleted queue or topic), compact those ranges in the background.
+   */
+  private compactLater(ops: readonly Op[]): void {
+    if (this.engine !== 'leveldb') return;
+    for (const op of ops) {
+      if (op.type !== 'delRange') continue;
+      this.compactions++;
+      this.db
+        .compactRange(op.prefix, prefixEnd(op.prefix))
+        .catch(() => {})
+        .finally(() => this.compactions--);
+    }
+  }
+
+  /** Range compactions still running (benchmarks wait for them). */
+  compactions = 0;
+
+  /** Values of `keys` in one native call (undefined where absent). */
+  async getMany(keys: Buffer[]): Promise<(Buffer | undefined)[]> {
+    if (keys.length === 0) return [];
+    const vs = await this.db.getMany(keys);
+    return vs.map((v) => v ?? undefined);
   }
 
   async get(key: Buffer): Promise<Buffer | undefined> {
@@ -272,6 +316,7 @@ export class Store {
       await (this.pending?.promise.catch(() => {}) ?? new Promise((r) => setImmediate(r)));
     }
     this.closed = true;
+    while (this.compactions > 0) await new Promise((r) => setTimeout(r, 5));
     await this.db.close();
   }
 }

@@ -8,7 +8,7 @@ import { invalidParameter, optionalInt } from './errors.js';
 import { entryBytes, ID_CHARS, validateEntry, type Draft, type Message } from './messages.js';
 import type { Queue } from './queue.js';
 import { encodeReceipt } from './receipts.js';
-import { formatMessage, selection } from './receive-format.js';
+import { formatHead, formatMessage, selection, type Head, type Selection } from './receive-format.js';
 import type { SqsState } from './state.js';
 
 const MAX_BATCH_BYTES = 1048576;
@@ -25,6 +25,16 @@ function sendOutput(d: Draft, r: { messageId: string; sequenceNumber?: string })
   if (r.sequenceNumber) out.SequenceNumber = r.sequenceNumber;
   return out;
 }
+
+/** A receive's take, before its write and its body read. */
+interface Taken {
+  sid: string;
+  seqs: number[];
+  heads: Head[];
+  ops: UnitOfWork;
+}
+
+const answer = (output: T.Message[]): T.ReceiveMessageResult => (output.length > 0 ? { Messages: output } : {});
 
 export class MessageOps {
   readonly attempts: Attempts;
@@ -91,7 +101,7 @@ export class MessageOps {
     const key = q.fifo && typeof attemptId === 'string' ? attemptId : undefined;
     if (key !== undefined) {
       const again = this.attempts.retry(q, key);
-      if (again) return { Messages: again };
+      if (again) return answer(await this.contents(again.sid, again.seqs, again.heads, again.sel));
     }
     // AWS's in-flight cap: a short poll on a standard queue answers OverLimit; a long poll, or any
     // receive on a FIFO queue, returns nothing (AWS's quota documentation).
@@ -99,21 +109,24 @@ export class MessageOps {
     if (cap > 0 && !q.fifo && wait === 0 && q.counts.inflight >= cap) {
       throw new SqsError('OverLimit', 'Too many messages have been received without being deleted.\nPlease delete your received messages or let them timeout before receiving more.');
     }
-    const tryReceive = (): { output: T.Message[]; ops: UnitOfWork } => {
+    const tryReceive = (): Taken => {
       const ops = this.s.begin();
       const room = cap > 0 ? Math.max(0, cap - q.counts.inflight) : max;
       const taken = room > 0 ? q.receive(Math.min(max, room), visibility, ops) : [];
-      const output = taken.map((m) => formatMessage(m, encodeReceipt({ sid: q.record.sid, seq: m.seq, receiveCount: m.receiveCount }), sel));
-      if (key !== undefined && taken.length > 0) this.attempts.remember(q, key, taken, output, sel, ops);
-      return { output, ops };
+      const sid = q.record.sid;
+      const heads = taken.map((m) => formatHead(m, encodeReceipt({ sid, seq: m.seq, receiveCount: m.receiveCount }), sel));
+      if (key !== undefined && taken.length > 0) this.attempts.remember(q, key, taken, heads, sel, ops);
+      return { sid, seqs: taken.map((m) => m.seq), heads, ops };
     };
-    const answer = (output: T.Message[]): T.ReceiveMessageResult => (output.length > 0 ? { Messages: output } : {});
+    // The bodies are read once the receive is written: a message deleted in between (an older
+    // handle, a purge) has no body left and is left out of the answer, as if received just after.
+    const finish = async (r: Taken): Promise<T.ReceiveMessageResult> => {
+      await r.ops.commit();
+      return answer(await this.contents(r.sid, r.seqs, r.heads, sel));
+    };
 
     const first = tryReceive();
-    if (first.output.length > 0 || wait === 0) {
-      await first.ops.commit();
-      return answer(first.output);
-    }
+    if (first.heads.length > 0 || wait === 0) return finish(first);
     // Nothing to answer yet, but the attempt may have moved messages to the dead-letter queue:
     // persist those moves without holding up the poll.
     this.s.background(first.ops, 'dead-letter moves', q.name);
@@ -124,16 +137,27 @@ export class MessageOps {
         () => {
           if (q.deleted) return false;
           const r = tryReceive();
-          if (r.output.length === 0) {
+          if (r.heads.length === 0) {
             this.s.background(r.ops, 'dead-letter moves', q.name);
             return false;
           }
-          r.ops.commit().then(() => resolve(answer(r.output)), reject);
+          finish(r).then(resolve, reject);
           return true;
         },
         () => resolve({}),
       );
     });
+  }
+
+  /** The received messages with their contents, read in one batch. */
+  private async contents(sid: string, seqs: number[], heads: Head[], sel: Selection): Promise<T.Message[]> {
+    const contents = await this.s.contents(sid, seqs);
+    const out: T.Message[] = [];
+    heads.forEach((h, i) => {
+      const c = contents[i];
+      if (c) out.push(formatMessage(h, c, sel));
+    });
+    return out;
   }
 
   async delete(input: T.DeleteMessageRequest, ctx: RequestContext): Promise<T.EmptyResult> {
