@@ -5,7 +5,7 @@ import { SqsError, type RequestContext } from './api.js';
 import { Attempts } from './attempts.js';
 import { checkBatch, failure, type BatchFailure } from './batch.js';
 import { invalidParameter, optionalInt } from './errors.js';
-import { entryBytes, ID_CHARS, validateEntry, type Draft, type Message } from './messages.js';
+import { entryBytes, ID_CHARS, validateEntry, type Content, type Draft, type Message } from './messages.js';
 import type { Queue } from './queue.js';
 import { encodeReceipt } from './receipts.js';
 import { formatHead, formatMessage, selection, type Head, type Selection } from './receive-format.js';
@@ -32,6 +32,16 @@ interface Taken {
   seqs: number[];
   heads: Head[];
   ops: UnitOfWork;
+}
+
+/** The received messages with their contents; one without (deleted meanwhile) is left out. */
+function format(contents: (Content | undefined)[], heads: Head[], sel: Selection): T.Message[] {
+  const out: T.Message[] = [];
+  heads.forEach((h, i) => {
+    const c = contents[i];
+    if (c) out.push(formatMessage(h, c, sel));
+  });
+  return out;
 }
 
 const answer = (output: T.Message[]): T.ReceiveMessageResult => (output.length > 0 ? { Messages: output } : {});
@@ -101,7 +111,7 @@ export class MessageOps {
     const key = q.fifo && typeof attemptId === 'string' ? attemptId : undefined;
     if (key !== undefined) {
       const again = this.attempts.retry(q, key);
-      if (again) return answer(await this.contents(again.sid, again.seqs, again.heads, again.sel));
+      if (again) return answer(format(await this.s.contents(again.sid, again.seqs), again.heads, again.sel));
     }
     // AWS's in-flight cap: a short poll on a standard queue answers OverLimit; a long poll, or any
     // receive on a FIFO queue, returns nothing (AWS's quota documentation).
@@ -118,11 +128,14 @@ export class MessageOps {
       if (key !== undefined && taken.length > 0) this.attempts.remember(q, key, taken, heads, sel, ops);
       return { sid, seqs: taken.map((m) => m.seq), heads, ops };
     };
-    // The bodies are read once the receive is written: a message deleted in between (an older
-    // handle, a purge) has no body left and is left out of the answer, as if received just after.
+    // The bodies are read while the receive is written (a body record never changes, and it was on
+    // disk before its message entered memory), so the read costs no extra round trip. A message
+    // deleted before the read (an older handle, a purge) is left out, as if received just after.
     const finish = async (r: Taken): Promise<T.ReceiveMessageResult> => {
+      const read = this.s.contents(r.sid, r.seqs);
+      read.catch(() => {}); // awaited below unless the commit fails first
       await r.ops.commit();
-      return answer(await this.contents(r.sid, r.seqs, r.heads, sel));
+      return answer(format(await read, r.heads, sel));
     };
 
     const first = tryReceive();
@@ -147,17 +160,6 @@ export class MessageOps {
         () => resolve({}),
       );
     });
-  }
-
-  /** The received messages with their contents, read in one batch. */
-  private async contents(sid: string, seqs: number[], heads: Head[], sel: Selection): Promise<T.Message[]> {
-    const contents = await this.s.contents(sid, seqs);
-    const out: T.Message[] = [];
-    heads.forEach((h, i) => {
-      const c = contents[i];
-      if (c) out.push(formatMessage(h, c, sel));
-    });
-    return out;
   }
 
   async delete(input: T.DeleteMessageRequest, ctx: RequestContext): Promise<T.EmptyResult> {
