@@ -190,7 +190,7 @@ function view(m: Message, c: Content): PeekedMessage {
     attributes[k] = { type: v.DataType, value: v.StringValue ?? (v.BinaryValue ? Buffer.from(v.BinaryValue).toString('base64') : '') };
   }
   return {
-    messageId: m.id,
+    messageId: c.id,
     body: c.body,
     state: m.state as PeekedMessage['state'],
     sentAt: m.sentAt,

@@ -218,11 +218,10 @@ export class Queue {
     }
     // FIFO queues always apply the queue's delay (a per-message DelaySeconds=0 does not override it).
     const delay = this.fifo ? this.num('DelaySeconds') : d.delaySeconds ?? this.num('DelaySeconds');
+    const id = randomUUID();
     const m: Message = {
       seq: this.nextSeq++,
-      id: randomUUID(),
       sentAt: now,
-      senderId,
       group: d.group,
       dedup: dedupId,
       sequenceNumber: this.fifo ? this.env.nextSequenceNumber() : undefined,
@@ -234,12 +233,12 @@ export class Queue {
       receivedAt: 0,
       heapIndex: -1,
     };
-    ops.push(putMessage(this.record.sid, m, d));
+    ops.push(putMessage(this.record.sid, m, { ...d, id, senderId }));
     ops.onCommit(() => this.insertIfLive(m, this.record.sid));
     // The dedup entry is taken now, so that a duplicate sent before this write lands is still
     // recognised; a failed write gives it back.
-    if (this.dedup && dedupKey !== undefined) this.dedup.add(dedupKey, m.id, m.sequenceNumber!, now, ops);
-    return { messageId: m.id, sequenceNumber: m.sequenceNumber };
+    if (this.dedup && dedupKey !== undefined) this.dedup.add(dedupKey, id, m.sequenceNumber!, now, ops);
+    return { messageId: id, sequenceNumber: m.sequenceNumber };
   }
 
   /**
@@ -290,7 +289,7 @@ export class Queue {
     this.index.take(max, (m) => {
       if (redrive && m.receiveCount - (m.countBase ?? 0) >= redrive.maxReceiveCount) {
         this.moveOut(m, redrive.dlq, this.arn, ops);
-        this.env.log.info('sqs.dlq_move', { queue: this.name, dlq: redrive.dlq.name, messageId: m.id });
+        this.env.log.info('sqs.dlq_move', { queue: this.name, dlq: redrive.dlq.name, seq: m.seq });
         return 'skip';
       }
       const before = { receiveCount: m.receiveCount, firstReceiveAt: m.firstReceiveAt, receivedAt: m.receivedAt, visibleAt: m.visibleAt };

@@ -36,8 +36,6 @@ export function selection(input: ReceiveMessageRequest): Selection {
 
 function systemValue(m: Message, name: string): string | undefined {
   switch (name) {
-    case 'SenderId':
-      return m.senderId;
     case 'SentTimestamp':
       return String(m.sentAt);
     case 'ApproximateReceiveCount':
@@ -72,24 +70,23 @@ function filterAttributes(attrs: AttributeMap | undefined, wanted: string[]): At
 
 /** What the receive decides, as it takes the message (its count may change again before the body is read). */
 export interface Head {
-  id: string;
   handle: string;
-  /** System attributes asked for, in selection order; AWSTraceHeader comes from the contents. */
+  /** System attributes asked for, in selection order; SenderId and AWSTraceHeader come from the contents. */
   system: [string, string | undefined][];
 }
 
 export function formatHead(m: Message, receiptHandle: string, sel: Selection): Head {
   const system: [string, string | undefined][] = [];
-  for (const name of sel.system) system.push([name, name === 'AWSTraceHeader' ? undefined : systemValue(m, name)]);
-  return { id: m.id, handle: receiptHandle, system };
+  for (const name of sel.system) system.push([name, systemValue(m, name)]);
+  return { handle: receiptHandle, system };
 }
 
 export function formatMessage(h: Head, c: Content, sel: Selection): ReceivedMessage {
-  const out: ReceivedMessage = { MessageId: h.id, ReceiptHandle: h.handle, MD5OfBody: c.md5Body, Body: c.body };
+  const out: ReceivedMessage = { MessageId: c.id, ReceiptHandle: h.handle, MD5OfBody: c.md5Body, Body: c.body };
   if (h.system.length > 0) {
     const attrs: Record<string, string> = {};
     for (const [name, value] of h.system) {
-      const v = name === 'AWSTraceHeader' ? c.trace : value;
+      const v = name === 'AWSTraceHeader' ? c.trace : name === 'SenderId' ? c.senderId : value;
       if (v !== undefined) attrs[name] = v;
     }
     if (Object.keys(attrs).length > 0) out.Attributes = attrs;

@@ -151,13 +151,13 @@ function decodeAttrs(a: Record<string, StoredAttr> | undefined): AttributeMap | 
 
 function encodeMessage(m: Message, c: Content): Buffer {
   const r: StoredMessage = {
-    id: m.id,
+    id: c.id,
     body: c.body,
     attrs: encodeAttrs(c.attrs),
     md5Body: c.md5Body,
     md5Attrs: c.md5Attrs,
     sentAt: m.sentAt,
-    sender: m.senderId,
+    sender: c.senderId,
     trace: c.trace,
     group: m.group,
     dedup: m.dedup,
@@ -187,7 +187,7 @@ export const copyMessage = (fromSid: string, fromSeq: number, sid: string, m: Me
 /** The contents of a stored message (its body key's value). */
 export function decodeContent(v: Buffer): Content {
   const r = parse<StoredMessage>(v);
-  return { body: r.body, attrs: decodeAttrs(r.attrs), md5Body: r.md5Body, md5Attrs: r.md5Attrs, trace: r.trace };
+  return { id: r.id, senderId: r.sender, body: r.body, attrs: decodeAttrs(r.attrs), md5Body: r.md5Body, md5Attrs: r.md5Attrs, trace: r.trace };
 }
 
 export function putMessageState(sid: string, m: Message): Op {
@@ -213,9 +213,7 @@ export function decodeMessage(seq: number, v: Buffer): Message {
   const r = parse<StoredMessage>(v);
   return {
     seq,
-    id: r.id,
     sentAt: r.sentAt,
-    senderId: r.sender,
     group: r.group,
     dedup: r.dedup,
     sequenceNumber: r.sn,
