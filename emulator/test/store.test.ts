@@ -151,6 +151,23 @@ describe('Store on disk', () => {
     await store.close();
   });
 
+  it('gives the space of many point deletes back without a restart (their span is compacted)', async () => {
+    const store = await Store.open({ dir, compactAfterDeletes: 4000 });
+    const size = () => readdirSync(dir).reduce((n, f) => n + statSync(path.join(dir, f)).size, 0);
+    for (let b = 0; b < 8; b++) {
+      const uow = store.begin();
+      for (let i = 0; i < 1000; i++) uow.put(key('m/', 'big', u64(b * 1000 + i)), randomBytes(1024));
+      await uow.commit();
+    }
+    const full = size();
+    // One unit per key, as DeleteMessage would: 8000 deletes, two compactions of their spans.
+    for (let b = 0; b < 8; b++) await Promise.all(Array.from({ length: 1000 }, (_, i) => store.begin().del(key('m/', 'big', u64(b * 1000 + i))).commit()));
+    const deadline = Date.now() + 20_000;
+    while (store.compactions > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(size()).toBeLessThan(full / 4);
+    await store.close();
+  });
+
   it('writes the format version at creation and refuses a data dir from a newer Tandem', async () => {
     const store = await Store.open({ dir });
     expect(JSON.parse((await store.get(key(PREFIX_META)))!.toString())).toEqual({ format: 2 });

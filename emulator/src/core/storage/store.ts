@@ -66,7 +66,16 @@ export interface StoreOptions {
   inMemory?: boolean;
   /** fsync every batch (durable across power loss, not just process death). */
   sync?: boolean;
+  /** Point deletes after which their key span is compacted (default DELETES_PER_COMPACTION). */
+  compactAfterDeletes?: number;
 }
+
+/**
+ * Deleted keys leave tombstones that LevelDB drops only when compaction reaches their files; a queue
+ * drained by a million DeleteMessage calls would keep its space until then. After this many point
+ * deletes, the span of keys they covered is compacted in the background.
+ */
+const DELETES_PER_COMPACTION = 200_000;
 
 /**
  * Sees every batch before it is written and may fail it by throwing (tests inject storage faults
@@ -92,14 +101,18 @@ export class Store {
     private readonly sync: boolean,
     /** 'leveldb' or 'memory', for the ready line and /health. */
     readonly engine: 'leveldb' | 'memory',
+    private readonly compactAfterDeletes = DELETES_PER_COMPACTION,
   ) {}
+
+  /** Point deletes since the last span compaction, and the smallest and largest key they touched. */
+  private deletes = { n: 0, min: undefined as Buffer | undefined, max: undefined as Buffer | undefined };
 
   static async open(options: StoreOptions): Promise<Store> {
     const db: Db = options.inMemory
       ? (new MemoryLevel<Buffer, Buffer>({ keyEncoding: 'buffer', valueEncoding: 'buffer' }) as unknown as Db)
       : new ClassicLevel<Buffer, Buffer>(options.dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
     await db.open();
-    const store = new Store(db, options.sync ?? false, options.inMemory ? 'memory' : 'leveldb');
+    const store = new Store(db, options.sync ?? false, options.inMemory ? 'memory' : 'leveldb', options.compactAfterDeletes);
     try {
       await checkFormat(store, options.inMemory ? 'memory' : options.dir);
     } catch (e) {
@@ -251,14 +264,27 @@ export class Store {
    */
   private compactLater(ops: readonly Op[]): void {
     if (this.engine !== 'leveldb') return;
+    const d = this.deletes;
     for (const op of ops) {
-      if (op.type !== 'delRange') continue;
-      this.compactions++;
-      this.db
-        .compactRange(op.prefix, prefixEnd(op.prefix))
-        .catch(() => {})
-        .finally(() => this.compactions--);
+      if (op.type === 'delRange') this.compact(op.prefix, prefixEnd(op.prefix));
+      if (op.type !== 'del') continue;
+      d.n++;
+      if (!d.min || op.key.compare(d.min) < 0) d.min = op.key;
+      if (!d.max || op.key.compare(d.max) > 0) d.max = op.key;
     }
+    if (d.n >= this.compactAfterDeletes && d.min && d.max) {
+      // compactRange's end is inclusive in LevelDB: the span is exactly the deleted keys'.
+      this.compact(d.min, d.max);
+      this.deletes = { n: 0, min: undefined, max: undefined };
+    }
+  }
+
+  private compact(start: Buffer, end: Buffer): void {
+    this.compactions++;
+    this.db
+      .compactRange(start, end)
+      .catch(() => {})
+      .finally(() => this.compactions--);
   }
 
   /** Range compactions still running (benchmarks wait for them). */
