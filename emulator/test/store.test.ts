@@ -1,5 +1,6 @@
-/** The storage port: group commit, units of work (atomic, commit/rollback hooks), range deletes, both engines, the format version. */
-import { mkdtempSync, rmSync } from 'node:fs';
+/** The storage port: group commit, units of work (atomic, commit/rollback hooks), range deletes, copies, compaction, both engines, the format version. */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Store } from '../src/core/storage/store.js';
@@ -24,6 +25,26 @@ describe.each([['leveldb', false], ['memory', true]])('Store (%s)', (_engine, in
     const seen: number[] = [];
     for await (const [, v] of store.scan(key('m/', 'q1'))) seen.push(Number(v.toString()));
     expect(seen).toEqual(Array.from({ length: 500 }, (_, i) => i));
+    await store.close();
+  });
+
+  it('copies a record when the batch is written: from the database, from an earlier put in the batch, or not at all', async () => {
+    const store = await open();
+    const [a, b, c, d, none] = [1, 2, 3, 4, 5].map((i) => key('m/', 'q', u64(i)));
+    await put(store, a, 'stored');
+    const upper = (v: Buffer) => Buffer.from(v.toString().toUpperCase());
+    // The source's delete in the same unit does not hide it from the copy: both land in one batch.
+    const first = store.begin();
+    first.push({ type: 'copy', from: a, to: b, map: upper });
+    await first.del(a).commit();
+    const second = store.begin().put(c, Buffer.from('same batch'));
+    second.push({ type: 'copy', from: c, to: d, map: upper }, { type: 'copy', from: none, to: key('m/', 'q', u64(6)), map: upper });
+    await second.commit();
+    expect(await store.get(a)).toBeUndefined();
+    expect((await store.get(b))?.toString()).toBe('STORED');
+    expect((await store.get(d))?.toString()).toBe('SAME BATCH');
+    expect(await store.get(key('m/', 'q', u64(6)))).toBeUndefined();
+    expect((await store.getMany([b, none, d])).map((v) => v?.toString())).toEqual(['STORED', undefined, 'SAME BATCH']);
     await store.close();
   });
 
@@ -109,6 +130,42 @@ describe('Store on disk', () => {
     const disk = await Store.open({ dir });
     expect(await disk.get(key('m/', 'q', u64(2)))).toBeUndefined();
     await disk.close();
+  });
+
+  it('gives the space of a range delete back without a restart (background compaction of the range)', async () => {
+    const store = await Store.open({ dir });
+    const size = () => readdirSync(dir).reduce((n, f) => n + statSync(path.join(dir, f)).size, 0);
+    // Incompressible values, so that the bytes on disk are the bytes written.
+    for (let b = 0; b < 8; b++) {
+      const uow = store.begin();
+      for (let i = 0; i < 1000; i++) uow.put(key('m/', 'big', u64(b * 1000 + i)), randomBytes(1024));
+      await uow.commit();
+    }
+    const full = size();
+    expect(full).toBeGreaterThan(7 * 1024 * 1024);
+    await store.begin().delRange(key('m/', 'big')).commit();
+    expect(store.compactions).toBeGreaterThan(0);
+    const deadline = Date.now() + 20_000;
+    while (store.compactions > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(size()).toBeLessThan(full / 4);
+    await store.close();
+  });
+
+  it('gives the space of many point deletes back without a restart (their span is compacted)', async () => {
+    const store = await Store.open({ dir, compactAfterDeletes: 4000 });
+    const size = () => readdirSync(dir).reduce((n, f) => n + statSync(path.join(dir, f)).size, 0);
+    for (let b = 0; b < 8; b++) {
+      const uow = store.begin();
+      for (let i = 0; i < 1000; i++) uow.put(key('m/', 'big', u64(b * 1000 + i)), randomBytes(1024));
+      await uow.commit();
+    }
+    const full = size();
+    // One unit per key, as DeleteMessage would: 8000 deletes, two compactions of their spans.
+    for (let b = 0; b < 8; b++) await Promise.all(Array.from({ length: 1000 }, (_, i) => store.begin().del(key('m/', 'big', u64(b * 1000 + i))).commit()));
+    const deadline = Date.now() + 20_000;
+    while (store.compactions > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(size()).toBeLessThan(full / 4);
+    await store.close();
   });
 
   it('writes the format version at creation and refuses a data dir from a newer Tandem', async () => {

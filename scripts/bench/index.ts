@@ -10,6 +10,7 @@ import { killAll, WORK_DIR } from './lib/procs.js';
 import { profiles, topSelf } from './lib/profile.js';
 import { Report } from './lib/report.js';
 import type { Ctx } from './suites/common.js';
+import { backlogSuite } from './suites/backlog.js';
 import { kafkaSuite } from './suites/kafka.js';
 import { kafkaIdemSuite } from './suites/kafka-idem.js';
 import { peersSuite } from './suites/peers.js';
@@ -17,7 +18,7 @@ import { scaleSuite } from './suites/scale.js';
 import { sqsSuite } from './suites/sqs.js';
 import { startupSuite } from './suites/startup.js';
 
-const SUITES = { startup: startupSuite, sqs: sqsSuite, kafka: kafkaSuite, 'kafka-idem': kafkaIdemSuite, scale: scaleSuite, peers: peersSuite } as const;
+const SUITES = { startup: startupSuite, sqs: sqsSuite, kafka: kafkaSuite, 'kafka-idem': kafkaIdemSuite, scale: scaleSuite, backlog: backlogSuite, peers: peersSuite } as const;
 type SuiteName = keyof typeof SUITES;
 
 const USAGE = `usage: node dist/scripts/bench/index.js [options]

@@ -102,7 +102,10 @@ export class Harness {
     // Until the store has no write queued or in flight (LevelDB writes finish on the thread pool, so
     // no fixed number of event-loop turns is enough on a loaded machine), and at least a few turns.
     const store = this.store as unknown as { pending?: unknown; flushing?: boolean };
-    for (let i = 0; i < 1000; i++) {
+    // Bounded by time, not turns: on a loaded machine one LevelDB read in a batch (a dead-letter
+    // move copies its message's body) can outlast a thousand turns.
+    const deadline = Date.now() + 10_000;
+    for (let i = 0; Date.now() < deadline; i++) {
       await new Promise((r) => setImmediate(r));
       if (i >= 5 && !store.pending && !store.flushing) return;
     }

@@ -84,6 +84,8 @@ export interface EmulatorOptions {
   args?: string[];
   /** Reuse a data dir (restart); by default a fresh temporary one. */
   dataDir?: string;
+  /** Another build's main.js (a before/after comparison in one run); by default this build's. */
+  main?: string;
 }
 
 /** The real emulator process, as a user runs it: real clock, persistence on, ephemeral ports. */
@@ -106,7 +108,7 @@ export class EmulatorProc {
     const t0 = performance.now();
     const proc = startChild(process.execPath, [
       ...(opts.nodeArgs ?? []),
-      EMULATOR_MAIN,
+      opts.main ?? EMULATOR_MAIN,
       '--sqs-port', '0',
       '--kafka-port', '0',
       '--data-dir', dataDir,

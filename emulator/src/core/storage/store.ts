@@ -25,9 +25,14 @@ export type Op =
   | { type: 'put'; key: Buffer; value: Buffer }
   | { type: 'del'; key: Buffer }
   /** Every key starting with `prefix`: expanded to deletes inside the batch it joins. */
-  | { type: 'delRange'; prefix: Buffer };
+  | { type: 'delRange'; prefix: Buffer }
+  /**
+   * Put `map(value of from)` at `to`, reading `from` when the batch is written (skipped if absent):
+   * moving a record the caller does not hold in memory (an SQS message body) inside one unit.
+   */
+  | { type: 'copy'; from: Buffer; to: Buffer; map: (v: Buffer) => Buffer };
 
-type PointOp = Exclude<Op, { type: 'delRange' }>;
+type PointOp = Exclude<Op, { type: 'delRange' } | { type: 'copy' }>;
 
 /** Both engines implement abstract-level's interface; typed as the classic one. */
 type Db = ClassicLevel<Buffer, Buffer>;
@@ -61,7 +66,16 @@ export interface StoreOptions {
   inMemory?: boolean;
   /** fsync every batch (durable across power loss, not just process death). */
   sync?: boolean;
+  /** Point deletes after which their key span is compacted (default DELETES_PER_COMPACTION). */
+  compactAfterDeletes?: number;
 }
+
+/**
+ * Deleted keys leave tombstones that LevelDB drops only when compaction reaches their files; a queue
+ * drained by a million DeleteMessage calls would keep its space until then. After this many point
+ * deletes, the span of keys they covered is compacted in the background.
+ */
+const DELETES_PER_COMPACTION = 200_000;
 
 /**
  * Sees every batch before it is written and may fail it by throwing (tests inject storage faults
@@ -87,14 +101,18 @@ export class Store {
     private readonly sync: boolean,
     /** 'leveldb' or 'memory', for the ready line and /health. */
     readonly engine: 'leveldb' | 'memory',
+    private readonly compactAfterDeletes = DELETES_PER_COMPACTION,
   ) {}
+
+  /** Point deletes since the last span compaction, and the smallest and largest key they touched. */
+  private deletes = { n: 0, min: undefined as Buffer | undefined, max: undefined as Buffer | undefined };
 
   static async open(options: StoreOptions): Promise<Store> {
     const db: Db = options.inMemory
       ? (new MemoryLevel<Buffer, Buffer>({ keyEncoding: 'buffer', valueEncoding: 'buffer' }) as unknown as Db)
       : new ClassicLevel<Buffer, Buffer>(options.dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
     await db.open();
-    const store = new Store(db, options.sync ?? false, options.inMemory ? 'memory' : 'leveldb');
+    const store = new Store(db, options.sync ?? false, options.inMemory ? 'memory' : 'leveldb', options.compactAfterDeletes);
     try {
       await checkFormat(store, options.inMemory ? 'memory' : options.dir);
     } catch (e) {
@@ -168,6 +186,7 @@ export class Store {
           this.interceptor?.(batch.ops);
           const ops = await this.expand(batch.ops);
           await this.writeBatch(ops);
+          this.compactLater(batch.ops);
           this.stats.batches++;
           this.stats.ops += ops.length;
           this.failure = undefined;
@@ -195,9 +214,20 @@ export class Store {
    * the database, and those put earlier in this same batch.
    */
   private async expand(ops: Op[]): Promise<PointOp[]> {
-    if (!ops.some((o) => o.type === 'delRange')) return ops as PointOp[];
+    if (!ops.some((o) => o.type === 'delRange' || o.type === 'copy')) return ops as PointOp[];
     const out: PointOp[] = [];
     for (const op of ops) {
+      if (op.type === 'copy') {
+        // The source as this batch left it so far: a put earlier in it, else the database.
+        let v: Buffer | undefined;
+        for (let i = out.length - 1; i >= 0 && v === undefined; i--) {
+          const o = out[i];
+          if (o.type === 'put' && o.key.equals(op.from)) v = o.value;
+        }
+        v ??= (await this.db.get(op.from)) ?? undefined;
+        if (v !== undefined) out.push({ type: 'put', key: op.to, value: op.map(v) });
+        continue;
+      }
       if (op.type !== 'delRange') {
         out.push(op);
         continue;
@@ -225,6 +255,46 @@ export class Store {
       return db._batch(ops, options);
     }
     return db.batch(ops, options);
+  }
+
+  /**
+   * Space comes back without a restart: LevelDB only reclaims deleted keys when compaction reaches
+   * their files, which for a range nobody writes again may be never. After a batch with range
+   * deletes (a purge, a deleted queue or topic), compact those ranges in the background.
+   */
+  private compactLater(ops: readonly Op[]): void {
+    if (this.engine !== 'leveldb') return;
+    const d = this.deletes;
+    for (const op of ops) {
+      if (op.type === 'delRange') this.compact(op.prefix, prefixEnd(op.prefix));
+      if (op.type !== 'del') continue;
+      d.n++;
+      if (!d.min || op.key.compare(d.min) < 0) d.min = op.key;
+      if (!d.max || op.key.compare(d.max) > 0) d.max = op.key;
+    }
+    if (d.n >= this.compactAfterDeletes && d.min && d.max) {
+      // compactRange's end is inclusive in LevelDB: the span is exactly the deleted keys'.
+      this.compact(d.min, d.max);
+      this.deletes = { n: 0, min: undefined, max: undefined };
+    }
+  }
+
+  private compact(start: Buffer, end: Buffer): void {
+    this.compactions++;
+    this.db
+      .compactRange(start, end)
+      .catch(() => {})
+      .finally(() => this.compactions--);
+  }
+
+  /** Range compactions still running (benchmarks wait for them). */
+  compactions = 0;
+
+  /** Values of `keys` in one native call (undefined where absent). */
+  async getMany(keys: Buffer[]): Promise<(Buffer | undefined)[]> {
+    if (keys.length === 0) return [];
+    const vs = await this.db.getMany(keys);
+    return vs.map((v) => v ?? undefined);
   }
 
   async get(key: Buffer): Promise<Buffer | undefined> {
@@ -272,6 +342,7 @@ export class Store {
       await (this.pending?.promise.catch(() => {}) ?? new Promise((r) => setImmediate(r)));
     }
     this.closed = true;
+    while (this.compactions > 0) await new Promise((r) => setTimeout(r, 5));
     await this.db.close();
   }
 }

@@ -6,17 +6,19 @@
 import type { Timer } from '../../core/clock.js';
 import type { UnitOfWork } from '../../core/storage/unit-of-work.js';
 import { delAttempt, putAttempt, type AttemptRecord } from '../storage/records.js';
-import type * as T from '../model/generated.js';
 import type { Message } from './messages.js';
 import type { Queue } from './queue.js';
-import { formatMessage, type Selection } from './receive-format.js';
+import { formatHead, type Head, type Selection } from './receive-format.js';
 import type { SqsState } from './state.js';
 
 const ATTEMPT_WINDOW_MS = 5 * 60 * 1000;
 
 interface Attempt {
   messages: { m: Message; receiveCount: number }[];
-  output: T.Message[];
+  /** The answer without contents (read again from the store on a retry). */
+  heads: Head[];
+  sel: Selection;
+  sid: string;
   timer: Timer;
 }
 
@@ -26,25 +28,27 @@ export class Attempts {
   constructor(private readonly s: SqsState) {}
 
   /** The answer of an earlier receive with this attempt id, if its messages are still in flight from it. */
-  retry(q: Queue, key: string): T.Message[] | undefined {
+  retry(q: Queue, key: string): { sid: string; seqs: number[]; heads: Head[]; sel: Selection } | undefined {
     const a = this.byQueue.get(q)?.get(key);
     if (!a) return undefined;
-    if (a.messages.every(({ m, receiveCount }) => m.state === 'inflight' && m.receiveCount === receiveCount)) return a.output;
+    if (a.messages.every(({ m, receiveCount }) => m.state === 'inflight' && m.receiveCount === receiveCount)) {
+      return { sid: a.sid, seqs: a.messages.map(({ m }) => m.seq), heads: a.heads, sel: a.sel };
+    }
     this.forget(q, key);
     return undefined;
   }
 
   /** Remember a receive's answer (in memory at once, on disk with the receive's unit of work). */
-  remember(q: Queue, key: string, taken: Message[], output: T.Message[], sel: Selection, ops: UnitOfWork): void {
+  remember(q: Queue, key: string, taken: Message[], heads: Head[], sel: Selection, ops: UnitOfWork): void {
     const record: AttemptRecord = {
       sid: q.record.sid,
-      items: taken.map((m, i) => ({ seq: m.seq, receiveCount: m.receiveCount, handle: String(output[i].ReceiptHandle) })),
+      items: taken.map((m, i) => ({ seq: m.seq, receiveCount: m.receiveCount, handle: heads[i].handle })),
       system: [...sel.system],
       attributes: sel.attributes,
       expiresAt: this.s.core.clock.now() + ATTEMPT_WINDOW_MS,
     };
     this.forget(q, key, false);
-    const a = this.enter(q, key, taken, output, record.expiresAt);
+    const a = this.enter(q, key, taken, heads, sel, record.expiresAt);
     ops.push(putAttempt(q.record.id, key, record));
     ops.onRollback(() => {
       if (this.byQueue.get(q)?.get(key) === a) this.forget(q, key, false);
@@ -62,16 +66,16 @@ export class Attempts {
         continue;
       }
       const sel: Selection = { system: new Set(r.system), attributes: r.attributes };
-      const output = messages.map((m, i) => formatMessage(m!, r.items[i].handle, sel));
-      this.enter(q, attemptId, messages as Message[], output, r.expiresAt);
+      const heads = messages.map((m, i) => formatHead(m!, r.items[i].handle, sel));
+      this.enter(q, attemptId, messages as Message[], heads, sel, r.expiresAt);
     }
   }
 
-  private enter(q: Queue, key: string, taken: Message[], output: T.Message[], expiresAt: number): Attempt {
+  private enter(q: Queue, key: string, taken: Message[], heads: Head[], sel: Selection, expiresAt: number): Attempt {
     let map = this.byQueue.get(q);
     if (!map) this.byQueue.set(q, (map = new Map()));
     const timer = this.s.core.clock.at(expiresAt, () => this.forget(q, key));
-    const a: Attempt = { messages: taken.map((m) => ({ m, receiveCount: m.receiveCount })), output, timer };
+    const a: Attempt = { messages: taken.map((m) => ({ m, receiveCount: m.receiveCount })), heads, sel, sid: q.record.sid, timer };
     map.set(key, a);
     return a;
   }

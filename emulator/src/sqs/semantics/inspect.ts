@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestContext, SqsApi } from './api.js';
 import { SqsError } from './api.js';
-import type { Message } from './messages.js';
+import type { Content, Message } from './messages.js';
 import type { Queue } from './queue.js';
 import type { SqsState } from './state.js';
 
@@ -98,13 +98,20 @@ export class SqsInspect {
   }
 
   /** Up to `max` messages in queue order, read from memory only: nothing about them changes. */
-  peek(region: string, account: string, name: string, max = 10): PeekedMessage[] {
+  async peek(region: string, account: string, name: string, max = 10): Promise<PeekedMessage[]> {
     const q = this.queue(region, account, name);
-    const out: PeekedMessage[] = [];
+    const picked: Message[] = [];
     for (const m of q.messages.values()) {
-      if (out.length >= Math.min(Math.max(1, max), MAX_PEEK)) break;
-      if (m.state !== 'gone') out.push(view(m));
+      if (picked.length >= Math.min(Math.max(1, max), MAX_PEEK)) break;
+      if (m.state !== 'gone') picked.push(m);
     }
+    // Bodies live in the store: one batched read; a message deleted meanwhile is left out.
+    const contents = await this.s.contents(q.record.sid, picked.map((m) => m.seq));
+    const out: PeekedMessage[] = [];
+    picked.forEach((m, i) => {
+      const c = contents[i];
+      if (c) out.push(view(m, c));
+    });
     return out;
   }
 
@@ -177,14 +184,14 @@ export class SqsInspect {
   }
 }
 
-function view(m: Message): PeekedMessage {
+function view(m: Message, c: Content): PeekedMessage {
   const attributes: PeekedMessage['attributes'] = {};
-  for (const [k, v] of Object.entries(m.attrs ?? {})) {
+  for (const [k, v] of Object.entries(c.attrs ?? {})) {
     attributes[k] = { type: v.DataType, value: v.StringValue ?? (v.BinaryValue ? Buffer.from(v.BinaryValue).toString('base64') : '') };
   }
   return {
-    messageId: m.id,
-    body: m.body,
+    messageId: c.id,
+    body: c.body,
     state: m.state as PeekedMessage['state'],
     sentAt: m.sentAt,
     receiveCount: m.receiveCount,

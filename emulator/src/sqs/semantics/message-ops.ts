@@ -5,10 +5,10 @@ import { SqsError, type RequestContext } from './api.js';
 import { Attempts } from './attempts.js';
 import { checkBatch, failure, type BatchFailure } from './batch.js';
 import { invalidParameter, optionalInt } from './errors.js';
-import { entryBytes, ID_CHARS, validateEntry, type Draft, type Message } from './messages.js';
+import { entryBytes, ID_CHARS, validateEntry, type Content, type Draft, type Message } from './messages.js';
 import type { Queue } from './queue.js';
 import { encodeReceipt } from './receipts.js';
-import { formatMessage, selection } from './receive-format.js';
+import { formatHead, formatMessage, selection, type Head, type Selection } from './receive-format.js';
 import type { SqsState } from './state.js';
 
 const MAX_BATCH_BYTES = 1048576;
@@ -25,6 +25,26 @@ function sendOutput(d: Draft, r: { messageId: string; sequenceNumber?: string })
   if (r.sequenceNumber) out.SequenceNumber = r.sequenceNumber;
   return out;
 }
+
+/** A receive's take, before its write and its body read. */
+interface Taken {
+  sid: string;
+  seqs: number[];
+  heads: Head[];
+  ops: UnitOfWork;
+}
+
+/** The received messages with their contents; one without (deleted meanwhile) is left out. */
+function format(contents: (Content | undefined)[], heads: Head[], sel: Selection): T.Message[] {
+  const out: T.Message[] = [];
+  heads.forEach((h, i) => {
+    const c = contents[i];
+    if (c) out.push(formatMessage(h, c, sel));
+  });
+  return out;
+}
+
+const answer = (output: T.Message[]): T.ReceiveMessageResult => (output.length > 0 ? { Messages: output } : {});
 
 export class MessageOps {
   readonly attempts: Attempts;
@@ -91,7 +111,7 @@ export class MessageOps {
     const key = q.fifo && typeof attemptId === 'string' ? attemptId : undefined;
     if (key !== undefined) {
       const again = this.attempts.retry(q, key);
-      if (again) return { Messages: again };
+      if (again) return answer(format(await this.s.contents(again.sid, again.seqs), again.heads, again.sel));
     }
     // AWS's in-flight cap: a short poll on a standard queue answers OverLimit; a long poll, or any
     // receive on a FIFO queue, returns nothing (AWS's quota documentation).
@@ -99,21 +119,27 @@ export class MessageOps {
     if (cap > 0 && !q.fifo && wait === 0 && q.counts.inflight >= cap) {
       throw new SqsError('OverLimit', 'Too many messages have been received without being deleted.\nPlease delete your received messages or let them timeout before receiving more.');
     }
-    const tryReceive = (): { output: T.Message[]; ops: UnitOfWork } => {
+    const tryReceive = (): Taken => {
       const ops = this.s.begin();
       const room = cap > 0 ? Math.max(0, cap - q.counts.inflight) : max;
       const taken = room > 0 ? q.receive(Math.min(max, room), visibility, ops) : [];
-      const output = taken.map((m) => formatMessage(m, encodeReceipt({ sid: q.record.sid, seq: m.seq, receiveCount: m.receiveCount }), sel));
-      if (key !== undefined && taken.length > 0) this.attempts.remember(q, key, taken, output, sel, ops);
-      return { output, ops };
+      const sid = q.record.sid;
+      const heads = taken.map((m) => formatHead(m, encodeReceipt({ sid, seq: m.seq, receiveCount: m.receiveCount }), sel));
+      if (key !== undefined && taken.length > 0) this.attempts.remember(q, key, taken, heads, sel, ops);
+      return { sid, seqs: taken.map((m) => m.seq), heads, ops };
     };
-    const answer = (output: T.Message[]): T.ReceiveMessageResult => (output.length > 0 ? { Messages: output } : {});
+    // The bodies are read while the receive is written (a body record never changes, and it was on
+    // disk before its message entered memory), so the read costs no extra round trip. A message
+    // deleted before the read (an older handle, a purge) is left out, as if received just after.
+    const finish = async (r: Taken): Promise<T.ReceiveMessageResult> => {
+      const read = this.s.contents(r.sid, r.seqs);
+      read.catch(() => {}); // awaited below unless the commit fails first
+      await r.ops.commit();
+      return answer(format(await read, r.heads, sel));
+    };
 
     const first = tryReceive();
-    if (first.output.length > 0 || wait === 0) {
-      await first.ops.commit();
-      return answer(first.output);
-    }
+    if (first.heads.length > 0 || wait === 0) return finish(first);
     // Nothing to answer yet, but the attempt may have moved messages to the dead-letter queue:
     // persist those moves without holding up the poll.
     this.s.background(first.ops, 'dead-letter moves', q.name);
@@ -124,11 +150,11 @@ export class MessageOps {
         () => {
           if (q.deleted) return false;
           const r = tryReceive();
-          if (r.output.length === 0) {
+          if (r.heads.length === 0) {
             this.s.background(r.ops, 'dead-letter moves', q.name);
             return false;
           }
-          r.ops.commit().then(() => resolve(answer(r.output)), reject);
+          finish(r).then(resolve, reject);
           return true;
         },
         () => resolve({}),

@@ -10,17 +10,27 @@ import { md5Hex, md5OfAttributes, type AttributeMap, type AttributeValue } from 
 
 export type MessageState = 'delayed' | 'ready' | 'inflight' | 'gone';
 
-export interface Message {
-  /** Position in its queue (the LevelDB key suffix); increases with send order. */
-  seq: number;
+/**
+ * What a message carries that only a receive (or a peek) shows: kept in its LevelDB record, not on
+ * the heap, so that a backlog costs memory per message, not per byte of body (ReceiveMessage reads
+ * the contents of the messages it returns in one batched read).
+ */
+export interface Content {
+  /** MessageId and SenderId are only ever shown, never scheduled on: ~80 bytes a message kept off the heap. */
   id: string;
+  senderId: string;
   body: string;
   attrs?: AttributeMap;
   md5Body: string;
   md5Attrs?: string;
-  sentAt: number;
-  senderId: string;
   trace?: string;
+}
+
+/** A message as the queue schedules it: its index entry, without its Content. */
+export interface Message {
+  /** Position in its queue (the LevelDB key suffix); increases with send order. */
+  seq: number;
+  sentAt: number;
   group?: string;
   dedup?: string;
   sequenceNumber?: string;
@@ -45,13 +55,8 @@ export interface Message {
 }
 
 /** What SendMessage(Batch) entries become once validated; the queue turns it into a Message. */
-export interface Draft {
-  body: string;
-  attrs?: AttributeMap;
-  md5Body: string;
-  md5Attrs?: string;
+export interface Draft extends Omit<Content, 'id' | 'senderId'> {
   md5System?: string;
-  trace?: string;
   delaySeconds?: number;
   group?: string;
   dedup?: string;

@@ -12,7 +12,7 @@ import type { Logger } from '../../core/logger.js';
 import type { Timer } from '../../core/clock.js';
 import { IndexedHeap } from '../../core/heap.js';
 import type { UnitOfWork } from '../../core/storage/unit-of-work.js';
-import { delMessage, putMessage, putMessageState, type QueueRecord } from '../storage/records.js';
+import { copyMessage, delMessage, putMessage, putMessageState, type QueueRecord } from '../storage/records.js';
 import { SqsError } from './api.js';
 import { DedupWindow } from './dedup.js';
 import { invalidParameter, receiptHandleInvalid } from './errors.js';
@@ -218,16 +218,10 @@ export class Queue {
     }
     // FIFO queues always apply the queue's delay (a per-message DelaySeconds=0 does not override it).
     const delay = this.fifo ? this.num('DelaySeconds') : d.delaySeconds ?? this.num('DelaySeconds');
+    const id = randomUUID();
     const m: Message = {
       seq: this.nextSeq++,
-      id: randomUUID(),
-      body: d.body,
-      attrs: d.attrs,
-      md5Body: d.md5Body,
-      md5Attrs: d.md5Attrs,
       sentAt: now,
-      senderId,
-      trace: d.trace,
       group: d.group,
       dedup: dedupId,
       sequenceNumber: this.fifo ? this.env.nextSequenceNumber() : undefined,
@@ -239,19 +233,19 @@ export class Queue {
       receivedAt: 0,
       heapIndex: -1,
     };
-    ops.push(putMessage(this.record.sid, m));
+    ops.push(putMessage(this.record.sid, m, { ...d, id, senderId }));
     ops.onCommit(() => this.insertIfLive(m, this.record.sid));
     // The dedup entry is taken now, so that a duplicate sent before this write lands is still
     // recognised; a failed write gives it back.
-    if (this.dedup && dedupKey !== undefined) this.dedup.add(dedupKey, m.id, m.sequenceNumber!, now, ops);
-    return { messageId: m.id, sequenceNumber: m.sequenceNumber };
+    if (this.dedup && dedupKey !== undefined) this.dedup.add(dedupKey, id, m.sequenceNumber!, now, ops);
+    return { messageId: id, sequenceNumber: m.sequenceNumber };
   }
 
   /**
    * Move a message in from another queue (dead-lettering or a move task): same id, body, attributes
    * and receive count (ApproximateReceiveCount keeps counting, as in AWS), visible at once.
    */
-  adopt(src: Message, sourceArn: string | undefined, ops: UnitOfWork): void {
+  adopt(src: Message, fromSid: string, sourceArn: string | undefined, ops: UnitOfWork): void {
     const now = this.clock.now();
     const m: Message = {
       ...src,
@@ -268,7 +262,7 @@ export class Queue {
       readyPos: -1,
     };
     if (this.expired(m, now)) return;
-    ops.push(putMessage(this.record.sid, m));
+    ops.push(copyMessage(fromSid, src.seq, this.record.sid, m));
     // The state key carries the first-receive time; the count alone is in the message record.
     if (m.firstReceiveAt > 0) ops.push(putMessageState(this.record.sid, m));
     ops.onCommit(() => this.insertIfLive(m, this.record.sid));
@@ -295,7 +289,7 @@ export class Queue {
     this.index.take(max, (m) => {
       if (redrive && m.receiveCount - (m.countBase ?? 0) >= redrive.maxReceiveCount) {
         this.moveOut(m, redrive.dlq, this.arn, ops);
-        this.env.log.info('sqs.dlq_move', { queue: this.name, dlq: redrive.dlq.name, messageId: m.id });
+        this.env.log.info('sqs.dlq_move', { queue: this.name, dlq: redrive.dlq.name, seq: m.seq });
         return 'skip';
       }
       const before = { receiveCount: m.receiveCount, firstReceiveAt: m.firstReceiveAt, receivedAt: m.receivedAt, visibleAt: m.visibleAt };
@@ -339,8 +333,9 @@ export class Queue {
   moveOut(m: Message, to: Queue, sourceArn: string | undefined, ops: UnitOfWork): void {
     this.remove(m);
     ops.onRollback(() => this.insertIfLive(m, this.record.sid));
+    // The copy reads the body before this batch's deletes are applied (expanded first, written together).
+    to.adopt(m, this.record.sid, sourceArn, ops);
     ops.push(...delMessage(this.record.sid, m.seq));
-    to.adopt(m, sourceArn, ops);
   }
 
   // ---- receipt-handle operations ---------------------------------------------------------------

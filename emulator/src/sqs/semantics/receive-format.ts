@@ -1,7 +1,11 @@
-/** How a received message is shown: system attributes asked for, message attributes filtered, MD5s over what is returned. */
+/**
+ * How a received message is shown: system attributes asked for, message attributes filtered, MD5s
+ * over what is returned. Two steps: what the receive itself decides (handle, counts) is captured when
+ * it takes the message; the contents (body, attributes) are added once they are read from the store.
+ */
 import type { Message as ReceivedMessage, ReceiveMessageRequest } from '../model/generated.js';
 import { md5OfAttributes, type AttributeMap } from './md5.js';
-import type { Message } from './messages.js';
+import type { Content, Message } from './messages.js';
 
 const SYSTEM_ATTRIBUTES = [
   'SenderId',
@@ -32,8 +36,6 @@ export function selection(input: ReceiveMessageRequest): Selection {
 
 function systemValue(m: Message, name: string): string | undefined {
   switch (name) {
-    case 'SenderId':
-      return m.senderId;
     case 'SentTimestamp':
       return String(m.sentAt);
     case 'ApproximateReceiveCount':
@@ -46,8 +48,6 @@ function systemValue(m: Message, name: string): string | undefined {
       return m.dedup;
     case 'MessageGroupId':
       return m.group;
-    case 'AWSTraceHeader':
-      return m.trace;
     case 'DeadLetterQueueSourceArn':
       return m.sourceArn;
     default:
@@ -68,20 +68,33 @@ function filterAttributes(attrs: AttributeMap | undefined, wanted: string[]): At
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-export function formatMessage(m: Message, receiptHandle: string, sel: Selection): ReceivedMessage {
-  const out: ReceivedMessage = { MessageId: m.id, ReceiptHandle: receiptHandle, MD5OfBody: m.md5Body, Body: m.body };
-  if (sel.system.size > 0) {
+/** What the receive decides, as it takes the message (its count may change again before the body is read). */
+export interface Head {
+  handle: string;
+  /** System attributes asked for, in selection order; SenderId and AWSTraceHeader come from the contents. */
+  system: [string, string | undefined][];
+}
+
+export function formatHead(m: Message, receiptHandle: string, sel: Selection): Head {
+  const system: [string, string | undefined][] = [];
+  for (const name of sel.system) system.push([name, systemValue(m, name)]);
+  return { handle: receiptHandle, system };
+}
+
+export function formatMessage(h: Head, c: Content, sel: Selection): ReceivedMessage {
+  const out: ReceivedMessage = { MessageId: c.id, ReceiptHandle: h.handle, MD5OfBody: c.md5Body, Body: c.body };
+  if (h.system.length > 0) {
     const attrs: Record<string, string> = {};
-    for (const name of sel.system) {
-      const v = systemValue(m, name);
+    for (const [name, value] of h.system) {
+      const v = name === 'AWSTraceHeader' ? c.trace : name === 'SenderId' ? c.senderId : value;
       if (v !== undefined) attrs[name] = v;
     }
     if (Object.keys(attrs).length > 0) out.Attributes = attrs;
   }
-  const attrs = filterAttributes(m.attrs, sel.attributes);
+  const attrs = filterAttributes(c.attrs, sel.attributes);
   if (attrs) {
     // The digest made at send covers every attribute; only a subset needs hashing again.
-    out.MD5OfMessageAttributes = attrs === m.attrs && m.md5Attrs ? m.md5Attrs : md5OfAttributes(attrs);
+    out.MD5OfMessageAttributes = attrs === c.attrs && c.md5Attrs ? c.md5Attrs : md5OfAttributes(attrs);
     out.MessageAttributes = attrs;
   }
   return out;

@@ -4,6 +4,8 @@ import type { Core } from '../../core/core.js';
 import type { Logger } from '../../core/logger.js';
 import type { UnitOfWork } from '../../core/storage/unit-of-work.js';
 import type { SqsConfig } from '../config.js';
+import { decodeContent, messageKey } from '../storage/records.js';
+import type { Content } from './messages.js';
 import { LongPolls } from './long-poll.js';
 import type { Queue, QueueEnv } from './queue.js';
 import { Registry } from './registry.js';
@@ -61,6 +63,12 @@ export class SqsState implements QueueEnv {
   background(uow: UnitOfWork, what: string, queue: string | undefined): void {
     if (uow.size === 0) return;
     uow.commit().catch((err: unknown) => this.log.error('sqs.write_failed', { what, queue, err }));
+  }
+
+  /** The contents of messages `seqs` of storage id `sid`, in one batched read (undefined: deleted meanwhile). */
+  async contents(sid: string, seqs: number[]): Promise<(Content | undefined)[]> {
+    const values = await this.core.store.getMany(seqs.map((seq) => messageKey(sid, seq)));
+    return values.map((v) => (v ? decodeContent(v) : undefined));
   }
 
   newId(): string {

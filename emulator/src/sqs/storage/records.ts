@@ -8,7 +8,7 @@ import { key, u64 } from '../../core/storage/keys.js';
 import { PREFIX } from './keys.js';
 import type { Op } from '../../core/storage/store.js';
 import type { AttributeMap } from '../semantics/md5.js';
-import type { Message } from '../semantics/messages.js';
+import type { Content, Message } from '../semantics/messages.js';
 
 export interface QueueRecord {
   /** Permanent id of this incarnation of the queue: prefixes its dedup keys. */
@@ -149,17 +149,16 @@ function decodeAttrs(a: Record<string, StoredAttr> | undefined): AttributeMap | 
   return out;
 }
 
-/** The message as first stored; its state key is written only once it changes. */
-export function putMessage(sid: string, m: Message): Op {
+function encodeMessage(m: Message, c: Content): Buffer {
   const r: StoredMessage = {
-    id: m.id,
-    body: m.body,
-    attrs: encodeAttrs(m.attrs),
-    md5Body: m.md5Body,
-    md5Attrs: m.md5Attrs,
+    id: c.id,
+    body: c.body,
+    attrs: encodeAttrs(c.attrs),
+    md5Body: c.md5Body,
+    md5Attrs: c.md5Attrs,
     sentAt: m.sentAt,
-    sender: m.senderId,
-    trace: m.trace,
+    sender: c.senderId,
+    trace: c.trace,
     group: m.group,
     dedup: m.dedup,
     sn: m.sequenceNumber,
@@ -168,7 +167,27 @@ export function putMessage(sid: string, m: Message): Op {
     retainFrom: m.retainFrom,
     visibleAt: m.visibleAt,
   };
-  return { type: 'put', key: messageKey(sid, m.seq), value: json(r) };
+  return json(r);
+}
+
+/** The message as first stored; its state key is written only once it changes. */
+export const putMessage = (sid: string, m: Message, c: Content): Op => ({ type: 'put', key: messageKey(sid, m.seq), value: encodeMessage(m, c) });
+
+/**
+ * A message moved into queue `sid` as `m` (dead-lettering, move tasks): its contents are copied from
+ * its record under `fromSid` when the batch is written, never brought onto the heap.
+ */
+export const copyMessage = (fromSid: string, fromSeq: number, sid: string, m: Message): Op => ({
+  type: 'copy',
+  from: messageKey(fromSid, fromSeq),
+  to: messageKey(sid, m.seq),
+  map: (v) => encodeMessage(m, decodeContent(v)),
+});
+
+/** The contents of a stored message (its body key's value). */
+export function decodeContent(v: Buffer): Content {
+  const r = parse<StoredMessage>(v);
+  return { id: r.id, senderId: r.sender, body: r.body, attrs: decodeAttrs(r.attrs), md5Body: r.md5Body, md5Attrs: r.md5Attrs, trace: r.trace };
 }
 
 export function putMessageState(sid: string, m: Message): Op {
@@ -189,19 +208,12 @@ export function delMessage(sid: string, seq: number): Op[] {
   ];
 }
 
-/** A message read back at load; `state` is settled by the queue against the clock. */
+/** A message's index entry read back at load (its Content stays on disk); `state` is settled by the queue. */
 export function decodeMessage(seq: number, v: Buffer): Message {
   const r = parse<StoredMessage>(v);
   return {
     seq,
-    id: r.id,
-    body: r.body,
-    attrs: decodeAttrs(r.attrs),
-    md5Body: r.md5Body,
-    md5Attrs: r.md5Attrs,
     sentAt: r.sentAt,
-    senderId: r.sender,
-    trace: r.trace,
     group: r.group,
     dedup: r.dedup,
     sequenceNumber: r.sn,
