@@ -200,6 +200,8 @@ function main(): void {
   for (const file of readdirSync(specDir).filter((f) => f.endsWith('.json')).sort()) {
     const raw = JSON.parse(stripComments(readFileSync(path.join(specDir, file), 'utf8'))) as RawMessage;
     if ((raw.type !== 'request' && raw.type !== 'response') || raw.apiKey === undefined) continue;
+    // Kafka 4 keeps the schemas of removed APIs (LeaderAndIsr, ...) as `"validVersions": "none"` stubs.
+    if (parseVersions(raw.validVersions, raw.name) === null) continue;
     const entry = byKey.get(raw.apiKey) ?? {};
     entry[raw.type] = convertMessage(raw);
     if (raw.type === 'request') entry.name = raw.name.replace(/Request$/, '');
