@@ -4,7 +4,7 @@
  * Kafka oracle: Metadata v13 (top-level error code), DescribeCluster v2 (fenced brokers),
  * DeleteGroups v3 (per-group error message), DescribeGroups v6 (GROUP_ID_NOT_FOUND), ListTransactions
  * v2 (transactional id pattern), ConsumerGroupDescribe v1 (member type), DescribeLogDirs v5
- * (cordoned log dirs). Modern clients negotiate these versions, so the client suites use them too.
+ * (cordoned log dirs), OffsetCommit and OffsetFetch v10 (topics by id). Modern clients negotiate these versions, so the client suites use them too.
  */
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
@@ -13,6 +13,7 @@ import { createTopics, startKafkaTarget, unique, type KafkaTarget } from '../har
 
 const GROUP_ID_NOT_FOUND = 69;
 const INVALID_REGULAR_EXPRESSION = 128;
+const UNKNOWN_TOPIC_ID = 100;
 
 describe('Kafka 4.4 API versions', () => {
   let target: KafkaTarget;
@@ -122,5 +123,41 @@ describe('Kafka 4.4 API versions', () => {
     expect(body.errorCode).toBe(0);
     expect(body.results.length).toBeGreaterThan(0);
     expect(body.results.map((r: { errorCode: number; isCordoned: boolean }) => [r.errorCode, r.isCordoned])).toEqual(body.results.map(() => [0, false]));
+  });
+
+  it('OffsetCommit v10 and OffsetFetch v10 work by topic id; an unknown topic id is UNKNOWN_TOPIC_ID', async () => {
+    const topic = unique('oc10-topic');
+    await createTopics(admin, [{ topic, numPartitions: 1 }]);
+    const md = (await raw.call(3, 12, { topics: [{ topicId: '00000000-0000-0000-0000-000000000000', name: topic }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false })).body;
+    const topicId = md.topics[0].topicId as string;
+    const unknownId = '5cdc3a44-7a55-4b4e-9a8e-1f1e5e3a9b01';
+    const groupId = unique('oc10');
+    const body = (await raw.call(8, 10, {
+      groupId, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null,
+      topics: [
+        { topicId, partitions: [{ partitionIndex: 0, committedOffset: 5, committedLeaderEpoch: -1, committedMetadata: 'm' }] },
+        { topicId: unknownId, partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: null }] },
+      ],
+    })).body;
+    const byId = new Map(body.topics.map((t: { topicId: string }) => [t.topicId, t]));
+    expect([byId.get(topicId), byId.get(unknownId)]).toMatchObject([
+      { topicId, partitions: [{ partitionIndex: 0, errorCode: 0 }] },
+      { topicId: unknownId, partitions: [{ partitionIndex: 0, errorCode: UNKNOWN_TOPIC_ID }] },
+    ]);
+    const fetched = (await raw.call(9, 9, { groups: [{ groupId, memberId: null, memberEpoch: -1, topics: [{ name: topic, partitionIndexes: [0] }] }], requireStable: false })).body;
+    expect(fetched.groups[0].topics[0].partitions[0]).toMatchObject({ partitionIndex: 0, committedOffset: 5, metadata: 'm', errorCode: 0 });
+
+    // OffsetFetch v10: by id (an unknown id is UNKNOWN_TOPIC_ID), and every committed topic by id.
+    const fetch10 = async (topics: { topicId: string; partitionIndexes: number[] }[] | null) =>
+      (await raw.call(9, 10, { groups: [{ groupId, memberId: null, memberEpoch: -1, topics }], requireStable: false })).body.groups[0];
+    const asked = await fetch10([{ topicId, partitionIndexes: [0] }, { topicId: unknownId, partitionIndexes: [0] }]);
+    expect(asked.errorCode).toBe(0);
+    const got = new Map(asked.topics.map((t: { topicId: string }) => [t.topicId, t]));
+    expect([got.get(topicId), got.get(unknownId)]).toMatchObject([
+      { topicId, partitions: [{ partitionIndex: 0, committedOffset: 5, metadata: 'm', errorCode: 0 }] },
+      { topicId: unknownId, partitions: [{ partitionIndex: 0, committedOffset: -1, errorCode: UNKNOWN_TOPIC_ID }] },
+    ]);
+    const all = await fetch10(null);
+    expect(all.topics).toMatchObject([{ topicId, partitions: [{ partitionIndex: 0, committedOffset: 5, metadata: 'm', errorCode: 0 }] }]);
   });
 });

@@ -5,7 +5,8 @@
  *   <out>/types.ts  TypeScript interfaces for handlers (requests fully populated, responses
  *                   with every field optional because the encoder fills schema defaults), and
  *                   `ApiMessages`, the request/response pair of each API key.
- * The output is committed: nothing reads the schemas at build, run or test time.
+ * The output is committed: nothing reads the schemas at build, run or test time. The committed
+ * output is Apache Kafka 4.4.0's schemas (`common/message/*.json` in kafka-clients-4.4.0.jar).
  *
  *   node build/.../kafka-shim/scripts/generate-codec.js <spec-dir> kafka-shim/src/protocol/generated
  */
