@@ -133,7 +133,7 @@ describe('KIP-848 APIs on the wire', () => {
     expect(joined.errorCode).toBe(0);
     expect((await describe848(classic))[0]).toMatchObject({ errorCode: 0, members: [{ memberId: m }] });
     const fetched = (await c.call(9, 9, { groups: [{ groupId: classic, memberId: null, memberEpoch: -1, topics: null }], requireStable: false })).body.groups[0];
-    expect(fetched.topics).toEqual([{ name: t, partitions: [{ partitionIndex: 0, committedOffset: 3, committedLeaderEpoch: -1, metadata: '', errorCode: 0 }] }]);
+    expect(fetched.topics).toMatchObject([{ name: t, partitions: [{ partitionIndex: 0, committedOffset: 3, committedLeaderEpoch: -1, metadata: '', errorCode: 0 }] }]);
     // DescribeGroups v5 (classic) and a classic JoinGroup see a consumer group as Kafka 4 does.
     const described = (await c.call(15, 5, { groups: [classic], includeAuthorizedOperations: false })).body.groups[0];
     expect({ errorCode: described.errorCode, groupState: described.groupState, members: described.members }).toEqual({ errorCode: 0, groupState: 'Dead', members: [] });

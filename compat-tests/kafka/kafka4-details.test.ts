@@ -1,7 +1,7 @@
 /**
  * Small answers that must be Kafka 4's, checked with kafkajs and on the raw wire, on Tandem and on
  * the real Kafka oracle: the version ranges ApiVersions advertises (Produce from v0 although v0-2
- * are not served; Tandem's lower maxima are the versions its codec's schemas lack, listed in the
+ * are not served; Tandem's lower maxima are versions whose additions it does not serve yet, listed in the
  * README), a Produce v2 request closing the connection, and a commit without metadata fetched
  * back as "" rather than null.
  */
@@ -13,11 +13,12 @@ import { createTopics, startKafkaTarget, unique, type KafkaTarget } from '../har
 const KAFKA_4_4: Record<number, [number, number]> = {
   0: [0, 13], 1: [4, 18], 2: [1, 11], 3: [0, 13], 8: [2, 10], 9: [1, 10], 10: [0, 6], 11: [0, 9], 12: [0, 4],
   13: [0, 5], 14: [0, 5], 15: [0, 6], 16: [0, 5], 18: [0, 5], 19: [2, 7], 20: [1, 6], 21: [0, 2], 22: [0, 5],
-  29: [1, 3], 30: [1, 3], 31: [1, 3], 32: [1, 4], 33: [0, 2], 35: [1, 5], 37: [0, 3], 42: [0, 3], 44: [0, 1],
-  47: [0, 0], 48: [0, 1], 49: [0, 1], 60: [0, 2], 75: [0, 0],
+  26: [0, 5], 28: [0, 6], 29: [1, 3], 30: [1, 3], 31: [1, 3], 32: [1, 4], 33: [0, 2], 35: [1, 5], 37: [0, 3], 42: [0, 3],
+  44: [0, 1], 45: [0, 1],
+  47: [0, 0], 48: [0, 1], 49: [0, 1], 60: [0, 2], 66: [0, 2], 69: [0, 1], 75: [0, 0],
 };
-/** Where Tandem's maximum is lower: versions missing from the (Kafka 3.9) schemas its codec is generated from. */
-const TANDEM_MAX_BELOW_KAFKA: Record<number, number> = { 0: 11, 1: 17, 2: 10, 3: 12, 8: 9, 9: 9, 15: 5, 18: 4, 35: 4, 42: 2, 60: 1 };
+/** Where Tandem's maximum is lower: versions whose additions (topic ids, transaction version 2, KIP-1242) it does not serve yet (README). */
+const TANDEM_MAX_BELOW_KAFKA: Record<number, number> = { 0: 11, 1: 17, 2: 10, 18: 4, 26: 4, 28: 4, 45: 0 };
 
 describe('Kafka 4 details', () => {
   let target: KafkaTarget;

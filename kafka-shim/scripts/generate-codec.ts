@@ -5,7 +5,8 @@
  *   <out>/types.ts  TypeScript interfaces for handlers (requests fully populated, responses
  *                   with every field optional because the encoder fills schema defaults), and
  *                   `ApiMessages`, the request/response pair of each API key.
- * The output is committed: nothing reads the schemas at build, run or test time.
+ * The output is committed: nothing reads the schemas at build, run or test time. The committed
+ * output is Apache Kafka 4.4.0's schemas (`common/message/*.json` in kafka-clients-4.4.0.jar).
  *
  *   node build/.../kafka-shim/scripts/generate-codec.js <spec-dir> kafka-shim/src/protocol/generated
  */
@@ -200,6 +201,8 @@ function main(): void {
   for (const file of readdirSync(specDir).filter((f) => f.endsWith('.json')).sort()) {
     const raw = JSON.parse(stripComments(readFileSync(path.join(specDir, file), 'utf8'))) as RawMessage;
     if ((raw.type !== 'request' && raw.type !== 'response') || raw.apiKey === undefined) continue;
+    // Kafka 4 keeps the schemas of removed APIs (LeaderAndIsr, ...) as `"validVersions": "none"` stubs.
+    if (parseVersions(raw.validVersions, raw.name) === null) continue;
     const entry = byKey.get(raw.apiKey) ?? {};
     entry[raw.type] = convertMessage(raw);
     if (raw.type === 'request') entry.name = raw.name.replace(/Request$/, '');

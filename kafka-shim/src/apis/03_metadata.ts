@@ -27,7 +27,7 @@ export const metadata = defineApi({
   key: 3,
   name: 'Metadata',
   minVersion: 0,
-  maxVersion: 12,
+  maxVersion: 13,
   async handle(req, ctx) {
     const { log, cluster } = ctx.broker;
     const listener = ctx.conn.advertised.listener;

@@ -1,5 +1,5 @@
 /**
- * OffsetCommit: v2-9 (flexible from v8).
+ * OffsetCommit: v2-10 (flexible from v8).
  *
  * Behaviour: commits from members are checked against the generation and member id
  * (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, FENCED_INSTANCE_ID, REBALANCE_IN_PROGRESS while the
@@ -15,7 +15,8 @@
  * newer epoch, or an older one for a partition not held since then (Kafka 4.4's rule), and
  * UNSUPPORTED_VERSION for a consumer-protocol member below v9, as Kafka) and, as in Kafka, a member
  * commit (generation >= 0) to a group that does not exist is GROUP_ID_NOT_FOUND instead of
- * ILLEGAL_GENERATION.
+ * ILLEGAL_GENERATION. v10 names topics by id only (KIP-848): each id is resolved through the log,
+ * and a topic id the log does not have gets UNKNOWN_TOPIC_ID on each of its partitions, as in Kafka.
  */
 import { ErrorCode } from '../errors.js';
 import { defineApi } from './api.js';
@@ -24,26 +25,29 @@ export const offsetCommit = defineApi({
   key: 8,
   name: 'OffsetCommit',
   minVersion: 2,
-  maxVersion: 9,
+  maxVersion: 10,
   coordinatorKeys: (req) => ({ type: 0, keys: [req.groupId] }),
   errorResponse: (req, errorCode) => ({
     throttleTimeMs: 0,
-    topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
+    topics: req.topics.map((t) => ({ name: t.name, topicId: t.topicId, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
   }),
   async handle(req, ctx) {
     const v = ctx.apiVersion;
     const { groups } = ctx.broker;
     if (v >= 9 && req.generationIdOrMemberEpoch >= 0 && !groups.exists(req.groupId)) {
       const errorCode = ErrorCode.GROUP_ID_NOT_FOUND;
-      return { throttleTimeMs: 0, topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })) };
+      return { throttleTimeMs: 0, topics: req.topics.map((t) => ({ name: t.name, topicId: t.topicId, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })) };
     }
-    const topics = await groups.commitOffsets({
+    // v10 names topics by id: resolved here; ids the log does not know are answered on their own.
+    const named = req.topics.map((t) => ({ ...t, name: v >= 10 ? (ctx.broker.log.topicById(t.topicId)?.name ?? null) : t.name }));
+    const known = named.filter((t): t is typeof t & { name: string } => t.name !== null);
+    const committed = await groups.commitOffsets({
       groupId: req.groupId,
       generationId: req.generationIdOrMemberEpoch,
       memberId: req.memberId,
       groupInstanceId: req.groupInstanceId,
       apiVersion: v,
-      topics: req.topics.map((t) => ({
+      topics: known.map((t) => ({
         name: t.name,
         partitions: t.partitions.map((p) => ({
           partitionIndex: p.partitionIndex,
@@ -53,6 +57,12 @@ export const offsetCommit = defineApi({
         })),
       })),
     });
+    let next = 0;
+    const topics = named.map((t) =>
+      t.name === null
+        ? { topicId: t.topicId, name: '', partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_ID })) }
+        : { ...committed[next++], topicId: t.topicId },
+    );
     return { throttleTimeMs: 0, topics };
   },
 });

@@ -1,5 +1,5 @@
 /**
- * OffsetFetch: v1-9 (flexible from v6).
+ * OffsetFetch: v1-10 (flexible from v6).
  *
  * Behaviour: committed offsets of a group whatever its state (it may not use group management at
  * all); -1 with empty metadata for partitions without a commit. A null topic list means every
@@ -12,7 +12,9 @@
  * UNSTABLE_OFFSET_COMMIT with offset -1, which clients retry (read_committed consumers ask so);
  * v8 several groups per request; v9 adds the member id and
  * epoch of KIP-848 consumers: checked for consumer groups (UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH),
- * not for classic groups, as in Kafka.
+ * not for classic groups, as in Kafka. v10 names topics by id only (KIP-848): asked ids are resolved
+ * through the log (an id it does not have is UNKNOWN_TOPIC_ID on each partition asked), and "all
+ * topics" answers each committed topic with its id, leaving out topics the log no longer has.
  */
 import type { FetchedTopic } from '../groups/offsets.js';
 import { ErrorCode } from '../errors.js';
@@ -40,7 +42,7 @@ export const offsetFetch = defineApi({
   key: 9,
   name: 'OffsetFetch',
   minVersion: 1,
-  maxVersion: 9,
+  maxVersion: 10,
   coordinatorKeys: (req, v) => ({ type: 0, keys: v >= 8 ? req.groups.map((g) => g.groupId) : [req.groupId] }),
   // As Kafka: per group from v8; before, the top-level error (v2+) or, at v1, each partition's.
   errorResponse: (req, errorCode, ctx) =>
@@ -62,8 +64,25 @@ export const offsetFetch = defineApi({
       return {
         throttleTimeMs: 0,
         groups: req.groups.map((g) => {
-          const r = groups.fetchOffsets(g.groupId, g.topics, v >= 9 ? { memberId: g.memberId, memberEpoch: g.memberEpoch } : undefined);
-          return { groupId: g.groupId, ...r, topics: req.requireStable ? stable(g.groupId, r.topics, pending) : r.topics };
+          const { log } = ctx.broker;
+          // v10: ids in, ids out; the group layer works on names.
+          const asked = v >= 10 && g.topics ? g.topics.map((t) => ({ ...t, name: log.topicById(t.topicId)?.name ?? null })) : null;
+          const byName = asked ? asked.filter((t): t is typeof t & { name: string } => t.name !== null) : g.topics;
+          const r = groups.fetchOffsets(g.groupId, byName, v >= 9 ? { memberId: g.memberId, memberEpoch: g.memberEpoch } : undefined);
+          const topics = req.requireStable ? stable(g.groupId, r.topics, pending) : r.topics;
+          if (v < 10) return { groupId: g.groupId, ...r, topics };
+          const withIds = topics.flatMap((t) => {
+            const id = log.topic(t.name)?.id;
+            return id ? [{ ...t, topicId: id }] : [];
+          });
+          const unknown = (asked ?? [])
+            .filter((t) => t.name === null)
+            .map((t) => ({
+              name: '',
+              topicId: t.topicId,
+              partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNKNOWN_TOPIC_ID })),
+            }));
+          return { groupId: g.groupId, ...r, topics: r.errorCode === ErrorCode.NONE ? [...withIds, ...unknown] : withIds };
         }),
       };
     }

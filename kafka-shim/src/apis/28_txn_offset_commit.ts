@@ -48,7 +48,7 @@ export const txnOffsetCommit = defineApi({
       })),
     });
     if (staged.length === 0) return answer();
-    const groupError = ctx.apiVersion >= 3 ? groups.validateTxnOffsetCommit(req.groupId, req.generationId, req.memberId, req.groupInstanceId) : ErrorCode.NONE;
+    const groupError = ctx.apiVersion >= 3 ? groups.validateTxnOffsetCommit(req.groupId, req.generationIdOrMemberEpoch, req.memberId, req.groupInstanceId) : ErrorCode.NONE;
     if (groupError !== ErrorCode.NONE) return answer(groupError);
     try {
       await txn.stageOffsets(req.transactionalId, req.producerId, req.producerEpoch, req.groupId, staged);

@@ -1,5 +1,5 @@
 /**
- * DescribeLogDirs: v1-4 (flexible from v2).
+ * DescribeLogDirs: v1-5 (flexible from v2).
  *
  * Behaviour: one log dir, Tandem's data directory (`(in-memory)` for an in-memory store), holding
  * every partition. topics null = every partition of every topic; otherwise the named partitions
@@ -8,8 +8,8 @@
  * isFutureKey false. Tandem has no internal __consumer_offsets topic to list.
  *
  * Version notes: v0 is not served, as in Kafka 4 (KIP-896); v3 adds the top-level errorCode; v4
- * the log dir's totalBytes/usableBytes (statfs of the data directory; -1 when in memory). Kafka
- * 4 also serves v5, which the schemas the codec is generated from do not have.
+ * the log dir's totalBytes/usableBytes (statfs of the data directory; -1 when in memory).; v5
+ * isCordoned (KIP-1066), always false: Tandem's one log dir is never cordoned.
  */
 import { statfsSync } from 'node:fs';
 import { defineApi } from './api.js';
@@ -18,7 +18,7 @@ export const describeLogDirs = defineApi({
   key: 35,
   name: 'DescribeLogDirs',
   minVersion: 1,
-  maxVersion: 4,
+  maxVersion: 5,
   handle(req, ctx) {
     const { log } = ctx.broker;
     const wanted = req.topics === null ? null : new Map(req.topics.map((t) => [t.topic, new Set(t.partitions)]));

@@ -6,7 +6,9 @@
  * "everything" when asked for (no ACLs). Asking for controller endpoints (v1 endpointType 2) is
  * UNSUPPORTED_ENDPOINT_TYPE, as from a Kafka broker.
  *
- * Version notes: v1 adds EndpointType (KIP-919); v0 always asks for brokers.
+ * Version notes: v1 adds EndpointType (KIP-919); v0 always asks for brokers. v2 (KIP-1073) adds
+ * IncludeFencedBrokers and IsFenced: every broker listed is live and unfenced (a broker taken down
+ * is not listed, even when fenced brokers are asked for).
  */
 import { ErrorCode } from '../errors.js';
 import { ALL_CLUSTER_OPERATIONS, NO_OPERATIONS } from './authorized-operations.js';
@@ -18,7 +20,7 @@ export const describeCluster = defineApi({
   key: 60,
   name: 'DescribeCluster',
   minVersion: 0,
-  maxVersion: 1,
+  maxVersion: 2,
   handle(req, ctx) {
     const { cluster, clusterId } = ctx.broker;
     if (req.endpointType !== BROKERS) {

@@ -151,7 +151,7 @@ describe('Kafka data-plane APIs on the wire', () => {
       [PRODUCE]: [0, 11],
       [FETCH]: [4, 17],
       [LIST_OFFSETS]: [1, 10],
-      [METADATA]: [0, 12],
+      [METADATA]: [0, 13],
       [CREATE_TOPICS]: [2, 7],
       [DELETE_TOPICS]: [1, 6],
       [DELETE_RECORDS]: [0, 2],
@@ -159,7 +159,7 @@ describe('Kafka data-plane APIs on the wire', () => {
       33: [0, 2],
       [CREATE_PARTITIONS]: [0, 3],
       [INCREMENTAL_ALTER_CONFIGS]: [0, 1],
-      [DESCRIBE_CLUSTER]: [0, 1],
+      [DESCRIBE_CLUSTER]: [0, 2],
     });
   });
 

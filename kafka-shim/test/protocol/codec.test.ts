@@ -91,7 +91,7 @@ describe('headers', () => {
     const body = Buffer.from('0012000300000001ffff' + '01' + '0702aabb' + '0278023100', 'hex');
     const decoded = decodeRequest(body);
     expect(decoded.header.clientId).toBeNull();
-    expect(decoded.body).toEqual({ clientSoftwareName: 'x', clientSoftwareVersion: '1' });
+    expect(decoded.body).toEqual({ clientSoftwareName: 'x', clientSoftwareVersion: '1', clusterId: null, nodeId: -1 });
   });
 
   test('response header v0 for classic bodies, v1 (tag byte) for flexible ones', () => {

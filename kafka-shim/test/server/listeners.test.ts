@@ -51,7 +51,7 @@ tandemOnly('two Kafka listeners', () => {
         const fcOld = (await c.call(10, 3, { key: 'g', keyType: 0 })).body;
         expect({ listener: l.name, host: fcOld.host, port: fcOld.port }).toEqual({ listener: l.name, host: l.host, port: l.port });
         const dc = (await c.call(60, 1, { includeClusterAuthorizedOperations: false, endpointType: 1 })).body;
-        expect({ listener: l.name, brokers: dc.brokers }).toEqual({ listener: l.name, brokers: [{ brokerId: 1, host: l.host, port: l.port, rack: null }] });
+        expect({ listener: l.name, brokers: dc.brokers }).toEqual({ listener: l.name, brokers: [{ brokerId: 1, host: l.host, port: l.port, rack: null, isFenced: false }] });
       } finally {
         c.close();
       }

@@ -6,21 +6,23 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 0,
     name: 'Produce',
-    request: { name: 'ProduceRequest', valid: [0, 11], flexible: [9, MAX], fields: [
+    request: { name: 'ProduceRequest', valid: [3, 13], flexible: [9, MAX], fields: [
       { name: 'transactionalId', type: 'string', versions: [3, MAX], nullable: [3, MAX], default: null },
       { name: 'acks', type: 'int16', versions: [0, MAX] },
       { name: 'timeoutMs', type: 'int32', versions: [0, MAX] },
       { name: 'topicData', type: '[]struct', versions: [0, MAX], fields: [
-        { name: 'name', type: 'string', versions: [0, MAX] },
+        { name: 'name', type: 'string', versions: [0, 12] },
+        { name: 'topicId', type: 'uuid', versions: [13, MAX] },
         { name: 'partitionData', type: '[]struct', versions: [0, MAX], fields: [
           { name: 'index', type: 'int32', versions: [0, MAX] },
           { name: 'records', type: 'records', versions: [0, MAX], nullable: [0, MAX] },
         ] },
       ] },
     ] },
-    response: { name: 'ProduceResponse', valid: [0, 11], flexible: [9, MAX], fields: [
+    response: { name: 'ProduceResponse', valid: [3, 13], flexible: [9, MAX], fields: [
       { name: 'responses', type: '[]struct', versions: [0, MAX], fields: [
-        { name: 'name', type: 'string', versions: [0, MAX] },
+        { name: 'name', type: 'string', versions: [0, 12] },
+        { name: 'topicId', type: 'uuid', versions: [13, MAX] },
         { name: 'partitionResponses', type: '[]struct', versions: [0, MAX], fields: [
           { name: 'index', type: 'int32', versions: [0, MAX] },
           { name: 'errorCode', type: 'int16', versions: [0, MAX] },
@@ -50,7 +52,7 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 1,
     name: 'Fetch',
-    request: { name: 'FetchRequest', valid: [0, 17], flexible: [12, MAX], fields: [
+    request: { name: 'FetchRequest', valid: [4, 18], flexible: [12, MAX], fields: [
       { name: 'clusterId', type: 'string', versions: [12, MAX], nullable: [12, MAX], tagged: [12, MAX], tag: 0, default: null },
       { name: 'replicaId', type: 'int32', versions: [0, 14], default: -1 },
       { name: 'replicaState', type: 'struct', versions: [15, MAX], tagged: [15, MAX], tag: 1, fields: [
@@ -74,6 +76,7 @@ export const API_SPECS: readonly ApiSpec[] = [
           { name: 'logStartOffset', type: 'int64', versions: [5, MAX], default: -1 },
           { name: 'partitionMaxBytes', type: 'int32', versions: [0, MAX] },
           { name: 'replicaDirectoryId', type: 'uuid', versions: [17, MAX], tagged: [17, MAX], tag: 0 },
+          { name: 'highWatermark', type: 'int64', versions: [18, MAX], tagged: [18, MAX], tag: 1, default: 9223372036854776000 },
         ] },
       ] },
       { name: 'forgottenTopicsData', type: '[]struct', versions: [7, MAX], fields: [
@@ -83,7 +86,7 @@ export const API_SPECS: readonly ApiSpec[] = [
       ] },
       { name: 'rackId', type: 'string', versions: [11, MAX] },
     ] },
-    response: { name: 'FetchResponse', valid: [0, 17], flexible: [12, MAX], fields: [
+    response: { name: 'FetchResponse', valid: [4, 18], flexible: [12, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [1, MAX] },
       { name: 'errorCode', type: 'int16', versions: [7, MAX] },
       { name: 'sessionId', type: 'int32', versions: [7, MAX] },
@@ -127,7 +130,7 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 2,
     name: 'ListOffsets',
-    request: { name: 'ListOffsetsRequest', valid: [0, 10], flexible: [6, MAX], fields: [
+    request: { name: 'ListOffsetsRequest', valid: [1, 11], flexible: [6, MAX], fields: [
       { name: 'replicaId', type: 'int32', versions: [0, MAX] },
       { name: 'isolationLevel', type: 'int8', versions: [2, MAX] },
       { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
@@ -136,19 +139,17 @@ export const API_SPECS: readonly ApiSpec[] = [
           { name: 'partitionIndex', type: 'int32', versions: [0, MAX] },
           { name: 'currentLeaderEpoch', type: 'int32', versions: [4, MAX], default: -1 },
           { name: 'timestamp', type: 'int64', versions: [0, MAX] },
-          { name: 'maxNumOffsets', type: 'int32', versions: [0, 0], default: 1 },
         ] },
       ] },
       { name: 'timeoutMs', type: 'int32', versions: [10, MAX] },
     ] },
-    response: { name: 'ListOffsetsResponse', valid: [0, 10], flexible: [6, MAX], fields: [
+    response: { name: 'ListOffsetsResponse', valid: [1, 11], flexible: [6, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [2, MAX] },
       { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'name', type: 'string', versions: [0, MAX] },
         { name: 'partitions', type: '[]struct', versions: [0, MAX], fields: [
           { name: 'partitionIndex', type: 'int32', versions: [0, MAX] },
           { name: 'errorCode', type: 'int16', versions: [0, MAX] },
-          { name: 'oldStyleOffsets', type: '[]int64', versions: [0, 0] },
           { name: 'timestamp', type: 'int64', versions: [1, MAX], default: -1 },
           { name: 'offset', type: 'int64', versions: [1, MAX], default: -1 },
           { name: 'leaderEpoch', type: 'int32', versions: [4, MAX], default: -1 },
@@ -159,7 +160,7 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 3,
     name: 'Metadata',
-    request: { name: 'MetadataRequest', valid: [0, 12], flexible: [9, MAX], fields: [
+    request: { name: 'MetadataRequest', valid: [0, 13], flexible: [9, MAX], fields: [
       { name: 'topics', type: '[]struct', versions: [0, MAX], nullable: [1, MAX], fields: [
         { name: 'topicId', type: 'uuid', versions: [10, MAX] },
         { name: 'name', type: 'string', versions: [0, MAX], nullable: [10, MAX] },
@@ -168,7 +169,7 @@ export const API_SPECS: readonly ApiSpec[] = [
       { name: 'includeClusterAuthorizedOperations', type: 'bool', versions: [8, 10] },
       { name: 'includeTopicAuthorizedOperations', type: 'bool', versions: [8, MAX] },
     ] },
-    response: { name: 'MetadataResponse', valid: [0, 12], flexible: [9, MAX], fields: [
+    response: { name: 'MetadataResponse', valid: [0, 13], flexible: [9, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [3, MAX] },
       { name: 'brokers', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'nodeId', type: 'int32', versions: [0, MAX] },
@@ -195,198 +196,34 @@ export const API_SPECS: readonly ApiSpec[] = [
         { name: 'topicAuthorizedOperations', type: 'int32', versions: [8, MAX], default: -2147483648 },
       ] },
       { name: 'clusterAuthorizedOperations', type: 'int32', versions: [8, 10], default: -2147483648 },
-    ] },
-  },
-  {
-    key: 4,
-    name: 'LeaderAndIsr',
-    request: { name: 'LeaderAndIsrRequest', valid: [0, 7], flexible: [4, MAX], fields: [
-      { name: 'controllerId', type: 'int32', versions: [0, MAX] },
-      { name: 'isKRaftController', type: 'bool', versions: [7, MAX] },
-      { name: 'controllerEpoch', type: 'int32', versions: [0, MAX] },
-      { name: 'brokerEpoch', type: 'int64', versions: [2, MAX], default: -1 },
-      { name: 'type', type: 'int8', versions: [5, MAX] },
-      { name: 'ungroupedPartitionStates', type: '[]struct', versions: [0, 1], fields: [
-        { name: 'topicName', type: 'string', versions: [0, 1] },
-        { name: 'partitionIndex', type: 'int32', versions: [0, MAX] },
-        { name: 'controllerEpoch', type: 'int32', versions: [0, MAX] },
-        { name: 'leader', type: 'int32', versions: [0, MAX] },
-        { name: 'leaderEpoch', type: 'int32', versions: [0, MAX] },
-        { name: 'isr', type: '[]int32', versions: [0, MAX] },
-        { name: 'partitionEpoch', type: 'int32', versions: [0, MAX] },
-        { name: 'replicas', type: '[]int32', versions: [0, MAX] },
-        { name: 'addingReplicas', type: '[]int32', versions: [3, MAX] },
-        { name: 'removingReplicas', type: '[]int32', versions: [3, MAX] },
-        { name: 'isNew', type: 'bool', versions: [1, MAX] },
-        { name: 'leaderRecoveryState', type: 'int8', versions: [6, MAX] },
-      ] },
-      { name: 'topicStates', type: '[]struct', versions: [2, MAX], fields: [
-        { name: 'topicName', type: 'string', versions: [2, MAX] },
-        { name: 'topicId', type: 'uuid', versions: [5, MAX] },
-        { name: 'partitionStates', type: '[]struct', versions: [2, MAX], fields: [
-          { name: 'topicName', type: 'string', versions: [0, 1] },
-          { name: 'partitionIndex', type: 'int32', versions: [0, MAX] },
-          { name: 'controllerEpoch', type: 'int32', versions: [0, MAX] },
-          { name: 'leader', type: 'int32', versions: [0, MAX] },
-          { name: 'leaderEpoch', type: 'int32', versions: [0, MAX] },
-          { name: 'isr', type: '[]int32', versions: [0, MAX] },
-          { name: 'partitionEpoch', type: 'int32', versions: [0, MAX] },
-          { name: 'replicas', type: '[]int32', versions: [0, MAX] },
-          { name: 'addingReplicas', type: '[]int32', versions: [3, MAX] },
-          { name: 'removingReplicas', type: '[]int32', versions: [3, MAX] },
-          { name: 'isNew', type: 'bool', versions: [1, MAX] },
-          { name: 'leaderRecoveryState', type: 'int8', versions: [6, MAX] },
-        ] },
-      ] },
-      { name: 'liveLeaders', type: '[]struct', versions: [0, MAX], fields: [
-        { name: 'brokerId', type: 'int32', versions: [0, MAX] },
-        { name: 'hostName', type: 'string', versions: [0, MAX] },
-        { name: 'port', type: 'int32', versions: [0, MAX] },
-      ] },
-    ] },
-    response: { name: 'LeaderAndIsrResponse', valid: [0, 7], flexible: [4, MAX], fields: [
-      { name: 'errorCode', type: 'int16', versions: [0, MAX] },
-      { name: 'partitionErrors', type: '[]struct', versions: [0, 4], fields: [
-        { name: 'topicName', type: 'string', versions: [0, 4] },
-        { name: 'partitionIndex', type: 'int32', versions: [0, MAX] },
-        { name: 'errorCode', type: 'int16', versions: [0, MAX] },
-      ] },
-      { name: 'topics', type: '[]struct', versions: [5, MAX], fields: [
-        { name: 'topicId', type: 'uuid', versions: [5, MAX] },
-        { name: 'partitionErrors', type: '[]struct', versions: [5, MAX], fields: [
-          { name: 'topicName', type: 'string', versions: [0, 4] },
-          { name: 'partitionIndex', type: 'int32', versions: [0, MAX] },
-          { name: 'errorCode', type: 'int16', versions: [0, MAX] },
-        ] },
-      ] },
-    ] },
-  },
-  {
-    key: 5,
-    name: 'StopReplica',
-    request: { name: 'StopReplicaRequest', valid: [0, 4], flexible: [2, MAX], fields: [
-      { name: 'controllerId', type: 'int32', versions: [0, MAX] },
-      { name: 'isKRaftController', type: 'bool', versions: [4, MAX] },
-      { name: 'controllerEpoch', type: 'int32', versions: [0, MAX] },
-      { name: 'brokerEpoch', type: 'int64', versions: [1, MAX], default: -1 },
-      { name: 'deletePartitions', type: 'bool', versions: [0, 2] },
-      { name: 'ungroupedPartitions', type: '[]struct', versions: [0, 0], fields: [
-        { name: 'topicName', type: 'string', versions: [0, 0] },
-        { name: 'partitionIndex', type: 'int32', versions: [0, 0] },
-      ] },
-      { name: 'topics', type: '[]struct', versions: [1, 2], fields: [
-        { name: 'name', type: 'string', versions: [1, 2] },
-        { name: 'partitionIndexes', type: '[]int32', versions: [1, 2] },
-      ] },
-      { name: 'topicStates', type: '[]struct', versions: [3, MAX], fields: [
-        { name: 'topicName', type: 'string', versions: [3, MAX] },
-        { name: 'partitionStates', type: '[]struct', versions: [3, MAX], fields: [
-          { name: 'partitionIndex', type: 'int32', versions: [3, MAX] },
-          { name: 'leaderEpoch', type: 'int32', versions: [3, MAX], default: -1 },
-          { name: 'deletePartition', type: 'bool', versions: [3, MAX] },
-        ] },
-      ] },
-    ] },
-    response: { name: 'StopReplicaResponse', valid: [0, 4], flexible: [2, MAX], fields: [
-      { name: 'errorCode', type: 'int16', versions: [0, MAX] },
-      { name: 'partitionErrors', type: '[]struct', versions: [0, MAX], fields: [
-        { name: 'topicName', type: 'string', versions: [0, MAX] },
-        { name: 'partitionIndex', type: 'int32', versions: [0, MAX] },
-        { name: 'errorCode', type: 'int16', versions: [0, MAX] },
-      ] },
-    ] },
-  },
-  {
-    key: 6,
-    name: 'UpdateMetadata',
-    request: { name: 'UpdateMetadataRequest', valid: [0, 8], flexible: [6, MAX], fields: [
-      { name: 'controllerId', type: 'int32', versions: [0, MAX] },
-      { name: 'isKRaftController', type: 'bool', versions: [8, MAX] },
-      { name: 'type', type: 'int8', versions: [8, MAX], tagged: [8, MAX], tag: 0 },
-      { name: 'controllerEpoch', type: 'int32', versions: [0, MAX] },
-      { name: 'brokerEpoch', type: 'int64', versions: [5, MAX], default: -1 },
-      { name: 'ungroupedPartitionStates', type: '[]struct', versions: [0, 4], fields: [
-        { name: 'topicName', type: 'string', versions: [0, 4] },
-        { name: 'partitionIndex', type: 'int32', versions: [0, MAX] },
-        { name: 'controllerEpoch', type: 'int32', versions: [0, MAX] },
-        { name: 'leader', type: 'int32', versions: [0, MAX] },
-        { name: 'leaderEpoch', type: 'int32', versions: [0, MAX] },
-        { name: 'isr', type: '[]int32', versions: [0, MAX] },
-        { name: 'zkVersion', type: 'int32', versions: [0, MAX] },
-        { name: 'replicas', type: '[]int32', versions: [0, MAX] },
-        { name: 'offlineReplicas', type: '[]int32', versions: [4, MAX] },
-      ] },
-      { name: 'topicStates', type: '[]struct', versions: [5, MAX], fields: [
-        { name: 'topicName', type: 'string', versions: [5, MAX] },
-        { name: 'topicId', type: 'uuid', versions: [7, MAX] },
-        { name: 'partitionStates', type: '[]struct', versions: [5, MAX], fields: [
-          { name: 'topicName', type: 'string', versions: [0, 4] },
-          { name: 'partitionIndex', type: 'int32', versions: [0, MAX] },
-          { name: 'controllerEpoch', type: 'int32', versions: [0, MAX] },
-          { name: 'leader', type: 'int32', versions: [0, MAX] },
-          { name: 'leaderEpoch', type: 'int32', versions: [0, MAX] },
-          { name: 'isr', type: '[]int32', versions: [0, MAX] },
-          { name: 'zkVersion', type: 'int32', versions: [0, MAX] },
-          { name: 'replicas', type: '[]int32', versions: [0, MAX] },
-          { name: 'offlineReplicas', type: '[]int32', versions: [4, MAX] },
-        ] },
-      ] },
-      { name: 'liveBrokers', type: '[]struct', versions: [0, MAX], fields: [
-        { name: 'id', type: 'int32', versions: [0, MAX] },
-        { name: 'v0Host', type: 'string', versions: [0, 0] },
-        { name: 'v0Port', type: 'int32', versions: [0, 0] },
-        { name: 'endpoints', type: '[]struct', versions: [1, MAX], fields: [
-          { name: 'port', type: 'int32', versions: [1, MAX] },
-          { name: 'host', type: 'string', versions: [1, MAX] },
-          { name: 'listener', type: 'string', versions: [3, MAX] },
-          { name: 'securityProtocol', type: 'int16', versions: [1, MAX] },
-        ] },
-        { name: 'rack', type: 'string', versions: [2, MAX], nullable: [0, MAX] },
-      ] },
-    ] },
-    response: { name: 'UpdateMetadataResponse', valid: [0, 8], flexible: [6, MAX], fields: [
-      { name: 'errorCode', type: 'int16', versions: [0, MAX] },
-    ] },
-  },
-  {
-    key: 7,
-    name: 'ControlledShutdown',
-    request: { name: 'ControlledShutdownRequest', valid: [0, 3], flexible: [3, MAX], fields: [
-      { name: 'brokerId', type: 'int32', versions: [0, MAX] },
-      { name: 'brokerEpoch', type: 'int64', versions: [2, MAX], default: -1 },
-    ] },
-    response: { name: 'ControlledShutdownResponse', valid: [0, 3], flexible: [3, MAX], fields: [
-      { name: 'errorCode', type: 'int16', versions: [0, MAX] },
-      { name: 'remainingPartitions', type: '[]struct', versions: [0, MAX], fields: [
-        { name: 'topicName', type: 'string', versions: [0, MAX] },
-        { name: 'partitionIndex', type: 'int32', versions: [0, MAX] },
-      ] },
+      { name: 'errorCode', type: 'int16', versions: [13, MAX] },
     ] },
   },
   {
     key: 8,
     name: 'OffsetCommit',
-    request: { name: 'OffsetCommitRequest', valid: [0, 9], flexible: [8, MAX], fields: [
+    request: { name: 'OffsetCommitRequest', valid: [2, 10], flexible: [8, MAX], fields: [
       { name: 'groupId', type: 'string', versions: [0, MAX] },
       { name: 'generationIdOrMemberEpoch', type: 'int32', versions: [1, MAX], default: -1 },
       { name: 'memberId', type: 'string', versions: [1, MAX] },
       { name: 'groupInstanceId', type: 'string', versions: [7, MAX], nullable: [7, MAX], default: null },
       { name: 'retentionTimeMs', type: 'int64', versions: [2, 4], default: -1 },
       { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
-        { name: 'name', type: 'string', versions: [0, MAX] },
+        { name: 'name', type: 'string', versions: [0, 9] },
+        { name: 'topicId', type: 'uuid', versions: [10, MAX] },
         { name: 'partitions', type: '[]struct', versions: [0, MAX], fields: [
           { name: 'partitionIndex', type: 'int32', versions: [0, MAX] },
           { name: 'committedOffset', type: 'int64', versions: [0, MAX] },
           { name: 'committedLeaderEpoch', type: 'int32', versions: [6, MAX], default: -1 },
-          { name: 'commitTimestamp', type: 'int64', versions: [1, 1], default: -1 },
           { name: 'committedMetadata', type: 'string', versions: [0, MAX], nullable: [0, MAX] },
         ] },
       ] },
     ] },
-    response: { name: 'OffsetCommitResponse', valid: [0, 9], flexible: [8, MAX], fields: [
+    response: { name: 'OffsetCommitResponse', valid: [2, 10], flexible: [8, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [3, MAX] },
       { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
-        { name: 'name', type: 'string', versions: [0, MAX] },
+        { name: 'name', type: 'string', versions: [0, 9] },
+        { name: 'topicId', type: 'uuid', versions: [10, MAX] },
         { name: 'partitions', type: '[]struct', versions: [0, MAX], fields: [
           { name: 'partitionIndex', type: 'int32', versions: [0, MAX] },
           { name: 'errorCode', type: 'int16', versions: [0, MAX] },
@@ -397,7 +234,7 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 9,
     name: 'OffsetFetch',
-    request: { name: 'OffsetFetchRequest', valid: [0, 9], flexible: [6, MAX], fields: [
+    request: { name: 'OffsetFetchRequest', valid: [1, 10], flexible: [6, MAX], fields: [
       { name: 'groupId', type: 'string', versions: [0, 7] },
       { name: 'topics', type: '[]struct', versions: [0, 7], nullable: [2, 7], fields: [
         { name: 'name', type: 'string', versions: [0, 7] },
@@ -408,13 +245,14 @@ export const API_SPECS: readonly ApiSpec[] = [
         { name: 'memberId', type: 'string', versions: [9, MAX], nullable: [9, MAX], default: null },
         { name: 'memberEpoch', type: 'int32', versions: [9, MAX], default: -1 },
         { name: 'topics', type: '[]struct', versions: [8, MAX], nullable: [8, MAX], fields: [
-          { name: 'name', type: 'string', versions: [8, MAX] },
+          { name: 'name', type: 'string', versions: [8, 9] },
+          { name: 'topicId', type: 'uuid', versions: [10, MAX] },
           { name: 'partitionIndexes', type: '[]int32', versions: [8, MAX] },
         ] },
       ] },
       { name: 'requireStable', type: 'bool', versions: [7, MAX] },
     ] },
-    response: { name: 'OffsetFetchResponse', valid: [0, 9], flexible: [6, MAX], fields: [
+    response: { name: 'OffsetFetchResponse', valid: [1, 10], flexible: [6, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [3, MAX] },
       { name: 'topics', type: '[]struct', versions: [0, 7], fields: [
         { name: 'name', type: 'string', versions: [0, 7] },
@@ -430,7 +268,8 @@ export const API_SPECS: readonly ApiSpec[] = [
       { name: 'groups', type: '[]struct', versions: [8, MAX], fields: [
         { name: 'groupId', type: 'string', versions: [8, MAX] },
         { name: 'topics', type: '[]struct', versions: [8, MAX], fields: [
-          { name: 'name', type: 'string', versions: [8, MAX] },
+          { name: 'name', type: 'string', versions: [8, 9] },
+          { name: 'topicId', type: 'uuid', versions: [10, MAX] },
           { name: 'partitions', type: '[]struct', versions: [8, MAX], fields: [
             { name: 'partitionIndex', type: 'int32', versions: [8, MAX] },
             { name: 'committedOffset', type: 'int64', versions: [8, MAX] },
@@ -562,14 +401,15 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 15,
     name: 'DescribeGroups',
-    request: { name: 'DescribeGroupsRequest', valid: [0, 5], flexible: [5, MAX], fields: [
+    request: { name: 'DescribeGroupsRequest', valid: [0, 6], flexible: [5, MAX], fields: [
       { name: 'groups', type: '[]string', versions: [0, MAX] },
       { name: 'includeAuthorizedOperations', type: 'bool', versions: [3, MAX] },
     ] },
-    response: { name: 'DescribeGroupsResponse', valid: [0, 5], flexible: [5, MAX], fields: [
+    response: { name: 'DescribeGroupsResponse', valid: [0, 6], flexible: [5, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [1, MAX] },
       { name: 'groups', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'errorCode', type: 'int16', versions: [0, MAX] },
+        { name: 'errorMessage', type: 'string', versions: [6, MAX], nullable: [6, MAX], default: null },
         { name: 'groupId', type: 'string', versions: [0, MAX] },
         { name: 'groupState', type: 'string', versions: [0, MAX] },
         { name: 'protocolType', type: 'string', versions: [0, MAX] },
@@ -618,11 +458,13 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 18,
     name: 'ApiVersions',
-    request: { name: 'ApiVersionsRequest', valid: [0, 4], flexible: [3, MAX], fields: [
+    request: { name: 'ApiVersionsRequest', valid: [0, 5], flexible: [3, MAX], fields: [
       { name: 'clientSoftwareName', type: 'string', versions: [3, MAX] },
       { name: 'clientSoftwareVersion', type: 'string', versions: [3, MAX] },
+      { name: 'clusterId', type: 'string', versions: [5, MAX], nullable: [5, MAX], default: null },
+      { name: 'nodeId', type: 'int32', versions: [5, MAX], default: -1 },
     ] },
-    response: { name: 'ApiVersionsResponse', valid: [0, 4], flexible: [3, MAX], fields: [
+    response: { name: 'ApiVersionsResponse', valid: [0, 5], flexible: [3, MAX], fields: [
       { name: 'errorCode', type: 'int16', versions: [0, MAX] },
       { name: 'apiKeys', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'apiKey', type: 'int16', versions: [0, MAX] },
@@ -647,7 +489,7 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 19,
     name: 'CreateTopics',
-    request: { name: 'CreateTopicsRequest', valid: [0, 7], flexible: [5, MAX], fields: [
+    request: { name: 'CreateTopicsRequest', valid: [2, 7], flexible: [5, MAX], fields: [
       { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'name', type: 'string', versions: [0, MAX] },
         { name: 'numPartitions', type: 'int32', versions: [0, MAX] },
@@ -664,7 +506,7 @@ export const API_SPECS: readonly ApiSpec[] = [
       { name: 'timeoutMs', type: 'int32', versions: [0, MAX], default: 60000 },
       { name: 'validateOnly', type: 'bool', versions: [1, MAX] },
     ] },
-    response: { name: 'CreateTopicsResponse', valid: [0, 7], flexible: [5, MAX], fields: [
+    response: { name: 'CreateTopicsResponse', valid: [2, 7], flexible: [5, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [2, MAX] },
       { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'name', type: 'string', versions: [0, MAX] },
@@ -687,7 +529,7 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 20,
     name: 'DeleteTopics',
-    request: { name: 'DeleteTopicsRequest', valid: [0, 6], flexible: [4, MAX], fields: [
+    request: { name: 'DeleteTopicsRequest', valid: [1, 6], flexible: [4, MAX], fields: [
       { name: 'topics', type: '[]struct', versions: [6, MAX], fields: [
         { name: 'name', type: 'string', versions: [6, MAX], nullable: [6, MAX], default: null },
         { name: 'topicId', type: 'uuid', versions: [6, MAX] },
@@ -695,7 +537,7 @@ export const API_SPECS: readonly ApiSpec[] = [
       { name: 'topicNames', type: '[]string', versions: [0, 5] },
       { name: 'timeoutMs', type: 'int32', versions: [0, MAX] },
     ] },
-    response: { name: 'DeleteTopicsResponse', valid: [0, 6], flexible: [4, MAX], fields: [
+    response: { name: 'DeleteTopicsResponse', valid: [1, 6], flexible: [4, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [1, MAX] },
       { name: 'responses', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'name', type: 'string', versions: [0, MAX], nullable: [6, MAX] },
@@ -733,23 +575,27 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 22,
     name: 'InitProducerId',
-    request: { name: 'InitProducerIdRequest', valid: [0, 5], flexible: [2, MAX], fields: [
+    request: { name: 'InitProducerIdRequest', valid: [0, 6], flexible: [2, MAX], fields: [
       { name: 'transactionalId', type: 'string', versions: [0, MAX], nullable: [0, MAX] },
       { name: 'transactionTimeoutMs', type: 'int32', versions: [0, MAX] },
       { name: 'producerId', type: 'int64', versions: [3, MAX], default: -1 },
       { name: 'producerEpoch', type: 'int16', versions: [3, MAX], default: -1 },
+      { name: 'enable2Pc', type: 'bool', versions: [6, MAX] },
+      { name: 'keepPreparedTxn', type: 'bool', versions: [6, MAX] },
     ] },
-    response: { name: 'InitProducerIdResponse', valid: [0, 5], flexible: [2, MAX], fields: [
+    response: { name: 'InitProducerIdResponse', valid: [0, 6], flexible: [2, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
       { name: 'errorCode', type: 'int16', versions: [0, MAX] },
       { name: 'producerId', type: 'int64', versions: [0, MAX], default: -1 },
       { name: 'producerEpoch', type: 'int16', versions: [0, MAX] },
+      { name: 'ongoingTxnProducerId', type: 'int64', versions: [6, MAX], default: -1 },
+      { name: 'ongoingTxnProducerEpoch', type: 'int16', versions: [6, MAX], default: -1 },
     ] },
   },
   {
     key: 23,
     name: 'OffsetForLeaderEpoch',
-    request: { name: 'OffsetForLeaderEpochRequest', valid: [0, 4], flexible: [4, MAX], fields: [
+    request: { name: 'OffsetForLeaderEpochRequest', valid: [2, 4], flexible: [4, MAX], fields: [
       { name: 'replicaId', type: 'int32', versions: [3, MAX], default: -2 },
       { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'topic', type: 'string', versions: [0, MAX] },
@@ -760,7 +606,7 @@ export const API_SPECS: readonly ApiSpec[] = [
         ] },
       ] },
     ] },
-    response: { name: 'OffsetForLeaderEpochResponse', valid: [0, 4], flexible: [4, MAX], fields: [
+    response: { name: 'OffsetForLeaderEpochResponse', valid: [2, 4], flexible: [4, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [2, MAX] },
       { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'topic', type: 'string', versions: [0, MAX] },
@@ -850,7 +696,7 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 27,
     name: 'WriteTxnMarkers',
-    request: { name: 'WriteTxnMarkersRequest', valid: [0, 1], flexible: [1, MAX], fields: [
+    request: { name: 'WriteTxnMarkersRequest', valid: [1, 2], flexible: [1, MAX], fields: [
       { name: 'markers', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'producerId', type: 'int64', versions: [0, MAX] },
         { name: 'producerEpoch', type: 'int16', versions: [0, MAX] },
@@ -860,9 +706,10 @@ export const API_SPECS: readonly ApiSpec[] = [
           { name: 'partitionIndexes', type: '[]int32', versions: [0, MAX] },
         ] },
         { name: 'coordinatorEpoch', type: 'int32', versions: [0, MAX] },
+        { name: 'transactionVersion', type: 'int8', versions: [2, MAX] },
       ] },
     ] },
-    response: { name: 'WriteTxnMarkersResponse', valid: [0, 1], flexible: [1, MAX], fields: [
+    response: { name: 'WriteTxnMarkersResponse', valid: [1, 2], flexible: [1, MAX], fields: [
       { name: 'markers', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'producerId', type: 'int64', versions: [0, MAX] },
         { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
@@ -878,16 +725,17 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 28,
     name: 'TxnOffsetCommit',
-    request: { name: 'TxnOffsetCommitRequest', valid: [0, 4], flexible: [3, MAX], fields: [
+    request: { name: 'TxnOffsetCommitRequest', valid: [0, 6], flexible: [3, MAX], fields: [
       { name: 'transactionalId', type: 'string', versions: [0, MAX] },
       { name: 'groupId', type: 'string', versions: [0, MAX] },
       { name: 'producerId', type: 'int64', versions: [0, MAX] },
       { name: 'producerEpoch', type: 'int16', versions: [0, MAX] },
-      { name: 'generationId', type: 'int32', versions: [3, MAX], default: -1 },
+      { name: 'generationIdOrMemberEpoch', type: 'int32', versions: [3, MAX], default: -1 },
       { name: 'memberId', type: 'string', versions: [3, MAX] },
       { name: 'groupInstanceId', type: 'string', versions: [3, MAX], nullable: [3, MAX], default: null },
       { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
-        { name: 'name', type: 'string', versions: [0, MAX] },
+        { name: 'name', type: 'string', versions: [0, 5] },
+        { name: 'topicId', type: 'uuid', versions: [6, MAX] },
         { name: 'partitions', type: '[]struct', versions: [0, MAX], fields: [
           { name: 'partitionIndex', type: 'int32', versions: [0, MAX] },
           { name: 'committedOffset', type: 'int64', versions: [0, MAX] },
@@ -896,10 +744,11 @@ export const API_SPECS: readonly ApiSpec[] = [
         ] },
       ] },
     ] },
-    response: { name: 'TxnOffsetCommitResponse', valid: [0, 4], flexible: [3, MAX], fields: [
+    response: { name: 'TxnOffsetCommitResponse', valid: [0, 6], flexible: [3, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
       { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
-        { name: 'name', type: 'string', versions: [0, MAX] },
+        { name: 'name', type: 'string', versions: [0, 5] },
+        { name: 'topicId', type: 'uuid', versions: [6, MAX] },
         { name: 'partitions', type: '[]struct', versions: [0, MAX], fields: [
           { name: 'partitionIndex', type: 'int32', versions: [0, MAX] },
           { name: 'errorCode', type: 'int16', versions: [0, MAX] },
@@ -910,7 +759,7 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 29,
     name: 'DescribeAcls',
-    request: { name: 'DescribeAclsRequest', valid: [0, 3], flexible: [2, MAX], fields: [
+    request: { name: 'DescribeAclsRequest', valid: [1, 3], flexible: [2, MAX], fields: [
       { name: 'resourceTypeFilter', type: 'int8', versions: [0, MAX] },
       { name: 'resourceNameFilter', type: 'string', versions: [0, MAX], nullable: [0, MAX] },
       { name: 'patternTypeFilter', type: 'int8', versions: [1, MAX], default: 3 },
@@ -919,7 +768,7 @@ export const API_SPECS: readonly ApiSpec[] = [
       { name: 'operation', type: 'int8', versions: [0, MAX] },
       { name: 'permissionType', type: 'int8', versions: [0, MAX] },
     ] },
-    response: { name: 'DescribeAclsResponse', valid: [0, 3], flexible: [2, MAX], fields: [
+    response: { name: 'DescribeAclsResponse', valid: [1, 3], flexible: [2, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
       { name: 'errorCode', type: 'int16', versions: [0, MAX] },
       { name: 'errorMessage', type: 'string', versions: [0, MAX], nullable: [0, MAX] },
@@ -939,7 +788,7 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 30,
     name: 'CreateAcls',
-    request: { name: 'CreateAclsRequest', valid: [0, 3], flexible: [2, MAX], fields: [
+    request: { name: 'CreateAclsRequest', valid: [1, 3], flexible: [2, MAX], fields: [
       { name: 'creations', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'resourceType', type: 'int8', versions: [0, MAX] },
         { name: 'resourceName', type: 'string', versions: [0, MAX] },
@@ -950,7 +799,7 @@ export const API_SPECS: readonly ApiSpec[] = [
         { name: 'permissionType', type: 'int8', versions: [0, MAX] },
       ] },
     ] },
-    response: { name: 'CreateAclsResponse', valid: [0, 3], flexible: [2, MAX], fields: [
+    response: { name: 'CreateAclsResponse', valid: [1, 3], flexible: [2, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
       { name: 'results', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'errorCode', type: 'int16', versions: [0, MAX] },
@@ -961,7 +810,7 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 31,
     name: 'DeleteAcls',
-    request: { name: 'DeleteAclsRequest', valid: [0, 3], flexible: [2, MAX], fields: [
+    request: { name: 'DeleteAclsRequest', valid: [1, 3], flexible: [2, MAX], fields: [
       { name: 'filters', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'resourceTypeFilter', type: 'int8', versions: [0, MAX] },
         { name: 'resourceNameFilter', type: 'string', versions: [0, MAX], nullable: [0, MAX] },
@@ -972,7 +821,7 @@ export const API_SPECS: readonly ApiSpec[] = [
         { name: 'permissionType', type: 'int8', versions: [0, MAX] },
       ] },
     ] },
-    response: { name: 'DeleteAclsResponse', valid: [0, 3], flexible: [2, MAX], fields: [
+    response: { name: 'DeleteAclsResponse', valid: [1, 3], flexible: [2, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
       { name: 'filterResults', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'errorCode', type: 'int16', versions: [0, MAX] },
@@ -994,7 +843,7 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 32,
     name: 'DescribeConfigs',
-    request: { name: 'DescribeConfigsRequest', valid: [0, 4], flexible: [4, MAX], fields: [
+    request: { name: 'DescribeConfigsRequest', valid: [1, 4], flexible: [4, MAX], fields: [
       { name: 'resources', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'resourceType', type: 'int8', versions: [0, MAX] },
         { name: 'resourceName', type: 'string', versions: [0, MAX] },
@@ -1003,7 +852,7 @@ export const API_SPECS: readonly ApiSpec[] = [
       { name: 'includeSynonyms', type: 'bool', versions: [1, MAX] },
       { name: 'includeDocumentation', type: 'bool', versions: [3, MAX] },
     ] },
-    response: { name: 'DescribeConfigsResponse', valid: [0, 4], flexible: [4, MAX], fields: [
+    response: { name: 'DescribeConfigsResponse', valid: [1, 4], flexible: [4, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
       { name: 'results', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'errorCode', type: 'int16', versions: [0, MAX] },
@@ -1014,7 +863,6 @@ export const API_SPECS: readonly ApiSpec[] = [
           { name: 'name', type: 'string', versions: [0, MAX] },
           { name: 'value', type: 'string', versions: [0, MAX], nullable: [0, MAX] },
           { name: 'readOnly', type: 'bool', versions: [0, MAX] },
-          { name: 'isDefault', type: 'bool', versions: [0, 0] },
           { name: 'configSource', type: 'int8', versions: [1, MAX], default: -1 },
           { name: 'isSensitive', type: 'bool', versions: [0, MAX] },
           { name: 'synonyms', type: '[]struct', versions: [1, MAX], fields: [
@@ -1055,7 +903,7 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 34,
     name: 'AlterReplicaLogDirs',
-    request: { name: 'AlterReplicaLogDirsRequest', valid: [0, 2], flexible: [2, MAX], fields: [
+    request: { name: 'AlterReplicaLogDirsRequest', valid: [1, 2], flexible: [2, MAX], fields: [
       { name: 'dirs', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'path', type: 'string', versions: [0, MAX] },
         { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
@@ -1064,7 +912,7 @@ export const API_SPECS: readonly ApiSpec[] = [
         ] },
       ] },
     ] },
-    response: { name: 'AlterReplicaLogDirsResponse', valid: [0, 2], flexible: [2, MAX], fields: [
+    response: { name: 'AlterReplicaLogDirsResponse', valid: [1, 2], flexible: [2, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
       { name: 'results', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'topicName', type: 'string', versions: [0, MAX] },
@@ -1078,13 +926,13 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 35,
     name: 'DescribeLogDirs',
-    request: { name: 'DescribeLogDirsRequest', valid: [0, 4], flexible: [2, MAX], fields: [
+    request: { name: 'DescribeLogDirsRequest', valid: [1, 5], flexible: [2, MAX], fields: [
       { name: 'topics', type: '[]struct', versions: [0, MAX], nullable: [0, MAX], fields: [
         { name: 'topic', type: 'string', versions: [0, MAX] },
         { name: 'partitions', type: '[]int32', versions: [0, MAX] },
       ] },
     ] },
-    response: { name: 'DescribeLogDirsResponse', valid: [0, 4], flexible: [2, MAX], fields: [
+    response: { name: 'DescribeLogDirsResponse', valid: [1, 5], flexible: [2, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
       { name: 'errorCode', type: 'int16', versions: [3, MAX] },
       { name: 'results', type: '[]struct', versions: [0, MAX], fields: [
@@ -1101,6 +949,7 @@ export const API_SPECS: readonly ApiSpec[] = [
         ] },
         { name: 'totalBytes', type: 'int64', versions: [4, MAX], default: -1 },
         { name: 'usableBytes', type: 'int64', versions: [4, MAX], default: -1 },
+        { name: 'isCordoned', type: 'bool', versions: [5, MAX] },
       ] },
     ] },
   },
@@ -1143,7 +992,7 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 38,
     name: 'CreateDelegationToken',
-    request: { name: 'CreateDelegationTokenRequest', valid: [0, 3], flexible: [2, MAX], fields: [
+    request: { name: 'CreateDelegationTokenRequest', valid: [1, 3], flexible: [2, MAX], fields: [
       { name: 'ownerPrincipalType', type: 'string', versions: [3, MAX], nullable: [3, MAX] },
       { name: 'ownerPrincipalName', type: 'string', versions: [3, MAX], nullable: [3, MAX] },
       { name: 'renewers', type: '[]struct', versions: [0, MAX], fields: [
@@ -1152,7 +1001,7 @@ export const API_SPECS: readonly ApiSpec[] = [
       ] },
       { name: 'maxLifetimeMs', type: 'int64', versions: [0, MAX] },
     ] },
-    response: { name: 'CreateDelegationTokenResponse', valid: [0, 3], flexible: [2, MAX], fields: [
+    response: { name: 'CreateDelegationTokenResponse', valid: [1, 3], flexible: [2, MAX], fields: [
       { name: 'errorCode', type: 'int16', versions: [0, MAX] },
       { name: 'principalType', type: 'string', versions: [0, MAX] },
       { name: 'principalName', type: 'string', versions: [0, MAX] },
@@ -1169,11 +1018,11 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 39,
     name: 'RenewDelegationToken',
-    request: { name: 'RenewDelegationTokenRequest', valid: [0, 2], flexible: [2, MAX], fields: [
+    request: { name: 'RenewDelegationTokenRequest', valid: [1, 2], flexible: [2, MAX], fields: [
       { name: 'hmac', type: 'bytes', versions: [0, MAX] },
       { name: 'renewPeriodMs', type: 'int64', versions: [0, MAX] },
     ] },
-    response: { name: 'RenewDelegationTokenResponse', valid: [0, 2], flexible: [2, MAX], fields: [
+    response: { name: 'RenewDelegationTokenResponse', valid: [1, 2], flexible: [2, MAX], fields: [
       { name: 'errorCode', type: 'int16', versions: [0, MAX] },
       { name: 'expiryTimestampMs', type: 'int64', versions: [0, MAX] },
       { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
@@ -1182,11 +1031,11 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 40,
     name: 'ExpireDelegationToken',
-    request: { name: 'ExpireDelegationTokenRequest', valid: [0, 2], flexible: [2, MAX], fields: [
+    request: { name: 'ExpireDelegationTokenRequest', valid: [1, 2], flexible: [2, MAX], fields: [
       { name: 'hmac', type: 'bytes', versions: [0, MAX] },
       { name: 'expiryTimePeriodMs', type: 'int64', versions: [0, MAX] },
     ] },
-    response: { name: 'ExpireDelegationTokenResponse', valid: [0, 2], flexible: [2, MAX], fields: [
+    response: { name: 'ExpireDelegationTokenResponse', valid: [1, 2], flexible: [2, MAX], fields: [
       { name: 'errorCode', type: 'int16', versions: [0, MAX] },
       { name: 'expiryTimestampMs', type: 'int64', versions: [0, MAX] },
       { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
@@ -1195,13 +1044,13 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 41,
     name: 'DescribeDelegationToken',
-    request: { name: 'DescribeDelegationTokenRequest', valid: [0, 3], flexible: [2, MAX], fields: [
+    request: { name: 'DescribeDelegationTokenRequest', valid: [1, 3], flexible: [2, MAX], fields: [
       { name: 'owners', type: '[]struct', versions: [0, MAX], nullable: [0, MAX], fields: [
         { name: 'principalType', type: 'string', versions: [0, MAX] },
         { name: 'principalName', type: 'string', versions: [0, MAX] },
       ] },
     ] },
-    response: { name: 'DescribeDelegationTokenResponse', valid: [0, 3], flexible: [2, MAX], fields: [
+    response: { name: 'DescribeDelegationTokenResponse', valid: [1, 3], flexible: [2, MAX], fields: [
       { name: 'errorCode', type: 'int16', versions: [0, MAX] },
       { name: 'tokens', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'principalType', type: 'string', versions: [0, MAX] },
@@ -1224,14 +1073,15 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 42,
     name: 'DeleteGroups',
-    request: { name: 'DeleteGroupsRequest', valid: [0, 2], flexible: [2, MAX], fields: [
+    request: { name: 'DeleteGroupsRequest', valid: [0, 3], flexible: [2, MAX], fields: [
       { name: 'groupsNames', type: '[]string', versions: [0, MAX] },
     ] },
-    response: { name: 'DeleteGroupsResponse', valid: [0, 2], flexible: [2, MAX], fields: [
+    response: { name: 'DeleteGroupsResponse', valid: [0, 3], flexible: [2, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
       { name: 'results', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'groupId', type: 'string', versions: [0, MAX] },
         { name: 'errorCode', type: 'int16', versions: [0, MAX] },
+        { name: 'errorMessage', type: 'string', versions: [3, MAX], nullable: [3, MAX], default: null },
       ] },
     ] },
   },
@@ -1287,8 +1137,9 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 45,
     name: 'AlterPartitionReassignments',
-    request: { name: 'AlterPartitionReassignmentsRequest', valid: [0, 0], flexible: [0, MAX], fields: [
+    request: { name: 'AlterPartitionReassignmentsRequest', valid: [0, 1], flexible: [0, MAX], fields: [
       { name: 'timeoutMs', type: 'int32', versions: [0, MAX], default: 60000 },
+      { name: 'allowReplicationFactorChange', type: 'bool', versions: [1, MAX], default: true },
       { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'name', type: 'string', versions: [0, MAX] },
         { name: 'partitions', type: '[]struct', versions: [0, MAX], fields: [
@@ -1297,8 +1148,9 @@ export const API_SPECS: readonly ApiSpec[] = [
         ] },
       ] },
     ] },
-    response: { name: 'AlterPartitionReassignmentsResponse', valid: [0, 0], flexible: [0, MAX], fields: [
+    response: { name: 'AlterPartitionReassignmentsResponse', valid: [0, 1], flexible: [0, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
+      { name: 'allowReplicationFactorChange', type: 'bool', versions: [1, MAX], default: true },
       { name: 'errorCode', type: 'int16', versions: [0, MAX] },
       { name: 'errorMessage', type: 'string', versions: [0, MAX], nullable: [0, MAX] },
       { name: 'responses', type: '[]struct', versions: [0, MAX], fields: [
@@ -1467,23 +1319,24 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 52,
     name: 'Vote',
-    request: { name: 'VoteRequest', valid: [0, 1], flexible: [0, MAX], fields: [
+    request: { name: 'VoteRequest', valid: [0, 2], flexible: [0, MAX], fields: [
       { name: 'clusterId', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
       { name: 'voterId', type: 'int32', versions: [1, MAX], default: -1 },
       { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'topicName', type: 'string', versions: [0, MAX] },
         { name: 'partitions', type: '[]struct', versions: [0, MAX], fields: [
           { name: 'partitionIndex', type: 'int32', versions: [0, MAX] },
-          { name: 'candidateEpoch', type: 'int32', versions: [0, MAX] },
-          { name: 'candidateId', type: 'int32', versions: [0, MAX] },
-          { name: 'candidateDirectoryId', type: 'uuid', versions: [1, MAX] },
+          { name: 'replicaEpoch', type: 'int32', versions: [0, MAX] },
+          { name: 'replicaId', type: 'int32', versions: [0, MAX] },
+          { name: 'replicaDirectoryId', type: 'uuid', versions: [1, MAX] },
           { name: 'voterDirectoryId', type: 'uuid', versions: [1, MAX] },
           { name: 'lastOffsetEpoch', type: 'int32', versions: [0, MAX] },
           { name: 'lastOffset', type: 'int64', versions: [0, MAX] },
+          { name: 'preVote', type: 'bool', versions: [2, MAX] },
         ] },
       ] },
     ] },
-    response: { name: 'VoteResponse', valid: [0, 1], flexible: [0, MAX], fields: [
+    response: { name: 'VoteResponse', valid: [0, 2], flexible: [0, MAX], fields: [
       { name: 'errorCode', type: 'int16', versions: [0, MAX] },
       { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'topicName', type: 'string', versions: [0, MAX] },
@@ -1635,11 +1488,10 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 56,
     name: 'AlterPartition',
-    request: { name: 'AlterPartitionRequest', valid: [0, 3], flexible: [0, MAX], fields: [
+    request: { name: 'AlterPartitionRequest', valid: [2, 3], flexible: [0, MAX], fields: [
       { name: 'brokerId', type: 'int32', versions: [0, MAX] },
       { name: 'brokerEpoch', type: 'int64', versions: [0, MAX], default: -1 },
       { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
-        { name: 'topicName', type: 'string', versions: [0, 1] },
         { name: 'topicId', type: 'uuid', versions: [2, MAX] },
         { name: 'partitions', type: '[]struct', versions: [0, MAX], fields: [
           { name: 'partitionIndex', type: 'int32', versions: [0, MAX] },
@@ -1654,11 +1506,10 @@ export const API_SPECS: readonly ApiSpec[] = [
         ] },
       ] },
     ] },
-    response: { name: 'AlterPartitionResponse', valid: [0, 3], flexible: [0, MAX], fields: [
+    response: { name: 'AlterPartitionResponse', valid: [2, 3], flexible: [0, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
       { name: 'errorCode', type: 'int16', versions: [0, MAX] },
       { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
-        { name: 'topicName', type: 'string', versions: [0, 1] },
         { name: 'topicId', type: 'uuid', versions: [2, MAX] },
         { name: 'partitions', type: '[]struct', versions: [0, MAX], fields: [
           { name: 'partitionIndex', type: 'int32', versions: [0, MAX] },
@@ -1761,11 +1612,12 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 60,
     name: 'DescribeCluster',
-    request: { name: 'DescribeClusterRequest', valid: [0, 1], flexible: [0, MAX], fields: [
+    request: { name: 'DescribeClusterRequest', valid: [0, 2], flexible: [0, MAX], fields: [
       { name: 'includeClusterAuthorizedOperations', type: 'bool', versions: [0, MAX] },
       { name: 'endpointType', type: 'int8', versions: [1, MAX], default: 1 },
+      { name: 'includeFencedBrokers', type: 'bool', versions: [2, MAX] },
     ] },
-    response: { name: 'DescribeClusterResponse', valid: [0, 1], flexible: [0, MAX], fields: [
+    response: { name: 'DescribeClusterResponse', valid: [0, 2], flexible: [0, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
       { name: 'errorCode', type: 'int16', versions: [0, MAX] },
       { name: 'errorMessage', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
@@ -1777,6 +1629,7 @@ export const API_SPECS: readonly ApiSpec[] = [
         { name: 'host', type: 'string', versions: [0, MAX] },
         { name: 'port', type: 'int32', versions: [0, MAX] },
         { name: 'rack', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
+        { name: 'isFenced', type: 'bool', versions: [2, MAX] },
       ] },
       { name: 'clusterAuthorizedOperations', type: 'int32', versions: [0, MAX], default: -2147483648 },
     ] },
@@ -1842,15 +1695,16 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 63,
     name: 'BrokerHeartbeat',
-    request: { name: 'BrokerHeartbeatRequest', valid: [0, 1], flexible: [0, MAX], fields: [
+    request: { name: 'BrokerHeartbeatRequest', valid: [0, 2], flexible: [0, MAX], fields: [
       { name: 'brokerId', type: 'int32', versions: [0, MAX] },
       { name: 'brokerEpoch', type: 'int64', versions: [0, MAX], default: -1 },
       { name: 'currentMetadataOffset', type: 'int64', versions: [0, MAX] },
       { name: 'wantFence', type: 'bool', versions: [0, MAX] },
       { name: 'wantShutDown', type: 'bool', versions: [0, MAX] },
       { name: 'offlineLogDirs', type: '[]uuid', versions: [1, MAX], tagged: [1, MAX], tag: 0 },
+      { name: 'cordonedLogDirs', type: '[]uuid', versions: [2, MAX], nullable: [2, MAX], tagged: [2, MAX], tag: 1, default: null },
     ] },
-    response: { name: 'BrokerHeartbeatResponse', valid: [0, 1], flexible: [0, MAX], fields: [
+    response: { name: 'BrokerHeartbeatResponse', valid: [0, 2], flexible: [0, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
       { name: 'errorCode', type: 'int16', versions: [0, MAX] },
       { name: 'isCaughtUp', type: 'bool', versions: [0, MAX] },
@@ -1896,12 +1750,13 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 66,
     name: 'ListTransactions',
-    request: { name: 'ListTransactionsRequest', valid: [0, 1], flexible: [0, MAX], fields: [
+    request: { name: 'ListTransactionsRequest', valid: [0, 2], flexible: [0, MAX], fields: [
       { name: 'stateFilters', type: '[]string', versions: [0, MAX] },
       { name: 'producerIdFilters', type: '[]int64', versions: [0, MAX] },
       { name: 'durationFilter', type: 'int64', versions: [1, MAX], default: -1 },
+      { name: 'transactionalIdPattern', type: 'string', versions: [2, MAX], nullable: [2, MAX], default: null },
     ] },
-    response: { name: 'ListTransactionsResponse', valid: [0, 1], flexible: [0, MAX], fields: [
+    response: { name: 'ListTransactionsResponse', valid: [0, 2], flexible: [0, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
       { name: 'errorCode', type: 'int16', versions: [0, MAX] },
       { name: 'unknownStateFilters', type: '[]string', versions: [0, MAX] },
@@ -1962,11 +1817,11 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 69,
     name: 'ConsumerGroupDescribe',
-    request: { name: 'ConsumerGroupDescribeRequest', valid: [0, 0], flexible: [0, MAX], fields: [
+    request: { name: 'ConsumerGroupDescribeRequest', valid: [0, 1], flexible: [0, MAX], fields: [
       { name: 'groupIds', type: '[]string', versions: [0, MAX] },
       { name: 'includeAuthorizedOperations', type: 'bool', versions: [0, MAX] },
     ] },
-    response: { name: 'ConsumerGroupDescribeResponse', valid: [0, 0], flexible: [0, MAX], fields: [
+    response: { name: 'ConsumerGroupDescribeResponse', valid: [0, 1], flexible: [0, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
       { name: 'groups', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'errorCode', type: 'int16', versions: [0, MAX] },
@@ -1999,6 +1854,7 @@ export const API_SPECS: readonly ApiSpec[] = [
               { name: 'partitions', type: '[]int32', versions: [0, MAX] },
             ] },
           ] },
+          { name: 'memberType', type: 'int8', versions: [1, MAX], default: -1 },
         ] },
         { name: 'authorizedOperations', type: 'int32', versions: [0, MAX], default: -2147483648 },
       ] },
@@ -2095,15 +1951,16 @@ export const API_SPECS: readonly ApiSpec[] = [
   },
   {
     key: 74,
-    name: 'ListClientMetricsResources',
-    request: { name: 'ListClientMetricsResourcesRequest', valid: [0, 0], flexible: [0, MAX], fields: [
-
+    name: 'ListConfigResources',
+    request: { name: 'ListConfigResourcesRequest', valid: [0, 1], flexible: [0, MAX], fields: [
+      { name: 'resourceTypes', type: '[]int8', versions: [1, MAX] },
     ] },
-    response: { name: 'ListClientMetricsResourcesResponse', valid: [0, 0], flexible: [0, MAX], fields: [
+    response: { name: 'ListConfigResourcesResponse', valid: [0, 1], flexible: [0, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
       { name: 'errorCode', type: 'int16', versions: [0, MAX] },
-      { name: 'clientMetricsResources', type: '[]struct', versions: [0, MAX], fields: [
-        { name: 'name', type: 'string', versions: [0, MAX] },
+      { name: 'configResources', type: '[]struct', versions: [0, MAX], fields: [
+        { name: 'resourceName', type: 'string', versions: [0, MAX] },
+        { name: 'resourceType', type: 'int8', versions: [1, MAX], default: 16 },
       ] },
     ] },
   },
@@ -2149,14 +2006,14 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 76,
     name: 'ShareGroupHeartbeat',
-    request: { name: 'ShareGroupHeartbeatRequest', valid: [0, 0], flexible: [0, MAX], fields: [
+    request: { name: 'ShareGroupHeartbeatRequest', valid: [1, 1], flexible: [0, MAX], fields: [
       { name: 'groupId', type: 'string', versions: [0, MAX] },
       { name: 'memberId', type: 'string', versions: [0, MAX] },
       { name: 'memberEpoch', type: 'int32', versions: [0, MAX] },
       { name: 'rackId', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
       { name: 'subscribedTopicNames', type: '[]string', versions: [0, MAX], nullable: [0, MAX], default: null },
     ] },
-    response: { name: 'ShareGroupHeartbeatResponse', valid: [0, 0], flexible: [0, MAX], fields: [
+    response: { name: 'ShareGroupHeartbeatResponse', valid: [1, 1], flexible: [0, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
       { name: 'errorCode', type: 'int16', versions: [0, MAX] },
       { name: 'errorMessage', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
@@ -2174,11 +2031,11 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 77,
     name: 'ShareGroupDescribe',
-    request: { name: 'ShareGroupDescribeRequest', valid: [0, 0], flexible: [0, MAX], fields: [
+    request: { name: 'ShareGroupDescribeRequest', valid: [1, 1], flexible: [0, MAX], fields: [
       { name: 'groupIds', type: '[]string', versions: [0, MAX] },
       { name: 'includeAuthorizedOperations', type: 'bool', versions: [0, MAX] },
     ] },
-    response: { name: 'ShareGroupDescribeResponse', valid: [0, 0], flexible: [0, MAX], fields: [
+    response: { name: 'ShareGroupDescribeResponse', valid: [1, 1], flexible: [0, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
       { name: 'groups', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'errorCode', type: 'int16', versions: [0, MAX] },
@@ -2210,18 +2067,22 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 78,
     name: 'ShareFetch',
-    request: { name: 'ShareFetchRequest', valid: [0, 0], flexible: [0, MAX], fields: [
+    request: { name: 'ShareFetchRequest', valid: [1, 2], flexible: [0, MAX], fields: [
       { name: 'groupId', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
       { name: 'memberId', type: 'string', versions: [0, MAX], nullable: [0, MAX] },
       { name: 'shareSessionEpoch', type: 'int32', versions: [0, MAX] },
       { name: 'maxWaitMs', type: 'int32', versions: [0, MAX] },
       { name: 'minBytes', type: 'int32', versions: [0, MAX] },
       { name: 'maxBytes', type: 'int32', versions: [0, MAX], default: 2147483647 },
+      { name: 'maxRecords', type: 'int32', versions: [1, MAX] },
+      { name: 'batchSize', type: 'int32', versions: [1, MAX] },
+      { name: 'shareAcquireMode', type: 'int8', versions: [2, MAX] },
+      { name: 'isRenewAck', type: 'bool', versions: [2, MAX] },
       { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'topicId', type: 'uuid', versions: [0, MAX] },
         { name: 'partitions', type: '[]struct', versions: [0, MAX], fields: [
           { name: 'partitionIndex', type: 'int32', versions: [0, MAX] },
-          { name: 'partitionMaxBytes', type: 'int32', versions: [0, MAX] },
+          { name: 'partitionMaxBytes', type: 'int32', versions: [0, 0] },
           { name: 'acknowledgementBatches', type: '[]struct', versions: [0, MAX], fields: [
             { name: 'firstOffset', type: 'int64', versions: [0, MAX] },
             { name: 'lastOffset', type: 'int64', versions: [0, MAX] },
@@ -2234,10 +2095,11 @@ export const API_SPECS: readonly ApiSpec[] = [
         { name: 'partitions', type: '[]int32', versions: [0, MAX] },
       ] },
     ] },
-    response: { name: 'ShareFetchResponse', valid: [0, 0], flexible: [0, MAX], fields: [
+    response: { name: 'ShareFetchResponse', valid: [1, 2], flexible: [0, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
       { name: 'errorCode', type: 'int16', versions: [0, MAX] },
       { name: 'errorMessage', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
+      { name: 'acquisitionLockTimeoutMs', type: 'int32', versions: [1, MAX] },
       { name: 'responses', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'topicId', type: 'uuid', versions: [0, MAX] },
         { name: 'partitions', type: '[]struct', versions: [0, MAX], fields: [
@@ -2250,7 +2112,7 @@ export const API_SPECS: readonly ApiSpec[] = [
             { name: 'leaderId', type: 'int32', versions: [0, MAX] },
             { name: 'leaderEpoch', type: 'int32', versions: [0, MAX] },
           ] },
-          { name: 'records', type: 'records', versions: [0, MAX], nullable: [0, MAX] },
+          { name: 'records', type: 'records', versions: [0, MAX], nullable: [0, 0] },
           { name: 'acquiredRecords', type: '[]struct', versions: [0, MAX], fields: [
             { name: 'firstOffset', type: 'int64', versions: [0, MAX] },
             { name: 'lastOffset', type: 'int64', versions: [0, MAX] },
@@ -2269,10 +2131,11 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 79,
     name: 'ShareAcknowledge',
-    request: { name: 'ShareAcknowledgeRequest', valid: [0, 0], flexible: [0, MAX], fields: [
+    request: { name: 'ShareAcknowledgeRequest', valid: [1, 2], flexible: [0, MAX], fields: [
       { name: 'groupId', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
       { name: 'memberId', type: 'string', versions: [0, MAX], nullable: [0, MAX] },
       { name: 'shareSessionEpoch', type: 'int32', versions: [0, MAX] },
+      { name: 'isRenewAck', type: 'bool', versions: [2, MAX] },
       { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'topicId', type: 'uuid', versions: [0, MAX] },
         { name: 'partitions', type: '[]struct', versions: [0, MAX], fields: [
@@ -2285,10 +2148,11 @@ export const API_SPECS: readonly ApiSpec[] = [
         ] },
       ] },
     ] },
-    response: { name: 'ShareAcknowledgeResponse', valid: [0, 0], flexible: [0, MAX], fields: [
+    response: { name: 'ShareAcknowledgeResponse', valid: [1, 2], flexible: [0, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
       { name: 'errorCode', type: 'int16', versions: [0, MAX] },
       { name: 'errorMessage', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
+      { name: 'acquisitionLockTimeoutMs', type: 'int32', versions: [2, MAX] },
       { name: 'responses', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'topicId', type: 'uuid', versions: [0, MAX] },
         { name: 'partitions', type: '[]struct', versions: [0, MAX], fields: [
@@ -2312,7 +2176,7 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 80,
     name: 'AddRaftVoter',
-    request: { name: 'AddRaftVoterRequest', valid: [0, 0], flexible: [0, MAX], fields: [
+    request: { name: 'AddRaftVoterRequest', valid: [0, 1], flexible: [0, MAX], fields: [
       { name: 'clusterId', type: 'string', versions: [0, MAX], nullable: [0, MAX] },
       { name: 'timeoutMs', type: 'int32', versions: [0, MAX] },
       { name: 'voterId', type: 'int32', versions: [0, MAX] },
@@ -2322,8 +2186,9 @@ export const API_SPECS: readonly ApiSpec[] = [
         { name: 'host', type: 'string', versions: [0, MAX] },
         { name: 'port', type: 'uint16', versions: [0, MAX] },
       ] },
+      { name: 'ackWhenCommitted', type: 'bool', versions: [1, MAX], default: true },
     ] },
-    response: { name: 'AddRaftVoterResponse', valid: [0, 0], flexible: [0, MAX], fields: [
+    response: { name: 'AddRaftVoterResponse', valid: [0, 1], flexible: [0, MAX], fields: [
       { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
       { name: 'errorCode', type: 'int16', versions: [0, MAX] },
       { name: 'errorMessage', type: 'string', versions: [0, MAX], nullable: [0, MAX] },
@@ -2432,7 +2297,7 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 85,
     name: 'WriteShareGroupState',
-    request: { name: 'WriteShareGroupStateRequest', valid: [0, 0], flexible: [0, MAX], fields: [
+    request: { name: 'WriteShareGroupStateRequest', valid: [0, 1], flexible: [0, MAX], fields: [
       { name: 'groupId', type: 'string', versions: [0, MAX] },
       { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'topicId', type: 'uuid', versions: [0, MAX] },
@@ -2441,6 +2306,7 @@ export const API_SPECS: readonly ApiSpec[] = [
           { name: 'stateEpoch', type: 'int32', versions: [0, MAX] },
           { name: 'leaderEpoch', type: 'int32', versions: [0, MAX] },
           { name: 'startOffset', type: 'int64', versions: [0, MAX] },
+          { name: 'deliveryCompleteCount', type: 'int32', versions: [1, MAX], default: -1 },
           { name: 'stateBatches', type: '[]struct', versions: [0, MAX], fields: [
             { name: 'firstOffset', type: 'int64', versions: [0, MAX] },
             { name: 'lastOffset', type: 'int64', versions: [0, MAX] },
@@ -2450,7 +2316,7 @@ export const API_SPECS: readonly ApiSpec[] = [
         ] },
       ] },
     ] },
-    response: { name: 'WriteShareGroupStateResponse', valid: [0, 0], flexible: [0, MAX], fields: [
+    response: { name: 'WriteShareGroupStateResponse', valid: [0, 1], flexible: [0, MAX], fields: [
       { name: 'results', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'topicId', type: 'uuid', versions: [0, MAX] },
         { name: 'partitions', type: '[]struct', versions: [0, MAX], fields: [
@@ -2487,7 +2353,7 @@ export const API_SPECS: readonly ApiSpec[] = [
   {
     key: 87,
     name: 'ReadShareGroupStateSummary',
-    request: { name: 'ReadShareGroupStateSummaryRequest', valid: [0, 0], flexible: [0, MAX], fields: [
+    request: { name: 'ReadShareGroupStateSummaryRequest', valid: [0, 1], flexible: [0, MAX], fields: [
       { name: 'groupId', type: 'string', versions: [0, MAX] },
       { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'topicId', type: 'uuid', versions: [0, MAX] },
@@ -2497,7 +2363,7 @@ export const API_SPECS: readonly ApiSpec[] = [
         ] },
       ] },
     ] },
-    response: { name: 'ReadShareGroupStateSummaryResponse', valid: [0, 0], flexible: [0, MAX], fields: [
+    response: { name: 'ReadShareGroupStateSummaryResponse', valid: [0, 1], flexible: [0, MAX], fields: [
       { name: 'results', type: '[]struct', versions: [0, MAX], fields: [
         { name: 'topicId', type: 'uuid', versions: [0, MAX] },
         { name: 'partitions', type: '[]struct', versions: [0, MAX], fields: [
@@ -2505,9 +2371,407 @@ export const API_SPECS: readonly ApiSpec[] = [
           { name: 'errorCode', type: 'int16', versions: [0, MAX] },
           { name: 'errorMessage', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
           { name: 'stateEpoch', type: 'int32', versions: [0, MAX] },
+          { name: 'leaderEpoch', type: 'int32', versions: [0, MAX] },
+          { name: 'startOffset', type: 'int64', versions: [0, MAX] },
+          { name: 'deliveryCompleteCount', type: 'int32', versions: [1, MAX], default: -1 },
+        ] },
+      ] },
+    ] },
+  },
+  {
+    key: 88,
+    name: 'StreamsGroupHeartbeat',
+    request: { name: 'StreamsGroupHeartbeatRequest', valid: [0, 1], flexible: [0, MAX], fields: [
+      { name: 'groupId', type: 'string', versions: [0, MAX] },
+      { name: 'memberId', type: 'string', versions: [0, MAX] },
+      { name: 'memberEpoch', type: 'int32', versions: [0, MAX] },
+      { name: 'endpointInformationEpoch', type: 'int32', versions: [0, MAX] },
+      { name: 'instanceId', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
+      { name: 'rackId', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
+      { name: 'rebalanceTimeoutMs', type: 'int32', versions: [0, MAX], default: -1 },
+      { name: 'topology', type: 'struct', versions: [0, MAX], nullable: [0, MAX], default: null, fields: [
+        { name: 'epoch', type: 'int32', versions: [0, MAX] },
+        { name: 'subtopologies', type: '[]struct', versions: [0, MAX], fields: [
+          { name: 'subtopologyId', type: 'string', versions: [0, MAX] },
+          { name: 'sourceTopics', type: '[]string', versions: [0, MAX] },
+          { name: 'sourceTopicRegex', type: '[]string', versions: [0, MAX] },
+          { name: 'stateChangelogTopics', type: '[]struct', versions: [0, MAX], fields: [
+            { name: 'name', type: 'string', versions: [0, MAX] },
+            { name: 'partitions', type: 'int32', versions: [0, MAX] },
+            { name: 'replicationFactor', type: 'int16', versions: [0, MAX] },
+            { name: 'topicConfigs', type: '[]struct', versions: [0, MAX], fields: [
+              { name: 'key', type: 'string', versions: [0, MAX] },
+              { name: 'value', type: 'string', versions: [0, MAX] },
+            ] },
+          ] },
+          { name: 'repartitionSinkTopics', type: '[]string', versions: [0, MAX] },
+          { name: 'repartitionSourceTopics', type: '[]struct', versions: [0, MAX], fields: [
+            { name: 'name', type: 'string', versions: [0, MAX] },
+            { name: 'partitions', type: 'int32', versions: [0, MAX] },
+            { name: 'replicationFactor', type: 'int16', versions: [0, MAX] },
+            { name: 'topicConfigs', type: '[]struct', versions: [0, MAX], fields: [
+              { name: 'key', type: 'string', versions: [0, MAX] },
+              { name: 'value', type: 'string', versions: [0, MAX] },
+            ] },
+          ] },
+          { name: 'copartitionGroups', type: '[]struct', versions: [0, MAX], fields: [
+            { name: 'sourceTopics', type: '[]int16', versions: [0, MAX] },
+            { name: 'sourceTopicRegex', type: '[]int16', versions: [0, MAX] },
+            { name: 'repartitionSourceTopics', type: '[]int16', versions: [0, MAX] },
+          ] },
+        ] },
+      ] },
+      { name: 'activeTasks', type: '[]struct', versions: [0, MAX], nullable: [0, MAX], default: null, fields: [
+        { name: 'subtopologyId', type: 'string', versions: [0, MAX] },
+        { name: 'partitions', type: '[]int32', versions: [0, MAX] },
+      ] },
+      { name: 'standbyTasks', type: '[]struct', versions: [0, MAX], nullable: [0, MAX], default: null, fields: [
+        { name: 'subtopologyId', type: 'string', versions: [0, MAX] },
+        { name: 'partitions', type: '[]int32', versions: [0, MAX] },
+      ] },
+      { name: 'warmupTasks', type: '[]struct', versions: [0, MAX], nullable: [0, MAX], default: null, fields: [
+        { name: 'subtopologyId', type: 'string', versions: [0, MAX] },
+        { name: 'partitions', type: '[]int32', versions: [0, MAX] },
+      ] },
+      { name: 'processId', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
+      { name: 'userEndpoint', type: 'struct', versions: [0, MAX], nullable: [0, MAX], default: null, fields: [
+        { name: 'host', type: 'string', versions: [0, MAX] },
+        { name: 'port', type: 'uint16', versions: [0, MAX] },
+      ] },
+      { name: 'clientTags', type: '[]struct', versions: [0, MAX], nullable: [0, MAX], default: null, fields: [
+        { name: 'key', type: 'string', versions: [0, MAX] },
+        { name: 'value', type: 'string', versions: [0, MAX] },
+      ] },
+      { name: 'taskOffsets', type: '[]struct', versions: [0, MAX], nullable: [0, MAX], default: null, fields: [
+        { name: 'subtopologyId', type: 'string', versions: [0, MAX] },
+        { name: 'partition', type: 'int32', versions: [0, MAX] },
+        { name: 'offset', type: 'int64', versions: [0, MAX] },
+      ] },
+      { name: 'taskEndOffsets', type: '[]struct', versions: [0, MAX], nullable: [0, MAX], default: null, fields: [
+        { name: 'subtopologyId', type: 'string', versions: [0, MAX] },
+        { name: 'partition', type: 'int32', versions: [0, MAX] },
+        { name: 'offset', type: 'int64', versions: [0, MAX] },
+      ] },
+      { name: 'shutdownApplication', type: 'bool', versions: [0, MAX] },
+    ] },
+    response: { name: 'StreamsGroupHeartbeatResponse', valid: [0, 1], flexible: [0, MAX], fields: [
+      { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
+      { name: 'errorCode', type: 'int16', versions: [0, MAX] },
+      { name: 'errorMessage', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
+      { name: 'memberId', type: 'string', versions: [0, MAX] },
+      { name: 'memberEpoch', type: 'int32', versions: [0, MAX] },
+      { name: 'heartbeatIntervalMs', type: 'int32', versions: [0, MAX] },
+      { name: 'acceptableRecoveryLagLegacy', type: 'int32', versions: [0, 0] },
+      { name: 'taskOffsetIntervalMs', type: 'int32', versions: [0, MAX] },
+      { name: 'acceptableRecoveryLag', type: 'int64', versions: [1, MAX], default: -1 },
+      { name: 'status', type: '[]struct', versions: [0, MAX], nullable: [0, MAX], fields: [
+        { name: 'statusCode', type: 'int8', versions: [0, MAX] },
+        { name: 'statusDetail', type: 'string', versions: [0, MAX] },
+      ] },
+      { name: 'activeTasks', type: '[]struct', versions: [0, MAX], nullable: [0, MAX], default: null, fields: [
+        { name: 'subtopologyId', type: 'string', versions: [0, MAX] },
+        { name: 'partitions', type: '[]int32', versions: [0, MAX] },
+      ] },
+      { name: 'standbyTasks', type: '[]struct', versions: [0, MAX], nullable: [0, MAX], default: null, fields: [
+        { name: 'subtopologyId', type: 'string', versions: [0, MAX] },
+        { name: 'partitions', type: '[]int32', versions: [0, MAX] },
+      ] },
+      { name: 'warmupTasks', type: '[]struct', versions: [0, MAX], nullable: [0, MAX], default: null, fields: [
+        { name: 'subtopologyId', type: 'string', versions: [0, MAX] },
+        { name: 'partitions', type: '[]int32', versions: [0, MAX] },
+      ] },
+      { name: 'topologyDescriptionRequired', type: 'bool', versions: [1, MAX] },
+      { name: 'endpointInformationEpoch', type: 'int32', versions: [0, MAX] },
+      { name: 'partitionsByUserEndpoint', type: '[]struct', versions: [0, MAX], nullable: [0, MAX], default: null, fields: [
+        { name: 'userEndpoint', type: 'struct', versions: [0, MAX], fields: [
+          { name: 'host', type: 'string', versions: [0, MAX] },
+          { name: 'port', type: 'uint16', versions: [0, MAX] },
+        ] },
+        { name: 'activePartitions', type: '[]struct', versions: [0, MAX], fields: [
+          { name: 'topic', type: 'string', versions: [0, MAX] },
+          { name: 'partitions', type: '[]int32', versions: [0, MAX] },
+        ] },
+        { name: 'standbyPartitions', type: '[]struct', versions: [0, MAX], fields: [
+          { name: 'topic', type: 'string', versions: [0, MAX] },
+          { name: 'partitions', type: '[]int32', versions: [0, MAX] },
+        ] },
+      ] },
+    ] },
+  },
+  {
+    key: 89,
+    name: 'StreamsGroupDescribe',
+    request: { name: 'StreamsGroupDescribeRequest', valid: [0, 1], flexible: [0, MAX], fields: [
+      { name: 'groupIds', type: '[]string', versions: [0, MAX] },
+      { name: 'includeAuthorizedOperations', type: 'bool', versions: [0, MAX] },
+      { name: 'includeTopologyDescription', type: 'bool', versions: [1, MAX] },
+    ] },
+    response: { name: 'StreamsGroupDescribeResponse', valid: [0, 1], flexible: [0, MAX], fields: [
+      { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
+      { name: 'groups', type: '[]struct', versions: [0, MAX], fields: [
+        { name: 'errorCode', type: 'int16', versions: [0, MAX] },
+        { name: 'errorMessage', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
+        { name: 'groupId', type: 'string', versions: [0, MAX] },
+        { name: 'groupState', type: 'string', versions: [0, MAX] },
+        { name: 'groupEpoch', type: 'int32', versions: [0, MAX] },
+        { name: 'assignmentEpoch', type: 'int32', versions: [0, MAX] },
+        { name: 'topology', type: 'struct', versions: [0, MAX], nullable: [0, MAX], default: null, fields: [
+          { name: 'epoch', type: 'int32', versions: [0, MAX] },
+          { name: 'subtopologies', type: '[]struct', versions: [0, MAX], nullable: [0, MAX], default: null, fields: [
+            { name: 'subtopologyId', type: 'string', versions: [0, MAX] },
+            { name: 'sourceTopics', type: '[]string', versions: [0, MAX] },
+            { name: 'repartitionSinkTopics', type: '[]string', versions: [0, MAX] },
+            { name: 'stateChangelogTopics', type: '[]struct', versions: [0, MAX], fields: [
+              { name: 'name', type: 'string', versions: [0, MAX] },
+              { name: 'partitions', type: 'int32', versions: [0, MAX] },
+              { name: 'replicationFactor', type: 'int16', versions: [0, MAX] },
+              { name: 'topicConfigs', type: '[]struct', versions: [0, MAX], fields: [
+                { name: 'key', type: 'string', versions: [0, MAX] },
+                { name: 'value', type: 'string', versions: [0, MAX] },
+              ] },
+            ] },
+            { name: 'repartitionSourceTopics', type: '[]struct', versions: [0, MAX], fields: [
+              { name: 'name', type: 'string', versions: [0, MAX] },
+              { name: 'partitions', type: 'int32', versions: [0, MAX] },
+              { name: 'replicationFactor', type: 'int16', versions: [0, MAX] },
+              { name: 'topicConfigs', type: '[]struct', versions: [0, MAX], fields: [
+                { name: 'key', type: 'string', versions: [0, MAX] },
+                { name: 'value', type: 'string', versions: [0, MAX] },
+              ] },
+            ] },
+          ] },
+        ] },
+        { name: 'members', type: '[]struct', versions: [0, MAX], fields: [
+          { name: 'memberId', type: 'string', versions: [0, MAX] },
+          { name: 'memberEpoch', type: 'int32', versions: [0, MAX] },
+          { name: 'instanceId', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
+          { name: 'rackId', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
+          { name: 'clientId', type: 'string', versions: [0, MAX] },
+          { name: 'clientHost', type: 'string', versions: [0, MAX] },
+          { name: 'topologyEpoch', type: 'int32', versions: [0, MAX] },
+          { name: 'processId', type: 'string', versions: [0, MAX] },
+          { name: 'userEndpoint', type: 'struct', versions: [0, MAX], nullable: [0, MAX], default: null, fields: [
+            { name: 'host', type: 'string', versions: [0, MAX] },
+            { name: 'port', type: 'uint16', versions: [0, MAX] },
+          ] },
+          { name: 'clientTags', type: '[]struct', versions: [0, MAX], fields: [
+            { name: 'key', type: 'string', versions: [0, MAX] },
+            { name: 'value', type: 'string', versions: [0, MAX] },
+          ] },
+          { name: 'taskOffsets', type: '[]struct', versions: [0, MAX], fields: [
+            { name: 'subtopologyId', type: 'string', versions: [0, MAX] },
+            { name: 'partition', type: 'int32', versions: [0, MAX] },
+            { name: 'offset', type: 'int64', versions: [0, MAX] },
+          ] },
+          { name: 'taskEndOffsets', type: '[]struct', versions: [0, MAX], fields: [
+            { name: 'subtopologyId', type: 'string', versions: [0, MAX] },
+            { name: 'partition', type: 'int32', versions: [0, MAX] },
+            { name: 'offset', type: 'int64', versions: [0, MAX] },
+          ] },
+          { name: 'assignment', type: 'struct', versions: [0, MAX], fields: [
+            { name: 'activeTasks', type: '[]struct', versions: [0, MAX], fields: [
+              { name: 'subtopologyId', type: 'string', versions: [0, MAX] },
+              { name: 'partitions', type: '[]int32', versions: [0, MAX] },
+            ] },
+            { name: 'standbyTasks', type: '[]struct', versions: [0, MAX], fields: [
+              { name: 'subtopologyId', type: 'string', versions: [0, MAX] },
+              { name: 'partitions', type: '[]int32', versions: [0, MAX] },
+            ] },
+            { name: 'warmupTasks', type: '[]struct', versions: [0, MAX], fields: [
+              { name: 'subtopologyId', type: 'string', versions: [0, MAX] },
+              { name: 'partitions', type: '[]int32', versions: [0, MAX] },
+            ] },
+          ] },
+          { name: 'targetAssignment', type: 'struct', versions: [0, MAX], fields: [
+            { name: 'activeTasks', type: '[]struct', versions: [0, MAX], fields: [
+              { name: 'subtopologyId', type: 'string', versions: [0, MAX] },
+              { name: 'partitions', type: '[]int32', versions: [0, MAX] },
+            ] },
+            { name: 'standbyTasks', type: '[]struct', versions: [0, MAX], fields: [
+              { name: 'subtopologyId', type: 'string', versions: [0, MAX] },
+              { name: 'partitions', type: '[]int32', versions: [0, MAX] },
+            ] },
+            { name: 'warmupTasks', type: '[]struct', versions: [0, MAX], fields: [
+              { name: 'subtopologyId', type: 'string', versions: [0, MAX] },
+              { name: 'partitions', type: '[]int32', versions: [0, MAX] },
+            ] },
+          ] },
+          { name: 'isClassic', type: 'bool', versions: [0, MAX] },
+        ] },
+        { name: 'authorizedOperations', type: 'int32', versions: [0, MAX], default: -2147483648 },
+        { name: 'topologyDescription', type: 'struct', versions: [1, MAX], nullable: [1, MAX], default: null, fields: [
+          { name: 'subtopologies', type: '[]struct', versions: [1, MAX], fields: [
+            { name: 'subtopologyId', type: 'string', versions: [1, MAX] },
+            { name: 'nodes', type: '[]struct', versions: [1, MAX], fields: [
+              { name: 'name', type: 'string', versions: [1, MAX] },
+              { name: 'nodeType', type: 'int8', versions: [1, MAX] },
+              { name: 'sourceTopics', type: '[]string', versions: [1, MAX] },
+              { name: 'sinkTopic', type: 'string', versions: [1, MAX], nullable: [1, MAX], default: null },
+              { name: 'stores', type: '[]string', versions: [1, MAX] },
+              { name: 'successors', type: '[]string', versions: [1, MAX] },
+            ] },
+          ] },
+          { name: 'globalStores', type: '[]struct', versions: [1, MAX], fields: [
+            { name: 'source', type: 'struct', versions: [1, MAX], fields: [
+              { name: 'name', type: 'string', versions: [1, MAX] },
+              { name: 'nodeType', type: 'int8', versions: [1, MAX] },
+              { name: 'sourceTopics', type: '[]string', versions: [1, MAX] },
+              { name: 'sinkTopic', type: 'string', versions: [1, MAX], nullable: [1, MAX], default: null },
+              { name: 'stores', type: '[]string', versions: [1, MAX] },
+              { name: 'successors', type: '[]string', versions: [1, MAX] },
+            ] },
+            { name: 'processor', type: 'struct', versions: [1, MAX], fields: [
+              { name: 'name', type: 'string', versions: [1, MAX] },
+              { name: 'nodeType', type: 'int8', versions: [1, MAX] },
+              { name: 'sourceTopics', type: '[]string', versions: [1, MAX] },
+              { name: 'sinkTopic', type: 'string', versions: [1, MAX], nullable: [1, MAX], default: null },
+              { name: 'stores', type: '[]string', versions: [1, MAX] },
+              { name: 'successors', type: '[]string', versions: [1, MAX] },
+            ] },
+          ] },
+        ] },
+        { name: 'topologyDescriptionStatus', type: 'int8', versions: [1, MAX] },
+        { name: 'assignorName', type: 'string', versions: [1, MAX], nullable: [1, MAX], default: null },
+      ] },
+    ] },
+  },
+  {
+    key: 90,
+    name: 'DescribeShareGroupOffsets',
+    request: { name: 'DescribeShareGroupOffsetsRequest', valid: [0, 1], flexible: [0, MAX], fields: [
+      { name: 'groups', type: '[]struct', versions: [0, MAX], fields: [
+        { name: 'groupId', type: 'string', versions: [0, MAX] },
+        { name: 'topics', type: '[]struct', versions: [0, MAX], nullable: [0, MAX], fields: [
+          { name: 'topicName', type: 'string', versions: [0, MAX] },
+          { name: 'partitions', type: '[]int32', versions: [0, MAX] },
+        ] },
+      ] },
+    ] },
+    response: { name: 'DescribeShareGroupOffsetsResponse', valid: [0, 1], flexible: [0, MAX], fields: [
+      { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
+      { name: 'groups', type: '[]struct', versions: [0, MAX], fields: [
+        { name: 'groupId', type: 'string', versions: [0, MAX] },
+        { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
+          { name: 'topicName', type: 'string', versions: [0, MAX] },
+          { name: 'topicId', type: 'uuid', versions: [0, MAX] },
+          { name: 'partitions', type: '[]struct', versions: [0, MAX], fields: [
+            { name: 'partitionIndex', type: 'int32', versions: [0, MAX] },
+            { name: 'startOffset', type: 'int64', versions: [0, MAX] },
+            { name: 'leaderEpoch', type: 'int32', versions: [0, MAX] },
+            { name: 'lag', type: 'int64', versions: [1, MAX], default: -1 },
+            { name: 'errorCode', type: 'int16', versions: [0, MAX] },
+            { name: 'errorMessage', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
+          ] },
+        ] },
+        { name: 'errorCode', type: 'int16', versions: [0, MAX] },
+        { name: 'errorMessage', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
+      ] },
+    ] },
+  },
+  {
+    key: 91,
+    name: 'AlterShareGroupOffsets',
+    request: { name: 'AlterShareGroupOffsetsRequest', valid: [0, 0], flexible: [0, MAX], fields: [
+      { name: 'groupId', type: 'string', versions: [0, MAX] },
+      { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
+        { name: 'topicName', type: 'string', versions: [0, MAX] },
+        { name: 'partitions', type: '[]struct', versions: [0, MAX], fields: [
+          { name: 'partitionIndex', type: 'int32', versions: [0, MAX] },
           { name: 'startOffset', type: 'int64', versions: [0, MAX] },
         ] },
       ] },
+    ] },
+    response: { name: 'AlterShareGroupOffsetsResponse', valid: [0, 0], flexible: [0, MAX], fields: [
+      { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
+      { name: 'errorCode', type: 'int16', versions: [0, MAX] },
+      { name: 'errorMessage', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
+      { name: 'responses', type: '[]struct', versions: [0, MAX], fields: [
+        { name: 'topicName', type: 'string', versions: [0, MAX] },
+        { name: 'topicId', type: 'uuid', versions: [0, MAX] },
+        { name: 'partitions', type: '[]struct', versions: [0, MAX], fields: [
+          { name: 'partitionIndex', type: 'int32', versions: [0, MAX] },
+          { name: 'errorCode', type: 'int16', versions: [0, MAX] },
+          { name: 'errorMessage', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
+        ] },
+      ] },
+    ] },
+  },
+  {
+    key: 92,
+    name: 'DeleteShareGroupOffsets',
+    request: { name: 'DeleteShareGroupOffsetsRequest', valid: [0, 0], flexible: [0, MAX], fields: [
+      { name: 'groupId', type: 'string', versions: [0, MAX] },
+      { name: 'topics', type: '[]struct', versions: [0, MAX], fields: [
+        { name: 'topicName', type: 'string', versions: [0, MAX] },
+      ] },
+    ] },
+    response: { name: 'DeleteShareGroupOffsetsResponse', valid: [0, 0], flexible: [0, MAX], fields: [
+      { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
+      { name: 'errorCode', type: 'int16', versions: [0, MAX] },
+      { name: 'errorMessage', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
+      { name: 'responses', type: '[]struct', versions: [0, MAX], fields: [
+        { name: 'topicName', type: 'string', versions: [0, MAX] },
+        { name: 'topicId', type: 'uuid', versions: [0, MAX] },
+        { name: 'errorCode', type: 'int16', versions: [0, MAX] },
+        { name: 'errorMessage', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
+      ] },
+    ] },
+  },
+  {
+    key: 93,
+    name: 'StreamsGroupTopologyDescriptionUpdate',
+    request: { name: 'StreamsGroupTopologyDescriptionUpdateRequest', valid: [0, 0], flexible: [0, MAX], fields: [
+      { name: 'groupId', type: 'string', versions: [0, MAX] },
+      { name: 'memberId', type: 'string', versions: [0, MAX] },
+      { name: 'topologyEpoch', type: 'int32', versions: [0, MAX] },
+      { name: 'topologyDescription', type: 'struct', versions: [0, MAX], fields: [
+        { name: 'subtopologies', type: '[]struct', versions: [0, MAX], fields: [
+          { name: 'subtopologyId', type: 'string', versions: [0, MAX] },
+          { name: 'nodes', type: '[]struct', versions: [0, MAX], fields: [
+            { name: 'name', type: 'string', versions: [0, MAX] },
+            { name: 'nodeType', type: 'int8', versions: [0, MAX] },
+            { name: 'sourceTopics', type: '[]string', versions: [0, MAX] },
+            { name: 'sinkTopic', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
+            { name: 'stores', type: '[]string', versions: [0, MAX] },
+            { name: 'successors', type: '[]string', versions: [0, MAX] },
+          ] },
+        ] },
+        { name: 'globalStores', type: '[]struct', versions: [0, MAX], fields: [
+          { name: 'source', type: 'struct', versions: [0, MAX], fields: [
+            { name: 'name', type: 'string', versions: [0, MAX] },
+            { name: 'nodeType', type: 'int8', versions: [0, MAX] },
+            { name: 'sourceTopics', type: '[]string', versions: [0, MAX] },
+            { name: 'sinkTopic', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
+            { name: 'stores', type: '[]string', versions: [0, MAX] },
+            { name: 'successors', type: '[]string', versions: [0, MAX] },
+          ] },
+          { name: 'processor', type: 'struct', versions: [0, MAX], fields: [
+            { name: 'name', type: 'string', versions: [0, MAX] },
+            { name: 'nodeType', type: 'int8', versions: [0, MAX] },
+            { name: 'sourceTopics', type: '[]string', versions: [0, MAX] },
+            { name: 'sinkTopic', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
+            { name: 'stores', type: '[]string', versions: [0, MAX] },
+            { name: 'successors', type: '[]string', versions: [0, MAX] },
+          ] },
+        ] },
+      ] },
+    ] },
+    response: { name: 'StreamsGroupTopologyDescriptionUpdateResponse', valid: [0, 0], flexible: [0, MAX], fields: [
+      { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
+      { name: 'errorCode', type: 'int16', versions: [0, MAX] },
+      { name: 'errorMessage', type: 'string', versions: [0, MAX], nullable: [0, MAX], default: null },
+    ] },
+  },
+  {
+    key: 94,
+    name: 'UnregisterController',
+    request: { name: 'UnregisterControllerRequest', valid: [0, 0], flexible: [0, MAX], fields: [
+      { name: 'controllerId', type: 'int32', versions: [0, MAX] },
+    ] },
+    response: { name: 'UnregisterControllerResponse', valid: [0, 0], flexible: [0, MAX], fields: [
+      { name: 'throttleTimeMs', type: 'int32', versions: [0, MAX] },
+      { name: 'errorCode', type: 'int16', versions: [0, MAX] },
+      { name: 'errorMessage', type: 'string', versions: [0, MAX], nullable: [0, MAX] },
     ] },
   },
 ];

@@ -10,6 +10,7 @@ export interface ProduceRequest {
   timeoutMs: number;
   topicData: Array<{
     name: string;
+    topicId: string;
     partitionData: Array<{
       index: number;
       records: Buffer | null;
@@ -20,6 +21,7 @@ export interface ProduceRequest {
 export interface ProduceResponse {
   responses?: Array<{
     name?: string;
+    topicId?: string;
     partitionResponses?: Array<{
       index?: number;
       errorCode?: number;
@@ -70,6 +72,7 @@ export interface FetchRequest {
       logStartOffset: number;
       partitionMaxBytes: number;
       replicaDirectoryId: string;
+      highWatermark: number;
     }>;
   }>;
   forgottenTopicsData: Array<{
@@ -130,7 +133,6 @@ export interface ListOffsetsRequest {
       partitionIndex: number;
       currentLeaderEpoch: number;
       timestamp: number;
-      maxNumOffsets: number;
     }>;
   }>;
   timeoutMs: number;
@@ -143,7 +145,6 @@ export interface ListOffsetsResponse {
     partitions?: Array<{
       partitionIndex?: number;
       errorCode?: number;
-      oldStyleOffsets?: number[];
       timestamp?: number;
       offset?: number;
       leaderEpoch?: number;
@@ -188,164 +189,7 @@ export interface MetadataResponse {
     topicAuthorizedOperations?: number;
   }>;
   clusterAuthorizedOperations?: number;
-}
-
-export interface LeaderAndIsrRequest {
-  controllerId: number;
-  isKRaftController: boolean;
-  controllerEpoch: number;
-  brokerEpoch: number;
-  type: number;
-  ungroupedPartitionStates: Array<{
-    topicName: string;
-    partitionIndex: number;
-    controllerEpoch: number;
-    leader: number;
-    leaderEpoch: number;
-    isr: number[];
-    partitionEpoch: number;
-    replicas: number[];
-    addingReplicas: number[];
-    removingReplicas: number[];
-    isNew: boolean;
-    leaderRecoveryState: number;
-  }>;
-  topicStates: Array<{
-    topicName: string;
-    topicId: string;
-    partitionStates: Array<{
-      topicName: string;
-      partitionIndex: number;
-      controllerEpoch: number;
-      leader: number;
-      leaderEpoch: number;
-      isr: number[];
-      partitionEpoch: number;
-      replicas: number[];
-      addingReplicas: number[];
-      removingReplicas: number[];
-      isNew: boolean;
-      leaderRecoveryState: number;
-    }>;
-  }>;
-  liveLeaders: Array<{
-    brokerId: number;
-    hostName: string;
-    port: number;
-  }>;
-}
-
-export interface LeaderAndIsrResponse {
   errorCode?: number;
-  partitionErrors?: Array<{
-    topicName?: string;
-    partitionIndex?: number;
-    errorCode?: number;
-  }>;
-  topics?: Array<{
-    topicId?: string;
-    partitionErrors?: Array<{
-      topicName?: string;
-      partitionIndex?: number;
-      errorCode?: number;
-    }>;
-  }>;
-}
-
-export interface StopReplicaRequest {
-  controllerId: number;
-  isKRaftController: boolean;
-  controllerEpoch: number;
-  brokerEpoch: number;
-  deletePartitions: boolean;
-  ungroupedPartitions: Array<{
-    topicName: string;
-    partitionIndex: number;
-  }>;
-  topics: Array<{
-    name: string;
-    partitionIndexes: number[];
-  }>;
-  topicStates: Array<{
-    topicName: string;
-    partitionStates: Array<{
-      partitionIndex: number;
-      leaderEpoch: number;
-      deletePartition: boolean;
-    }>;
-  }>;
-}
-
-export interface StopReplicaResponse {
-  errorCode?: number;
-  partitionErrors?: Array<{
-    topicName?: string;
-    partitionIndex?: number;
-    errorCode?: number;
-  }>;
-}
-
-export interface UpdateMetadataRequest {
-  controllerId: number;
-  isKRaftController: boolean;
-  type: number;
-  controllerEpoch: number;
-  brokerEpoch: number;
-  ungroupedPartitionStates: Array<{
-    topicName: string;
-    partitionIndex: number;
-    controllerEpoch: number;
-    leader: number;
-    leaderEpoch: number;
-    isr: number[];
-    zkVersion: number;
-    replicas: number[];
-    offlineReplicas: number[];
-  }>;
-  topicStates: Array<{
-    topicName: string;
-    topicId: string;
-    partitionStates: Array<{
-      topicName: string;
-      partitionIndex: number;
-      controllerEpoch: number;
-      leader: number;
-      leaderEpoch: number;
-      isr: number[];
-      zkVersion: number;
-      replicas: number[];
-      offlineReplicas: number[];
-    }>;
-  }>;
-  liveBrokers: Array<{
-    id: number;
-    v0Host: string;
-    v0Port: number;
-    endpoints: Array<{
-      port: number;
-      host: string;
-      listener: string;
-      securityProtocol: number;
-    }>;
-    rack: string | null;
-  }>;
-}
-
-export interface UpdateMetadataResponse {
-  errorCode?: number;
-}
-
-export interface ControlledShutdownRequest {
-  brokerId: number;
-  brokerEpoch: number;
-}
-
-export interface ControlledShutdownResponse {
-  errorCode?: number;
-  remainingPartitions?: Array<{
-    topicName?: string;
-    partitionIndex?: number;
-  }>;
 }
 
 export interface OffsetCommitRequest {
@@ -356,11 +200,11 @@ export interface OffsetCommitRequest {
   retentionTimeMs: number;
   topics: Array<{
     name: string;
+    topicId: string;
     partitions: Array<{
       partitionIndex: number;
       committedOffset: number;
       committedLeaderEpoch: number;
-      commitTimestamp: number;
       committedMetadata: string | null;
     }>;
   }>;
@@ -370,6 +214,7 @@ export interface OffsetCommitResponse {
   throttleTimeMs?: number;
   topics?: Array<{
     name?: string;
+    topicId?: string;
     partitions?: Array<{
       partitionIndex?: number;
       errorCode?: number;
@@ -389,6 +234,7 @@ export interface OffsetFetchRequest {
     memberEpoch: number;
     topics: Array<{
       name: string;
+      topicId: string;
       partitionIndexes: number[];
     }> | null;
   }>;
@@ -412,6 +258,7 @@ export interface OffsetFetchResponse {
     groupId?: string;
     topics?: Array<{
       name?: string;
+      topicId?: string;
       partitions?: Array<{
         partitionIndex?: number;
         committedOffset?: number;
@@ -539,6 +386,7 @@ export interface DescribeGroupsResponse {
   throttleTimeMs?: number;
   groups?: Array<{
     errorCode?: number;
+    errorMessage?: string | null;
     groupId?: string;
     groupState?: string;
     protocolType?: string;
@@ -583,6 +431,8 @@ export interface SaslHandshakeResponse {
 export interface ApiVersionsRequest {
   clientSoftwareName: string;
   clientSoftwareVersion: string;
+  clusterId: string | null;
+  nodeId: number;
 }
 
 export interface ApiVersionsResponse {
@@ -692,6 +542,8 @@ export interface InitProducerIdRequest {
   transactionTimeoutMs: number;
   producerId: number;
   producerEpoch: number;
+  enable2Pc: boolean;
+  keepPreparedTxn: boolean;
 }
 
 export interface InitProducerIdResponse {
@@ -699,6 +551,8 @@ export interface InitProducerIdResponse {
   errorCode?: number;
   producerId?: number;
   producerEpoch?: number;
+  ongoingTxnProducerId?: number;
+  ongoingTxnProducerEpoch?: number;
 }
 
 export interface OffsetForLeaderEpochRequest {
@@ -804,6 +658,7 @@ export interface WriteTxnMarkersRequest {
       partitionIndexes: number[];
     }>;
     coordinatorEpoch: number;
+    transactionVersion: number;
   }>;
 }
 
@@ -825,11 +680,12 @@ export interface TxnOffsetCommitRequest {
   groupId: string;
   producerId: number;
   producerEpoch: number;
-  generationId: number;
+  generationIdOrMemberEpoch: number;
   memberId: string;
   groupInstanceId: string | null;
   topics: Array<{
     name: string;
+    topicId: string;
     partitions: Array<{
       partitionIndex: number;
       committedOffset: number;
@@ -843,6 +699,7 @@ export interface TxnOffsetCommitResponse {
   throttleTimeMs?: number;
   topics?: Array<{
     name?: string;
+    topicId?: string;
     partitions?: Array<{
       partitionIndex?: number;
       errorCode?: number;
@@ -949,7 +806,6 @@ export interface DescribeConfigsResponse {
       name?: string;
       value?: string | null;
       readOnly?: boolean;
-      isDefault?: boolean;
       configSource?: number;
       isSensitive?: boolean;
       synonyms?: Array<{
@@ -1030,6 +886,7 @@ export interface DescribeLogDirsResponse {
     }>;
     totalBytes?: number;
     usableBytes?: number;
+    isCordoned?: boolean;
   }>;
 }
 
@@ -1147,6 +1004,7 @@ export interface DeleteGroupsResponse {
   results?: Array<{
     groupId?: string;
     errorCode?: number;
+    errorMessage?: string | null;
   }>;
 }
 
@@ -1197,6 +1055,7 @@ export interface IncrementalAlterConfigsResponse {
 
 export interface AlterPartitionReassignmentsRequest {
   timeoutMs: number;
+  allowReplicationFactorChange: boolean;
   topics: Array<{
     name: string;
     partitions: Array<{
@@ -1208,6 +1067,7 @@ export interface AlterPartitionReassignmentsRequest {
 
 export interface AlterPartitionReassignmentsResponse {
   throttleTimeMs?: number;
+  allowReplicationFactorChange?: boolean;
   errorCode?: number;
   errorMessage?: string | null;
   responses?: Array<{
@@ -1368,12 +1228,13 @@ export interface VoteRequest {
     topicName: string;
     partitions: Array<{
       partitionIndex: number;
-      candidateEpoch: number;
-      candidateId: number;
-      candidateDirectoryId: string;
+      replicaEpoch: number;
+      replicaId: number;
+      replicaDirectoryId: string;
       voterDirectoryId: string;
       lastOffsetEpoch: number;
       lastOffset: number;
+      preVote: boolean;
     }>;
   }>;
 }
@@ -1525,7 +1386,6 @@ export interface AlterPartitionRequest {
   brokerId: number;
   brokerEpoch: number;
   topics: Array<{
-    topicName: string;
     topicId: string;
     partitions: Array<{
       partitionIndex: number;
@@ -1545,7 +1405,6 @@ export interface AlterPartitionResponse {
   throttleTimeMs?: number;
   errorCode?: number;
   topics?: Array<{
-    topicName?: string;
     topicId?: string;
     partitions?: Array<{
       partitionIndex?: number;
@@ -1642,6 +1501,7 @@ export interface FetchSnapshotResponse {
 export interface DescribeClusterRequest {
   includeClusterAuthorizedOperations: boolean;
   endpointType: number;
+  includeFencedBrokers: boolean;
 }
 
 export interface DescribeClusterResponse {
@@ -1656,6 +1516,7 @@ export interface DescribeClusterResponse {
     host?: string;
     port?: number;
     rack?: string | null;
+    isFenced?: boolean;
   }>;
   clusterAuthorizedOperations?: number;
 }
@@ -1721,6 +1582,7 @@ export interface BrokerHeartbeatRequest {
   wantFence: boolean;
   wantShutDown: boolean;
   offlineLogDirs: string[];
+  cordonedLogDirs: string[] | null;
 }
 
 export interface BrokerHeartbeatResponse {
@@ -1766,6 +1628,7 @@ export interface ListTransactionsRequest {
   stateFilters: string[];
   producerIdFilters: number[];
   durationFilter: number;
+  transactionalIdPattern: string | null;
 }
 
 export interface ListTransactionsResponse {
@@ -1860,6 +1723,7 @@ export interface ConsumerGroupDescribeResponse {
           partitions?: number[];
         }>;
       };
+      memberType?: number;
     }>;
     authorizedOperations?: number;
   }>;
@@ -1946,15 +1810,16 @@ export interface AssignReplicasToDirsResponse {
   }>;
 }
 
-export interface ListClientMetricsResourcesRequest {
-
+export interface ListConfigResourcesRequest {
+  resourceTypes: number[];
 }
 
-export interface ListClientMetricsResourcesResponse {
+export interface ListConfigResourcesResponse {
   throttleTimeMs?: number;
   errorCode?: number;
-  clientMetricsResources?: Array<{
-    name?: string;
+  configResources?: Array<{
+    resourceName?: string;
+    resourceType?: number;
   }>;
 }
 
@@ -2059,6 +1924,10 @@ export interface ShareFetchRequest {
   maxWaitMs: number;
   minBytes: number;
   maxBytes: number;
+  maxRecords: number;
+  batchSize: number;
+  shareAcquireMode: number;
+  isRenewAck: boolean;
   topics: Array<{
     topicId: string;
     partitions: Array<{
@@ -2081,6 +1950,7 @@ export interface ShareFetchResponse {
   throttleTimeMs?: number;
   errorCode?: number;
   errorMessage?: string | null;
+  acquisitionLockTimeoutMs?: number;
   responses?: Array<{
     topicId?: string;
     partitions?: Array<{
@@ -2113,6 +1983,7 @@ export interface ShareAcknowledgeRequest {
   groupId: string | null;
   memberId: string | null;
   shareSessionEpoch: number;
+  isRenewAck: boolean;
   topics: Array<{
     topicId: string;
     partitions: Array<{
@@ -2130,6 +2001,7 @@ export interface ShareAcknowledgeResponse {
   throttleTimeMs?: number;
   errorCode?: number;
   errorMessage?: string | null;
+  acquisitionLockTimeoutMs?: number;
   responses?: Array<{
     topicId?: string;
     partitions?: Array<{
@@ -2160,6 +2032,7 @@ export interface AddRaftVoterRequest {
     host: string;
     port: number;
   }>;
+  ackWhenCommitted: boolean;
 }
 
 export interface AddRaftVoterResponse {
@@ -2269,6 +2142,7 @@ export interface WriteShareGroupStateRequest {
       stateEpoch: number;
       leaderEpoch: number;
       startOffset: number;
+      deliveryCompleteCount: number;
       stateBatches: Array<{
         firstOffset: number;
         lastOffset: number;
@@ -2330,9 +2204,393 @@ export interface ReadShareGroupStateSummaryResponse {
       errorCode?: number;
       errorMessage?: string | null;
       stateEpoch?: number;
+      leaderEpoch?: number;
       startOffset?: number;
+      deliveryCompleteCount?: number;
     }>;
   }>;
+}
+
+export interface StreamsGroupHeartbeatRequest {
+  groupId: string;
+  memberId: string;
+  memberEpoch: number;
+  endpointInformationEpoch: number;
+  instanceId: string | null;
+  rackId: string | null;
+  rebalanceTimeoutMs: number;
+  topology: {
+    epoch: number;
+    subtopologies: Array<{
+      subtopologyId: string;
+      sourceTopics: string[];
+      sourceTopicRegex: string[];
+      stateChangelogTopics: Array<{
+        name: string;
+        partitions: number;
+        replicationFactor: number;
+        topicConfigs: Array<{
+          key: string;
+          value: string;
+        }>;
+      }>;
+      repartitionSinkTopics: string[];
+      repartitionSourceTopics: Array<{
+        name: string;
+        partitions: number;
+        replicationFactor: number;
+        topicConfigs: Array<{
+          key: string;
+          value: string;
+        }>;
+      }>;
+      copartitionGroups: Array<{
+        sourceTopics: number[];
+        sourceTopicRegex: number[];
+        repartitionSourceTopics: number[];
+      }>;
+    }>;
+  } | null;
+  activeTasks: Array<{
+    subtopologyId: string;
+    partitions: number[];
+  }> | null;
+  standbyTasks: Array<{
+    subtopologyId: string;
+    partitions: number[];
+  }> | null;
+  warmupTasks: Array<{
+    subtopologyId: string;
+    partitions: number[];
+  }> | null;
+  processId: string | null;
+  userEndpoint: {
+    host: string;
+    port: number;
+  } | null;
+  clientTags: Array<{
+    key: string;
+    value: string;
+  }> | null;
+  taskOffsets: Array<{
+    subtopologyId: string;
+    partition: number;
+    offset: number;
+  }> | null;
+  taskEndOffsets: Array<{
+    subtopologyId: string;
+    partition: number;
+    offset: number;
+  }> | null;
+  shutdownApplication: boolean;
+}
+
+export interface StreamsGroupHeartbeatResponse {
+  throttleTimeMs?: number;
+  errorCode?: number;
+  errorMessage?: string | null;
+  memberId?: string;
+  memberEpoch?: number;
+  heartbeatIntervalMs?: number;
+  acceptableRecoveryLagLegacy?: number;
+  taskOffsetIntervalMs?: number;
+  acceptableRecoveryLag?: number;
+  status?: Array<{
+    statusCode?: number;
+    statusDetail?: string;
+  }> | null;
+  activeTasks?: Array<{
+    subtopologyId?: string;
+    partitions?: number[];
+  }> | null;
+  standbyTasks?: Array<{
+    subtopologyId?: string;
+    partitions?: number[];
+  }> | null;
+  warmupTasks?: Array<{
+    subtopologyId?: string;
+    partitions?: number[];
+  }> | null;
+  topologyDescriptionRequired?: boolean;
+  endpointInformationEpoch?: number;
+  partitionsByUserEndpoint?: Array<{
+    userEndpoint?: {
+      host?: string;
+      port?: number;
+    };
+    activePartitions?: Array<{
+      topic?: string;
+      partitions?: number[];
+    }>;
+    standbyPartitions?: Array<{
+      topic?: string;
+      partitions?: number[];
+    }>;
+  }> | null;
+}
+
+export interface StreamsGroupDescribeRequest {
+  groupIds: string[];
+  includeAuthorizedOperations: boolean;
+  includeTopologyDescription: boolean;
+}
+
+export interface StreamsGroupDescribeResponse {
+  throttleTimeMs?: number;
+  groups?: Array<{
+    errorCode?: number;
+    errorMessage?: string | null;
+    groupId?: string;
+    groupState?: string;
+    groupEpoch?: number;
+    assignmentEpoch?: number;
+    topology?: {
+      epoch?: number;
+      subtopologies?: Array<{
+        subtopologyId?: string;
+        sourceTopics?: string[];
+        repartitionSinkTopics?: string[];
+        stateChangelogTopics?: Array<{
+          name?: string;
+          partitions?: number;
+          replicationFactor?: number;
+          topicConfigs?: Array<{
+            key?: string;
+            value?: string;
+          }>;
+        }>;
+        repartitionSourceTopics?: Array<{
+          name?: string;
+          partitions?: number;
+          replicationFactor?: number;
+          topicConfigs?: Array<{
+            key?: string;
+            value?: string;
+          }>;
+        }>;
+      }> | null;
+    } | null;
+    members?: Array<{
+      memberId?: string;
+      memberEpoch?: number;
+      instanceId?: string | null;
+      rackId?: string | null;
+      clientId?: string;
+      clientHost?: string;
+      topologyEpoch?: number;
+      processId?: string;
+      userEndpoint?: {
+        host?: string;
+        port?: number;
+      } | null;
+      clientTags?: Array<{
+        key?: string;
+        value?: string;
+      }>;
+      taskOffsets?: Array<{
+        subtopologyId?: string;
+        partition?: number;
+        offset?: number;
+      }>;
+      taskEndOffsets?: Array<{
+        subtopologyId?: string;
+        partition?: number;
+        offset?: number;
+      }>;
+      assignment?: {
+        activeTasks?: Array<{
+          subtopologyId?: string;
+          partitions?: number[];
+        }>;
+        standbyTasks?: Array<{
+          subtopologyId?: string;
+          partitions?: number[];
+        }>;
+        warmupTasks?: Array<{
+          subtopologyId?: string;
+          partitions?: number[];
+        }>;
+      };
+      targetAssignment?: {
+        activeTasks?: Array<{
+          subtopologyId?: string;
+          partitions?: number[];
+        }>;
+        standbyTasks?: Array<{
+          subtopologyId?: string;
+          partitions?: number[];
+        }>;
+        warmupTasks?: Array<{
+          subtopologyId?: string;
+          partitions?: number[];
+        }>;
+      };
+      isClassic?: boolean;
+    }>;
+    authorizedOperations?: number;
+    topologyDescription?: {
+      subtopologies?: Array<{
+        subtopologyId?: string;
+        nodes?: Array<{
+          name?: string;
+          nodeType?: number;
+          sourceTopics?: string[];
+          sinkTopic?: string | null;
+          stores?: string[];
+          successors?: string[];
+        }>;
+      }>;
+      globalStores?: Array<{
+        source?: {
+          name?: string;
+          nodeType?: number;
+          sourceTopics?: string[];
+          sinkTopic?: string | null;
+          stores?: string[];
+          successors?: string[];
+        };
+        processor?: {
+          name?: string;
+          nodeType?: number;
+          sourceTopics?: string[];
+          sinkTopic?: string | null;
+          stores?: string[];
+          successors?: string[];
+        };
+      }>;
+    } | null;
+    topologyDescriptionStatus?: number;
+    assignorName?: string | null;
+  }>;
+}
+
+export interface DescribeShareGroupOffsetsRequest {
+  groups: Array<{
+    groupId: string;
+    topics: Array<{
+      topicName: string;
+      partitions: number[];
+    }> | null;
+  }>;
+}
+
+export interface DescribeShareGroupOffsetsResponse {
+  throttleTimeMs?: number;
+  groups?: Array<{
+    groupId?: string;
+    topics?: Array<{
+      topicName?: string;
+      topicId?: string;
+      partitions?: Array<{
+        partitionIndex?: number;
+        startOffset?: number;
+        leaderEpoch?: number;
+        lag?: number;
+        errorCode?: number;
+        errorMessage?: string | null;
+      }>;
+    }>;
+    errorCode?: number;
+    errorMessage?: string | null;
+  }>;
+}
+
+export interface AlterShareGroupOffsetsRequest {
+  groupId: string;
+  topics: Array<{
+    topicName: string;
+    partitions: Array<{
+      partitionIndex: number;
+      startOffset: number;
+    }>;
+  }>;
+}
+
+export interface AlterShareGroupOffsetsResponse {
+  throttleTimeMs?: number;
+  errorCode?: number;
+  errorMessage?: string | null;
+  responses?: Array<{
+    topicName?: string;
+    topicId?: string;
+    partitions?: Array<{
+      partitionIndex?: number;
+      errorCode?: number;
+      errorMessage?: string | null;
+    }>;
+  }>;
+}
+
+export interface DeleteShareGroupOffsetsRequest {
+  groupId: string;
+  topics: Array<{
+    topicName: string;
+  }>;
+}
+
+export interface DeleteShareGroupOffsetsResponse {
+  throttleTimeMs?: number;
+  errorCode?: number;
+  errorMessage?: string | null;
+  responses?: Array<{
+    topicName?: string;
+    topicId?: string;
+    errorCode?: number;
+    errorMessage?: string | null;
+  }>;
+}
+
+export interface StreamsGroupTopologyDescriptionUpdateRequest {
+  groupId: string;
+  memberId: string;
+  topologyEpoch: number;
+  topologyDescription: {
+    subtopologies: Array<{
+      subtopologyId: string;
+      nodes: Array<{
+        name: string;
+        nodeType: number;
+        sourceTopics: string[];
+        sinkTopic: string | null;
+        stores: string[];
+        successors: string[];
+      }>;
+    }>;
+    globalStores: Array<{
+      source: {
+        name: string;
+        nodeType: number;
+        sourceTopics: string[];
+        sinkTopic: string | null;
+        stores: string[];
+        successors: string[];
+      };
+      processor: {
+        name: string;
+        nodeType: number;
+        sourceTopics: string[];
+        sinkTopic: string | null;
+        stores: string[];
+        successors: string[];
+      };
+    }>;
+  };
+}
+
+export interface StreamsGroupTopologyDescriptionUpdateResponse {
+  throttleTimeMs?: number;
+  errorCode?: number;
+  errorMessage?: string | null;
+}
+
+export interface UnregisterControllerRequest {
+  controllerId: number;
+}
+
+export interface UnregisterControllerResponse {
+  throttleTimeMs?: number;
+  errorCode?: number;
+  errorMessage?: string | null;
 }
 
 /** Request and response type of every API key: handlers are typed by their key (../../apis/api.ts). */
@@ -2341,10 +2599,6 @@ export interface ApiMessages {
   1: { request: FetchRequest; response: FetchResponse };
   2: { request: ListOffsetsRequest; response: ListOffsetsResponse };
   3: { request: MetadataRequest; response: MetadataResponse };
-  4: { request: LeaderAndIsrRequest; response: LeaderAndIsrResponse };
-  5: { request: StopReplicaRequest; response: StopReplicaResponse };
-  6: { request: UpdateMetadataRequest; response: UpdateMetadataResponse };
-  7: { request: ControlledShutdownRequest; response: ControlledShutdownResponse };
   8: { request: OffsetCommitRequest; response: OffsetCommitResponse };
   9: { request: OffsetFetchRequest; response: OffsetFetchResponse };
   10: { request: FindCoordinatorRequest; response: FindCoordinatorResponse };
@@ -2411,7 +2665,7 @@ export interface ApiMessages {
   71: { request: GetTelemetrySubscriptionsRequest; response: GetTelemetrySubscriptionsResponse };
   72: { request: PushTelemetryRequest; response: PushTelemetryResponse };
   73: { request: AssignReplicasToDirsRequest; response: AssignReplicasToDirsResponse };
-  74: { request: ListClientMetricsResourcesRequest; response: ListClientMetricsResourcesResponse };
+  74: { request: ListConfigResourcesRequest; response: ListConfigResourcesResponse };
   75: { request: DescribeTopicPartitionsRequest; response: DescribeTopicPartitionsResponse };
   76: { request: ShareGroupHeartbeatRequest; response: ShareGroupHeartbeatResponse };
   77: { request: ShareGroupDescribeRequest; response: ShareGroupDescribeResponse };
@@ -2425,4 +2679,11 @@ export interface ApiMessages {
   85: { request: WriteShareGroupStateRequest; response: WriteShareGroupStateResponse };
   86: { request: DeleteShareGroupStateRequest; response: DeleteShareGroupStateResponse };
   87: { request: ReadShareGroupStateSummaryRequest; response: ReadShareGroupStateSummaryResponse };
+  88: { request: StreamsGroupHeartbeatRequest; response: StreamsGroupHeartbeatResponse };
+  89: { request: StreamsGroupDescribeRequest; response: StreamsGroupDescribeResponse };
+  90: { request: DescribeShareGroupOffsetsRequest; response: DescribeShareGroupOffsetsResponse };
+  91: { request: AlterShareGroupOffsetsRequest; response: AlterShareGroupOffsetsResponse };
+  92: { request: DeleteShareGroupOffsetsRequest; response: DeleteShareGroupOffsetsResponse };
+  93: { request: StreamsGroupTopologyDescriptionUpdateRequest; response: StreamsGroupTopologyDescriptionUpdateResponse };
+  94: { request: UnregisterControllerRequest; response: UnregisterControllerResponse };
 }
