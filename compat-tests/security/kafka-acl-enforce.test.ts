@@ -15,6 +15,7 @@ import path from 'node:path';
 import { Emulator } from '../harness/emulator.js';
 import { KCAT, repoRoot, run } from '../harness/kafka-clients.js';
 import { tandemOnly } from '../harness/kafka-target.js';
+import { RawClient } from '../../kafka-shim/test/protocol/wire.js';
 
 const USERS = 'admin:admin-secret,alice:alice-secret,bob:bob-secret';
 const VENV_PYTHON = path.join(repoRoot(), '.venv', 'bin', 'python');
@@ -164,5 +165,31 @@ tandemOnly('ACL enforcement without SASL: User:ANONYMOUS, allow.everyone.if.no.a
     await producer.disconnect();
     expect((await admin.listTopics()).sort()).toEqual(['open']);
     await admin.disconnect();
+  });
+
+  it('OffsetCommit v10 names topics by id only: the id is authorized as its topic (a closed topic stays closed)', async () => {
+    const raw = await RawClient.connectTo(plain.kafkaBroker);
+    try {
+      // CreateTopics v7 answers each topic's id; no ACL covers the cluster, so the anonymous client may create.
+      const created = (await raw.call(19, 7, { topics: ['open-by-id', 'closed-by-id'].map((name) => ({ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] })), timeoutMs: 5000, validateOnly: false })).body;
+      const id = (name: string): string => created.topics.find((t: { name: string }) => t.name === name).topicId;
+      const admin = new Kafka({ clientId: 'anon-acl', brokers: [plain.kafkaBroker], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+      await admin.connect();
+      await admin.createAcls({ acl: [{ resourceType: RT.TOPIC, resourceName: 'closed-by-id', resourcePatternType: Pattern.LITERAL, principal: 'User:someone', host: '*', operation: Op.ALL, permissionType: Perm.ALLOW }] as never });
+      await admin.disconnect();
+      const ids = new Map([['open', id('open-by-id')]]);
+      const closedId = id('closed-by-id');
+      const body = (await raw.call(8, 10, {
+        groupId: 'anon-group', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null,
+        topics: [
+          { topicId: ids.get('open'), partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: null }] },
+          { topicId: closedId, partitions: [{ partitionIndex: 0, committedOffset: 1, committedLeaderEpoch: -1, committedMetadata: null }] },
+        ],
+      })).body;
+      const byId = new Map(body.topics.map((t: { topicId: string; partitions: { errorCode: number }[] }) => [t.topicId, t.partitions[0].errorCode]));
+      expect([byId.get(ids.get('open')!), byId.get(closedId)]).toEqual([0, 29]);
+    } finally {
+      raw.socket.destroy();
+    }
   });
 });

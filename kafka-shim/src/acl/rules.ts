@@ -39,8 +39,10 @@ const txnRule =
 
 /** Per-partition topic refusals for `{ name, partitions: [{ partitionIndex }] }` shaped APIs. */
 const partitioned = (req: any, c: Caller, op: number, reqParts: string, reqIndex: string, respParts: string, extra: object = {}): Gate =>
-  splitList(req, 'topics', 'topics', req.topics as any[], (t) => topicCode(c, op)(t.name), (t, code) => ({
+  // OffsetCommit v10+ names topics by id only: authorize the name the id stands for.
+  splitList(req, 'topics', 'topics', req.topics as any[], (t) => topicCode(c, op)(t.name || (c.ctx.broker.log.topicById(t.topicId)?.name ?? '')), (t, code) => ({
     name: t.name,
+    ...(t.topicId !== undefined ? { topicId: t.topicId } : {}),
     [respParts]: (t[reqParts] as any[]).map((p) => ({ partitionIndex: p[reqIndex], errorCode: code, ...extra })),
   }));
 
