@@ -5,7 +5,7 @@
  * ./coordinator.ts.
  */
 import type { Assignment } from './assignors.js';
-import { type ConsumerMember, type MemberState } from './member.js';
+import type { ConsumerMember } from './member.js';
 
 export type ConsumerGroupState = 'Empty' | 'Assigning' | 'Reconciling' | 'Stable';
 
@@ -14,24 +14,13 @@ export type SubscriptionMetadata = Map<string, { id: string; partitions: number 
 
 type AssignmentRecord = Record<string, number[]>;
 
-interface MemberRecord {
-  memberId: string;
-  instanceId: string | null;
-  rackId: string | null;
-  clientId: string;
-  clientHost: string;
-  rebalanceTimeoutMs: number;
-  subscribedTopicNames: string[];
-  subscribedTopicRegex: string | null;
-  serverAssignor: string | null;
-  memberEpoch: number;
-  previousMemberEpoch: number;
-  state: MemberState;
+/** A member as stored: the in-memory member with its maps and sets as JSON objects and arrays. */
+type MemberRecord = Omit<ConsumerMember, 'assigned' | 'pendingRevocation' | 'assignmentEpochs'> & {
   assigned: AssignmentRecord;
   pendingRevocation: AssignmentRecord;
   assignmentEpochs: Record<string, number>;
   target: AssignmentRecord;
-}
+};
 
 export interface ConsumerGroupRecord {
   groupEpoch: number;
