@@ -488,8 +488,8 @@ export class Partition {
     return true;
   }
 
-  /** The one place a partition writes to LevelDB (deleteOps hands its ops to the topic's write). */
-  /** Commit a partition's ops as one unit of work; callers change memory once it resolves. */
+  /** The one place a partition writes to LevelDB (deleteOps hands its ops to the topic's write): one
+   * unit of work; callers change memory once it resolves. */
   private persist(ops: Op[]): Promise<void> {
     const uow = this.host.core.store.begin();
     uow.push(...ops);
